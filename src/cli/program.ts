@@ -1,0 +1,152 @@
+import { Command, CommanderError, Option } from 'commander'
+import { version } from '../../package.json'
+import { QsError, toQsErrorShape } from '../shared/errors'
+import { createCore, type Core } from '../main/core/core'
+import { createDispatcher } from '../main/core/api'
+import { osKeyring } from '../main/storage/keyring'
+import { configDir } from '../main/storage/paths'
+import type { CallChannel, CallRequest, CallResponse } from '../shared/contract'
+import { resolveConnection, type ConnectionArgs } from './connection'
+import { formatSourceTable } from './format'
+import { parseKeyValues, readBody } from './input'
+
+/** Exit codes (docs/cli.md): 0 success, 1 operational failure, 2 usage error. */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const
+
+export interface CliIo {
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+}
+
+const defaultIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+}
+
+/** A usage error: wrong or missing arguments (exit 2). */
+class UsageError extends Error {}
+
+/** Opens the core and one connection, runs `work`, and always closes everything. */
+async function withConnection<T>(
+  args: ConnectionArgs,
+  work: (call: <C extends CallChannel>(channel: C, request: CallRequest<C>) => Promise<CallResponse<C>>, connectionId: string) => Promise<T>,
+): Promise<T> {
+  const core: Core = await createCore({ configDir: configDir(), mode: 'web', version, keyring: await osKeyring() })
+  try {
+    const { config, readOnly } = await resolveConnection(core, args)
+    const connectionId = 'cli'
+    const status = await core.workspace.open(connectionId, config, { readOnly })
+    if (status.state !== 'open') throw new QsError('UNREACHABLE', status.reason ?? `connection ${status.state}`)
+    const dispatch = createDispatcher(core)
+    const call = async <C extends CallChannel>(channel: C, request: CallRequest<C>): Promise<CallResponse<C>> => {
+      const envelope = await dispatch(channel, request)
+      if (!envelope.ok) throw QsError.from(envelope.error as ReturnType<QsError['toJSON']>)
+      return envelope.data as CallResponse<C>
+    }
+    return await work(call, connectionId)
+  } finally {
+    await core.close()
+  }
+}
+
+function connectionOptions(command: Command): Command {
+  return command
+    .argument('[url]', 'amqp(s)://user:pass@host:port/vhost or redis(s)://[user:pass@]host:port/db (or use --profile)')
+    .addOption(new Option('--profile <name>', 'use a saved profile instead of a URL'))
+    .addOption(new Option('--management <url>', 'RabbitMQ management API URL (default: port 15672 of the AMQP host)'))
+}
+
+function connectionArgs(url: string | undefined, options: { profile?: string; management?: string }): ConnectionArgs {
+  if (url && options.profile) throw new UsageError('give either <url> or --profile, not both')
+  if (!url && !options.profile) throw new UsageError('missing <url> (or --profile NAME)')
+  return url ? { url, managementUrl: options.management } : { profile: options.profile!, managementUrl: options.management }
+}
+
+export function buildProgram(io: CliIo = defaultIo): Command {
+  const program = new Command()
+    .name('queuescope')
+    .description('Inspect RabbitMQ and Redis from the command line (same core as the Queuescope app).')
+    .version(version)
+    .showSuggestionAfterError()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride()
+
+  connectionOptions(program.command('ls').description('list queues, exchanges, streams and lists'))
+    .option('--json', 'print {"items":[...]} as JSON')
+    .option('--filter <text>', 'only names containing this text (filtered by the broker)')
+    .action(async (url: string | undefined, options: { json?: boolean; filter?: string; profile?: string; management?: string }) => {
+      await withConnection(connectionArgs(url, options), async (call, connectionId) => {
+        const list = await call('sources:list', { connectionId, filter: options.filter })
+        const items = list.items
+        for (const warning of list.warnings) io.stderr(`warning: ${warning}\n`)
+        if (options.json) io.stdout(`${JSON.stringify({ items })}\n`)
+        else io.stdout(formatSourceTable(items))
+      })
+    })
+
+  connectionOptions(program.command('publish').description('publish one message to a queue, exchange, stream, list or channel'))
+    .argument('<target>', 'queue:NAME, exchange:NAME, stream:KEY, list:KEY or channel:NAME')
+    .option('--body <text>', 'message body')
+    .option('--file <path>', 'read the body from a file (binary-safe)')
+    .option('--routing-key <key>', 'routing key (exchanges)')
+    .option('--header <k=v>', 'a header (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--property <k=v>', 'a property such as contentType=application/json (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--json', 'print the result as JSON')
+    .action(
+      async (
+        url: string | undefined,
+        target: string,
+        options: { body?: string; file?: string; routingKey?: string; header: string[]; property: string[]; json?: boolean; profile?: string; management?: string },
+      ) => {
+        const args = connectionArgs(url, options)
+        if ((options.body === undefined) === (options.file === undefined)) throw new UsageError('give exactly one of --body TEXT or --file PATH')
+        const body = await readBody(options)
+        const headers = parseKeyValues(options.header, '--header')
+        const properties = parseKeyValues(options.property, '--property', true)
+        await withConnection(args, async (call, connectionId) => {
+          const result = await call('messages:publish', {
+            connectionId,
+            target,
+            ...body,
+            routingKey: options.routingKey,
+            headers,
+            properties: properties as Record<string, never>,
+          })
+          if (options.json) io.stdout(`${JSON.stringify(result)}\n`)
+          else io.stdout(result.routed ? `published to ${target}${result.id ? ` as ${result.id}` : ''}\n` : `not routed: ${result.reason ?? 'unknown reason'}\n`)
+          if (!result.routed) throw new QsError('UNROUTABLE', `${target}: the message was not routed (${result.reason ?? 'no route'})`)
+        })
+      },
+    )
+
+  return program
+}
+
+/** Runs the CLI and returns the exit code; never calls process.exit (tests call it in-process). */
+export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  const program = buildProgram(io)
+  try {
+    await program.parseAsync(argv, { from: 'user' })
+    return EXIT.ok
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok
+      return EXIT.usage
+    }
+    if (err instanceof UsageError) {
+      io.stderr(`queuescope: ${err.message} (see queuescope --help)\n`)
+      return EXIT.usage
+    }
+    const { code, message } = toQsErrorShape(err)
+    if (code === 'BAD_URL' || code === 'BAD_REQUEST') {
+      io.stderr(`queuescope: ${oneLine(message)}\n`)
+      return EXIT.usage
+    }
+    io.stderr(`queuescope: ${oneLine(message)}\n`)
+    return EXIT.failure
+  }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim()
+}

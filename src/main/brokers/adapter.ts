@@ -1,0 +1,38 @@
+import type { ConnectionTarget } from '../../shared/connection-url'
+import type { Broker, SourceList } from '../../shared/model'
+import type { PublishRequestParsed, PublishResult } from '../../shared/publish'
+
+/** What an open adapter reports about the broker it reached. */
+export interface ConnectInfo {
+  /** e.g. "RabbitMQ 3.10.8" or "Redis 7.0.15" */
+  server: string
+  /** Degradations the user should see (e.g. management plugin missing). */
+  warnings: string[]
+}
+
+export interface ListOptions {
+  /** Server-side name filter (substring); empty lists everything. */
+  filter?: string
+}
+
+/**
+ * One live connection to one broker. The workspace owns its lifecycle: it calls connect() once,
+ * listens for loss and replaces the adapter with a fresh one to reconnect (adapters never retry
+ * on their own, so no write is ever silently re-sent after a reconnect).
+ */
+export interface BrokerAdapter {
+  readonly broker: Broker
+  connect(): Promise<ConnectInfo>
+  /** Called at most once, when an open connection drops without close() being called. */
+  onLost(listener: (error: Error) => void): void
+  close(): Promise<void>
+  listSources(options?: ListOptions): Promise<SourceList>
+  publish(request: PublishRequestParsed): Promise<PublishResult>
+}
+
+export interface AdapterConfig {
+  target: ConnectionTarget
+  password: string | null
+}
+
+export type AdapterFactory = (config: AdapterConfig) => BrokerAdapter

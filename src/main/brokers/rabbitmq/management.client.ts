@@ -1,0 +1,117 @@
+import { QsError } from '../../../shared/errors'
+import { messageOf, networkError } from '../errors'
+
+/** Largest page the management API serves (BROKER-NOTES.md). */
+export const MAX_PAGE_SIZE = 500
+
+export interface Page<T> {
+  total_count: number
+  filtered_count: number
+  page_count: number
+  page: number
+  items: T[]
+}
+
+export interface ManagementQueue {
+  name: string
+  type?: string
+  messages?: number
+  messages_ready?: number
+  messages_unacknowledged?: number
+  consumers?: number
+  state?: string
+  durable?: boolean
+  arguments?: Record<string, unknown>
+}
+
+export interface ManagementExchange {
+  name: string
+  type: string
+  durable?: boolean
+  internal?: boolean
+}
+
+export const ENABLE_MANAGEMENT_HINT = 'enable it with: rabbitmq-plugins enable rabbitmq_management'
+
+/**
+ * A small client for the RabbitMQ management HTTP API. Every failure becomes a QsError that says
+ * which URL failed and why, with the fix when we know it.
+ */
+export class ManagementClient {
+  private readonly authorization: string
+
+  constructor(
+    readonly baseUrl: string,
+    username: string,
+    password: string,
+    private readonly timeoutMs = 10_000,
+  ) {
+    this.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`
+  }
+
+  async get<T>(path: string, query: Record<string, string | number | boolean | undefined> = {}): Promise<T> {
+    const url = new URL(`${this.baseUrl}/api${path}`)
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') url.searchParams.set(key, String(value))
+    }
+    let response: Response
+    try {
+      response = await fetch(url, {
+        headers: { authorization: this.authorization, accept: 'application/json' },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      })
+    } catch (err) {
+      const cause = (err as { cause?: unknown }).cause ?? err
+      if ((err as Error).name === 'TimeoutError') {
+        throw new QsError('TIMEOUT', `management API at ${this.baseUrl} did not answer within ${this.timeoutMs / 1000} s`)
+      }
+      throw (
+        networkError(cause, `the management API at ${this.baseUrl}`, ENABLE_MANAGEMENT_HINT) ??
+        new QsError('UNREACHABLE', `management API at ${this.baseUrl}: ${messageOf(cause)}`)
+      )
+    }
+    if (response.status === 401) {
+      throw new QsError(
+        'AUTH_FAILED',
+        `management API at ${this.baseUrl} refused the credentials (the user needs the "management" or "monitoring" tag)`,
+      )
+    }
+    if (response.status === 404) {
+      const body = await response.text()
+      throw new QsError('NOT_FOUND', `management API ${url.pathname}: ${extractReason(body) ?? 'not found'}`)
+    }
+    if (!response.ok) {
+      const body = await response.text()
+      throw new QsError(
+        'BROKER_ERROR',
+        `management API ${url.pathname} answered ${response.status}: ${extractReason(body) ?? response.statusText}`,
+      )
+    }
+    return (await response.json()) as T
+  }
+
+  /** Fetches every page of a paged collection (page_size 500), in order. */
+  async getAllPages<T>(path: string, query: Record<string, string | number | boolean | undefined>): Promise<T[]> {
+    const items: T[] = []
+    for (let page = 1; ; page++) {
+      const result = await this.get<Page<T>>(path, { ...query, page, page_size: MAX_PAGE_SIZE })
+      items.push(...result.items)
+      if (page >= result.page_count || result.items.length === 0) return items
+    }
+  }
+}
+
+function extractReason(body: string): string | null {
+  try {
+    const parsed = JSON.parse(body) as { reason?: unknown; error?: unknown }
+    if (typeof parsed.reason === 'string') return parsed.reason
+    if (typeof parsed.error === 'string') return parsed.error
+  } catch {
+    // not JSON: fall through
+  }
+  return body.trim() ? body.trim().slice(0, 200) : null
+}
+
+export function vhostPath(vhost: string): string {
+  return encodeURIComponent(vhost)
+}

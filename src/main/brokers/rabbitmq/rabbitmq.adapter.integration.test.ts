@@ -1,0 +1,133 @@
+import * as amqp from 'amqplib'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseConnectionUrl } from '../../../shared/connection-url'
+import type { SourceItem } from '../../../shared/model'
+import { publishRequestSchema } from '../../../shared/publish'
+import { createTestVhost, MANAGEMENT_URL, type TestVhost } from '../../../test-support/brokers'
+import { RabbitMqAdapter } from './rabbitmq.adapter'
+
+function adapterFor(url: string, managementUrl = MANAGEMENT_URL): RabbitMqAdapter {
+  const { target, password } = parseConnectionUrl(url, { managementUrl })
+  if (target.broker !== 'rabbitmq') throw new Error('not rabbitmq')
+  return new RabbitMqAdapter(target, password)
+}
+
+describe('RabbitMqAdapter against a real broker', () => {
+  let vhost: TestVhost
+  let client: amqp.ChannelModel
+  let adapter: RabbitMqAdapter
+
+  beforeAll(async () => {
+    vhost = await createTestVhost('rabbit-adapter')
+    // Topology made by another client, not Queuescope.
+    client = await amqp.connect(vhost.url)
+    const ch = await client.createConfirmChannel()
+    await ch.assertExchange('orders.dlx', 'fanout')
+    await ch.assertQueue('orders.dlq')
+    await ch.bindQueue('orders.dlq', 'orders.dlx', '')
+    await ch.assertQueue('orders', { arguments: { 'x-dead-letter-exchange': 'orders.dlx', 'x-dead-letter-routing-key': 'dead' } })
+    await ch.assertQueue('invoices', { durable: true, arguments: { 'x-queue-type': 'quorum' } })
+    await ch.assertQueue('audit', { durable: true, arguments: { 'x-queue-type': 'stream' } })
+    await ch.assertExchange('events', 'topic')
+    for (let i = 0; i < 7; i++) ch.sendToQueue('orders', Buffer.from(JSON.stringify({ i })))
+    for (let i = 0; i < 3; i++) ch.sendToQueue('invoices', Buffer.from(`invoice ${i}`))
+    await ch.waitForConfirms()
+    await ch.close()
+    adapter = adapterFor(vhost.url)
+  })
+
+  afterAll(async () => {
+    await adapter?.close()
+    await client?.close()
+    await vhost?.remove()
+  })
+
+  it('connects and names the server', async () => {
+    const info = await adapter.connect()
+    expect(info.server).toMatch(/^RabbitMQ \d+\.\d+/)
+    expect(info.warnings).toEqual([])
+  })
+
+  async function listUntil(predicate: (items: SourceItem[]) => boolean): Promise<SourceItem[]> {
+    // The management API's message counts are sampled: wait for the stats to catch up.
+    let items: SourceItem[] = []
+    for (let i = 0; i < 60; i++) {
+      items = (await adapter.listSources()).items
+      if (predicate(items)) return items
+      await new Promise((r) => setTimeout(r, 500))
+    }
+    return items
+  }
+
+  it('lists every queue with type, exact counts and dead-letter target, and every exchange', async () => {
+    const items = await listUntil((all) => all.some((i) => i.kind === 'queue' && i.name === 'orders' && i.messages === 7) && all.some((i) => i.name === 'invoices' && i.messages === 3))
+    const queues = items.filter((i) => i.kind === 'queue')
+    expect(queues.map((q) => q.name).sort()).toEqual(['audit', 'invoices', 'orders', 'orders.dlq'])
+    expect(queues.find((q) => q.name === 'orders')).toMatchObject({ queueType: 'classic', messages: 7, ready: 7, unacked: 0, consumers: 0, deadLetterExchange: 'orders.dlx', deadLetterRoutingKey: 'dead' })
+    expect(queues.find((q) => q.name === 'invoices')).toMatchObject({ queueType: 'quorum', messages: 3 })
+    expect(queues.find((q) => q.name === 'audit')).toMatchObject({ queueType: 'stream' })
+    const exchanges = items.filter((i) => i.kind === 'exchange')
+    expect(exchanges.find((e) => e.name === 'events')).toMatchObject({ exchangeType: 'topic', messages: null, consumers: null })
+    expect(exchanges.some((e) => e.name === '')).toBe(true) // the default exchange
+  })
+
+  it('filters by name on the server', async () => {
+    const { items } = await adapter.listSources({ filter: 'orders' })
+    expect(items.map((i) => `${i.kind}:${i.name}`).sort()).toEqual(['exchange:orders.dlx', 'queue:orders', 'queue:orders.dlq'])
+  })
+
+  it('publishes with confirms: routed to a queue, unroutable through an exchange without binding', async () => {
+    const publish = (target: string, extra: object = {}) => adapter.publish(publishRequestSchema.parse({ connectionId: 'x', target, body: 'hello', ...extra }))
+    expect(await publish('queue:orders.dlq', { headers: { 'x-source': 'test' }, properties: { messageId: 'm-1', contentType: 'text/plain' } })).toEqual({ routed: true })
+    expect(await publish('exchange:events', { routingKey: 'nobody.listens' })).toEqual({ routed: false, reason: 'NO_ROUTE' })
+    // what arrived carries the body, headers and properties
+    const ch = await client.createChannel()
+    const message = await ch.get('orders.dlq', { noAck: true })
+    expect(message && message.content.toString()).toBe('hello')
+    expect(message && message.properties).toMatchObject({ messageId: 'm-1', contentType: 'text/plain', headers: { 'x-source': 'test' } })
+    await ch.close()
+  })
+
+  it('reports a missing exchange clearly and the connection stays usable', async () => {
+    const request = publishRequestSchema.parse({ connectionId: 'x', target: 'exchange:no-such-exchange', body: 'x' })
+    await expect(adapter.publish(request)).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'exchange "no-such-exchange" does not exist in vhost "' + vhost.name + '"' })
+    expect(await adapter.publish(publishRequestSchema.parse({ connectionId: 'x', target: 'queue:orders.dlq', body: 'after' }))).toEqual({ routed: true })
+    expect((await adapter.listSources()).items.length).toBeGreaterThan(0)
+  })
+
+  it('says why it cannot connect: wrong password, missing vhost, nothing listening', async () => {
+    await expect(adapterFor(vhost.url.replace('guest:guest', 'guest:wrong')).connect()).rejects.toMatchObject({ code: 'AUTH_FAILED', message: expect.stringMatching(/refused user "guest": wrong user name or password/) })
+    await expect(adapterFor('amqp://guest:guest@127.0.0.1:5672/qs-no-such-vhost').connect()).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/vhost "qs-no-such-vhost" does not exist/) })
+    await expect(adapterFor('amqp://guest:guest@127.0.0.1:1/').connect()).rejects.toMatchObject({ code: 'UNREACHABLE', message: expect.stringMatching(/127\.0\.0\.1:1: connection refused/) })
+  })
+
+  it('without the management API it still connects, and says what is missing and how to fix it', async () => {
+    const degraded = adapterFor(vhost.url, 'http://127.0.0.1:1')
+    const info = await degraded.connect()
+    expect(info.warnings[0]).toMatch(/management API unavailable.*rabbitmq-plugins enable rabbitmq_management/)
+    const list = await degraded.listSources()
+    expect(list.items).toEqual([])
+    expect(list.warnings[0]).toMatch(/rabbitmq-plugins enable rabbitmq_management/)
+    await degraded.close()
+  })
+
+  it('reports connection loss once, and not after close()', async () => {
+    const watched = adapterFor(vhost.url)
+    await watched.connect()
+    const lost = new Promise<Error>((resolve) => watched.onLost(resolve))
+    // Close the connection from the broker side, as an operator (or a crash) would.
+    const auth = `Basic ${Buffer.from('guest:guest').toString('base64')}`
+    // Find our connection by its client port (the management API lists it as peer_port).
+    const localPort = (watched as unknown as { connection: { connection: { stream: { localPort: number } } } }).connection.connection.stream.localPort
+    let name: string | undefined
+    for (let i = 0; i < 80 && !name; i++) {
+      const connections = (await (await fetch(`${MANAGEMENT_URL}/api/vhosts/${encodeURIComponent(vhost.name)}/connections`, { headers: { authorization: auth } })).json()) as { name: string; peer_port: number }[]
+      name = connections.find((c) => c.peer_port === localPort)?.name
+      if (!name) await new Promise((r) => setTimeout(r, 250))
+    }
+    expect(name).toBeDefined()
+    await fetch(`${MANAGEMENT_URL}/api/connections/${encodeURIComponent(name!)}`, { method: 'DELETE', headers: { authorization: auth, 'X-Reason': 'test' } })
+    const error = await lost
+    expect(error.message).toMatch(/CONNECTION_FORCED|closed/i)
+  })
+})

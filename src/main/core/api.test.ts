@@ -1,0 +1,63 @@
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { QsError } from '../../shared/errors'
+import { scriptedFactory } from '../../test-support/fake-adapter'
+import { createCore, type Core } from './core'
+import { createDispatcher } from './api'
+
+describe('dispatch', () => {
+  let core: Core
+  let call: ReturnType<typeof createDispatcher>
+  let factory: ReturnType<typeof scriptedFactory>
+
+  beforeEach(async () => {
+    factory = scriptedFactory([{ server: 'Fake', warnings: ['heads up'] }])
+    core = await createCore({ configDir: await mkdtemp(join(tmpdir(), 'qs-api-')), mode: 'web', version: '0.0.0', adapterFactory: factory })
+    call = createDispatcher(core)
+  })
+
+  it('refuses unknown channels and malformed payloads with typed errors', async () => {
+    expect(await call('queues:nuke', {})).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: 'unknown call "queues:nuke"' } })
+    const bad = await call('profiles:save', { name: '', broker: 'kafka', url: 'x' })
+    expect(bad).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } })
+    expect(bad.ok === false && bad.error.message).toMatch(/invalid profiles:save request at (name|broker)/)
+    expect(await call('__proto__', {})).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } })
+  })
+
+  it('connects a saved profile and carries adapter warnings into sources:list', async () => {
+    const saved = await call('profiles:save', { name: 'x', broker: 'rabbitmq', url: 'amqp://u:p@h/' })
+    if (!saved.ok) throw new Error(saved.error.message)
+    const id = (saved.data as { id: string }).id
+    expect(await call('connection:connect', { profileId: id })).toMatchObject({ ok: true, data: { state: 'open', connectionId: id } })
+    expect(await call('sources:list', { connectionId: id })).toMatchObject({ ok: true, data: { warnings: ['heads up'], broker: 'rabbitmq' } })
+    expect(await call('connection:list', {})).toMatchObject({ ok: true, data: { connections: [{ connectionId: id, state: 'open' }] } })
+  })
+
+  it('the read-only guard refuses writes in the core, before the adapter sees them', async () => {
+    const saved = await call('profiles:save', { name: 'prod', broker: 'rabbitmq', url: 'amqp://u:p@h/', readOnly: true })
+    const id = saved.ok ? (saved.data as { id: string }).id : ''
+    await call('connection:connect', { profileId: id })
+    const result = await call('messages:publish', { connectionId: id, target: 'queue:orders', body: 'x' })
+    expect(result).toMatchObject({ ok: false, error: { code: 'READ_ONLY' } })
+    expect(factory.adapters[0]!.published).toEqual([])
+    // reads still work on a read-only profile
+    expect(await call('sources:list', { connectionId: id })).toMatchObject({ ok: true })
+  })
+
+  it('profiles:test reports a failure as a result, not a thrown error', async () => {
+    const failing = scriptedFactory([new QsError('AUTH_FAILED', 'refused')])
+    const c = await createCore({ configDir: await mkdtemp(join(tmpdir(), 'qs-api-')), mode: 'web', version: '0', adapterFactory: failing })
+    const result = await createDispatcher(c)('profiles:test', { profile: { name: 'x', broker: 'redis', url: 'redis://h' } })
+    expect(result).toEqual({ ok: true, data: { ok: false, warnings: [], error: { code: 'AUTH_FAILED', message: 'refused' } } })
+    expect(failing.adapters[0]!.closed).toBe(true)
+  })
+
+  it('profile views never carry the password', async () => {
+    await call('profiles:save', { name: 'x', broker: 'redis', url: 'redis://:pw123@h:6379' })
+    const list = await call('profiles:list', {})
+    expect(JSON.stringify(list)).not.toContain('pw123')
+    expect(list).toMatchObject({ ok: true })
+  })
+})

@@ -1,0 +1,119 @@
+import { calls, type CallChannel, type CallRequestParsed, type CallResponse } from '../../shared/contract'
+import { QsError, toQsErrorShape } from '../../shared/errors'
+import type { Envelope } from '../../shared/api'
+import { profileInputSchema, type ProfileInput } from '../../shared/model'
+import { parseConnectionUrl } from '../../shared/connection-url'
+import type { AdapterConfig } from '../brokers/adapter'
+import type { Core } from './core'
+import { assertWritable } from './guard'
+
+export type Handlers = {
+  [C in CallChannel]: (request: CallRequestParsed<C>) => Promise<CallResponse<C>>
+}
+
+/** The contract's handlers over a core. Transports call `dispatch`, never these directly. */
+export function createApi(core: Core): Handlers {
+  const { profiles, workspace } = core
+
+  const testConfig = async (config: AdapterConfig) => {
+    const started = Date.now()
+    const adapter = core.adapterFactory(config)
+    try {
+      const info = await adapter.connect()
+      return { ok: true, server: info.server, latencyMs: Date.now() - started, warnings: info.warnings }
+    } catch (err) {
+      const { code, message } = toQsErrorShape(err)
+      return { ok: false, warnings: [], error: { code, message } }
+    } finally {
+      await adapter.close().catch(() => undefined)
+    }
+  }
+
+  return {
+    'app:info': async () => ({
+      version: core.version,
+      mode: core.mode,
+      secretStorage: core.secretStorage(),
+      configDir: core.configDir,
+    }),
+
+    'profiles:list': async () => {
+      const stored = await profiles.list()
+      return { profiles: await Promise.all(stored.map((p) => profiles.view(p))) }
+    },
+
+    'profiles:save': async (input) => {
+      const saved = await profiles.save(input)
+      return profiles.view(saved)
+    },
+
+    'profiles:delete': async ({ id }) => {
+      if (workspace.status(id)) await workspace.close(id)
+      return { deleted: await profiles.delete(id) }
+    },
+
+    'profiles:test': async (request) => {
+      if ('id' in request) {
+        const profile = await profiles.get(request.id)
+        return testConfig(await core.profileConfig(profile))
+      }
+      // An unsaved profile: its password is the one typed, else the stored one when editing.
+      const input = profileInputSchema.parse(request.profile as ProfileInput)
+      const { target, password: urlPassword } = parseConnectionUrl(input.url, { managementUrl: input.managementUrl })
+      if (target.broker !== input.broker) {
+        throw new QsError('BAD_URL', `the URL is for ${target.broker} but the profile says ${input.broker}`)
+      }
+      const stored = input.id && !input.password ? await profiles.password(input.id) : null
+      return testConfig({ target, password: input.password || urlPassword || stored })
+    },
+
+    'connection:connect': async ({ profileId }) => {
+      const profile = await profiles.get(profileId)
+      const config = await core.profileConfig(profile)
+      return workspace.open(profileId, config, { readOnly: profile.readOnly })
+    },
+
+    'connection:disconnect': async ({ connectionId }) => workspace.close(connectionId),
+
+    'connection:list': async () => ({ connections: workspace.statuses() }),
+
+    'sources:list': async ({ connectionId, filter }) => {
+      const { adapter, warnings } = workspace.adapter(connectionId)
+      const list = await adapter.listSources({ filter })
+      return { ...list, broker: adapter.broker, warnings: [...new Set([...warnings, ...list.warnings])] }
+    },
+
+    'messages:publish': async (request) => {
+      const { adapter } = workspace.adapter(request.connectionId)
+      return adapter.publish(request)
+    },
+  }
+}
+
+/**
+ * The single entry for every transport: parse the payload with the channel's schema, apply the
+ * read-only guard, run the handler, and turn any failure into a typed error envelope.
+ */
+export async function dispatch(handlers: Handlers, workspaceGuard: Core['workspace'], channel: string, payload: unknown): Promise<Envelope<unknown>> {
+  try {
+    if (!Object.hasOwn(calls, channel)) throw new QsError('BAD_REQUEST', `unknown call "${channel}"`)
+    const name = channel as CallChannel
+    const parsed = calls[name].request.safeParse(payload ?? {})
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : ''
+      throw new QsError('BAD_REQUEST', `invalid ${name} request${where}: ${issue?.message ?? 'bad payload'}`, parsed.error.issues)
+    }
+    assertWritable(workspaceGuard, name, parsed.data)
+    const handler = handlers[name] as (request: unknown) => Promise<unknown>
+    return { ok: true, data: await handler(parsed.data) }
+  } catch (err) {
+    return { ok: false, error: toQsErrorShape(err) }
+  }
+}
+
+/** Handlers bound to a core, ready for a transport: `call(channel, payload) -> envelope`. */
+export function createDispatcher(core: Core): (channel: string, payload: unknown) => Promise<Envelope<unknown>> {
+  const handlers = createApi(core)
+  return (channel, payload) => dispatch(handlers, core.workspace, channel, payload)
+}

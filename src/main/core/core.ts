@@ -1,0 +1,56 @@
+import { parseConnectionUrl } from '../../shared/connection-url'
+import type { SecretStorageInfo } from '../../shared/model'
+import type { AdapterConfig, AdapterFactory } from '../brokers/adapter'
+import { createAdapter } from '../brokers/factory'
+import { ProfileStore, type StoredProfile } from '../storage/profiles.store'
+import { SecretStore, type Cipher, type Keyring } from '../storage/secrets'
+import { Workspace } from './workspace'
+import type { BackoffOptions } from './backoff'
+
+export interface CoreOptions {
+  configDir: string
+  mode: 'electron' | 'web'
+  version: string
+  keyring?: Keyring | null
+  cipher?: Cipher | null
+  adapterFactory?: AdapterFactory
+  backoff?: BackoffOptions
+}
+
+/** Everything the contract handlers need; no transport, no Electron. */
+export interface Core {
+  readonly configDir: string
+  readonly mode: 'electron' | 'web'
+  readonly version: string
+  readonly profiles: ProfileStore
+  readonly secrets: SecretStore
+  readonly workspace: Workspace
+  readonly adapterFactory: AdapterFactory
+  secretStorage(): SecretStorageInfo
+  /** The adapter config of a saved profile: its URL plus the password from the secret store. */
+  profileConfig(profile: StoredProfile): Promise<AdapterConfig>
+  close(): Promise<void>
+}
+
+export async function createCore(options: CoreOptions): Promise<Core> {
+  const secrets = await SecretStore.open(options.configDir, { keyring: options.keyring, cipher: options.cipher })
+  const profiles = new ProfileStore(options.configDir, secrets)
+  const adapterFactory = options.adapterFactory ?? createAdapter
+  const workspace = new Workspace(adapterFactory, options.backoff)
+  return {
+    configDir: options.configDir,
+    mode: options.mode,
+    version: options.version,
+    profiles,
+    secrets,
+    workspace,
+    adapterFactory,
+    secretStorage: () => secrets.info(),
+    async profileConfig(profile) {
+      const { target, password: urlPassword } = parseConnectionUrl(profile.url, { managementUrl: profile.managementUrl })
+      const password = (await profiles.password(profile.id)) ?? urlPassword
+      return { target, password }
+    },
+    close: () => workspace.closeAll(),
+  }
+}

@@ -1,0 +1,20 @@
+import { calls, type CallChannel } from '../../shared/contract'
+import { QsError } from '../../shared/errors'
+import type { Workspace } from './workspace'
+
+/**
+ * The read-only guard (DESIGN.md: "Read-only profiles refuse them in the core, not just in the
+ * UI"). Every call the contract marks `writes` passes through here before its handler runs,
+ * whichever front end sent it.
+ */
+export function assertWritable(workspace: Workspace, channel: CallChannel, request: unknown): void {
+  if (!calls[channel].writes) return
+  const connectionId = (request as { connectionId?: unknown }).connectionId
+  if (typeof connectionId !== 'string') {
+    throw new QsError('INTERNAL', `${channel} is a write call but names no connection`)
+  }
+  const status = workspace.status(connectionId)
+  if (status?.readOnly) {
+    throw new QsError('READ_ONLY', `refused: this profile is read-only, so ${channel} is not allowed. Edit the profile to allow writes.`)
+  }
+}

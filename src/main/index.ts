@@ -1,0 +1,53 @@
+import { app, BrowserWindow, ipcMain } from 'electron'
+import { fileURLToPath } from 'node:url'
+import { dirname } from 'node:path'
+import { createCore } from './core/core'
+import { configDir } from './storage/paths'
+import { osKeyring } from './storage/keyring'
+import { safeStorageCipher } from './app/safe-storage'
+import { createMainWindow, defaultWindowPaths } from './app/window'
+import { forwardEvents, isTrustedSender, registerIpc } from './ipc/register'
+
+// The Electron shell is thin (STYLE.md, RedisInsight): start the core, wire IPC, open the window.
+const mainDir = dirname(fileURLToPath(import.meta.url))
+const devUrl = process.env['ELECTRON_RENDERER_URL']
+
+async function main(): Promise<void> {
+  app.enableSandbox()
+  await app.whenReady()
+  const core = await createCore({
+    configDir: configDir(),
+    mode: 'electron',
+    version: app.getVersion(),
+    keyring: await osKeyring(),
+    cipher: safeStorageCipher(),
+  })
+  const paths = defaultWindowPaths(mainDir, devUrl)
+  let window: BrowserWindow | null = null
+  registerIpc(ipcMain, core, (event) =>
+    isTrustedSender(event.senderFrame?.url, { devOrigin: devUrl, rendererFile: paths.rendererFile }),
+  )
+  forwardEvents(core, () => window?.webContents ?? null)
+
+  const open = () => {
+    window = createMainWindow(paths)
+    window.on('closed', () => {
+      window = null
+    })
+  }
+  open()
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) open()
+  })
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+  app.on('before-quit', () => {
+    void core.close()
+  })
+}
+
+main().catch((err: unknown) => {
+  console.error('Queuescope failed to start:', err)
+  app.exit(1)
+})

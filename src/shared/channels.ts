@@ -1,0 +1,18 @@
+/**
+ * Channel names as plain strings, for the preload (which must not bundle zod or the schemas).
+ * A unit test checks this list equals the contract's keys.
+ */
+export const CALL_CHANNEL_NAMES = [
+  'app:info',
+  'profiles:list',
+  'profiles:save',
+  'profiles:delete',
+  'profiles:test',
+  'connection:connect',
+  'connection:disconnect',
+  'connection:list',
+  'sources:list',
+  'messages:publish',
+] as const
+
+export const EVENT_CHANNEL_NAMES = ['connection:status'] as const

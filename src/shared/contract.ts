@@ -1,0 +1,97 @@
+import { z } from 'zod'
+import {
+  brokerSchema,
+  connectionStatusSchema,
+  profileInputSchema,
+  profileViewSchema,
+  secretStorageSchema,
+  sourceListSchema,
+} from './model'
+import { publishRequestSchema, publishResultSchema } from './publish'
+
+/**
+ * The one contract between the core and every front end (DESIGN.md "One contract, many
+ * transports"). Calls are `domain:verb`, events are `domain:noun`. Electron's ipcMain, the web
+ * server's WebSocket and the CLI dispatch into the same handlers; each request is parsed with its
+ * schema at the boundary.
+ */
+const call = <Req extends z.ZodType, Res extends z.ZodType>(def: {
+  request: Req
+  response: Res
+  /** Writes to a broker or destroys something there: refused for read-only profiles. */
+  writes?: boolean
+}) => ({ writes: false, ...def })
+
+const connectionRef = z.object({ connectionId: z.string().min(1) })
+
+export const profileTestResultSchema = z.object({
+  ok: z.boolean(),
+  /** e.g. "RabbitMQ 3.10.8 (management API reachable)". */
+  server: z.string().optional(),
+  latencyMs: z.number().optional(),
+  warnings: z.array(z.string()),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+})
+
+export const calls = {
+  'app:info': call({
+    request: z.object({}).default({}),
+    response: z.object({
+      version: z.string(),
+      mode: z.enum(['electron', 'web']),
+      secretStorage: secretStorageSchema,
+      configDir: z.string(),
+    }),
+  }),
+  'profiles:list': call({
+    request: z.object({}).default({}),
+    response: z.object({ profiles: z.array(profileViewSchema) }),
+  }),
+  'profiles:save': call({ request: profileInputSchema, response: profileViewSchema }),
+  'profiles:delete': call({
+    request: z.object({ id: z.string().min(1) }),
+    response: z.object({ deleted: z.boolean() }),
+  }),
+  /** Test a saved profile (id) or an unsaved one (profile), without opening a workspace connection. */
+  'profiles:test': call({
+    request: z.union([z.object({ id: z.string().min(1) }), z.object({ profile: profileInputSchema })]),
+    response: profileTestResultSchema,
+  }),
+  'connection:connect': call({
+    request: z.object({ profileId: z.string().min(1) }),
+    response: connectionStatusSchema,
+  }),
+  'connection:disconnect': call({
+    request: connectionRef,
+    response: connectionStatusSchema,
+  }),
+  'connection:list': call({
+    request: z.object({}).default({}),
+    response: z.object({ connections: z.array(connectionStatusSchema) }),
+  }),
+  'sources:list': call({
+    /** filter: server-side name filter (substring), applied by the broker where it can. */
+    request: connectionRef.extend({ filter: z.string().max(256).optional() }),
+    response: sourceListSchema.extend({ broker: brokerSchema }),
+  }),
+  'messages:publish': call({
+    request: publishRequestSchema,
+    response: publishResultSchema,
+    writes: true,
+  }),
+} as const
+
+export const events = {
+  'connection:status': connectionStatusSchema,
+} as const
+
+export type Calls = typeof calls
+export type CallChannel = keyof Calls
+export type EventChannel = keyof typeof events
+export type CallRequest<C extends CallChannel> = z.input<Calls[C]['request']>
+export type CallRequestParsed<C extends CallChannel> = z.output<Calls[C]['request']>
+export type CallResponse<C extends CallChannel> = z.output<Calls[C]['response']>
+export type EventPayload<E extends EventChannel> = z.output<(typeof events)[E]>
+
+export const CALL_CHANNELS = Object.keys(calls) as CallChannel[]
+export const EVENT_CHANNELS = Object.keys(events) as EventChannel[]

@@ -1,0 +1,50 @@
+/**
+ * A scripted stand-in for a broker *connection*, for pure-logic tests of the workspace and the
+ * contract handlers (STYLE.md: fakes of the connection, not of the app). Broker behaviour itself
+ * is only ever tested against real brokers.
+ */
+import { QsError } from '../shared/errors'
+import type { SourceList } from '../shared/model'
+import type { PublishRequestParsed, PublishResult } from '../shared/publish'
+import type { AdapterFactory, BrokerAdapter, ConnectInfo } from '../main/brokers/adapter'
+
+export class FakeAdapter implements BrokerAdapter {
+  readonly broker = 'rabbitmq' as const
+  lost: ((error: Error) => void) | null = null
+  closed = false
+  published: PublishRequestParsed[] = []
+  constructor(private readonly outcome: () => ConnectInfo | QsError) {}
+
+  async connect(): Promise<ConnectInfo> {
+    const result = this.outcome()
+    if (result instanceof QsError) throw result
+    return result
+  }
+  onLost(listener: (error: Error) => void): void {
+    this.lost = listener
+  }
+  async close(): Promise<void> {
+    this.closed = true
+  }
+  async listSources(): Promise<SourceList> {
+    return { items: [], warnings: [], scope: 'fake', listedAt: 0 }
+  }
+  async publish(request: PublishRequestParsed): Promise<PublishResult> {
+    this.published.push(request)
+    return { routed: true }
+  }
+}
+
+/** A factory whose successive connects follow `script` (the last entry repeats). */
+export function scriptedFactory(script: (ConnectInfo | QsError)[]): AdapterFactory & { adapters: FakeAdapter[] } {
+  const adapters: FakeAdapter[] = []
+  let step = 0
+  const factory = (() => {
+    const outcome = script[Math.min(step++, script.length - 1)]!
+    const adapter = new FakeAdapter(() => outcome)
+    adapters.push(adapter)
+    return adapter
+  }) as AdapterFactory & { adapters: FakeAdapter[] }
+  factory.adapters = adapters
+  return factory
+}
