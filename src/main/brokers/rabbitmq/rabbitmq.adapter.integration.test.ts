@@ -1,4 +1,6 @@
 import * as amqp from 'amqplib'
+import { createServer, type AddressInfo } from 'node:net'
+import { once } from 'node:events'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseConnectionUrl } from '../../../shared/connection-url'
 import type { SourceItem } from '../../../shared/model'
@@ -99,6 +101,17 @@ describe('RabbitMqAdapter against a real broker', () => {
     await expect(adapterFor(vhost.url.replace('guest:guest', 'guest:wrong')).connect()).rejects.toMatchObject({ code: 'AUTH_FAILED', message: expect.stringMatching(/refused user "guest": wrong user name or password/) })
     await expect(adapterFor('amqp://guest:guest@127.0.0.1:5672/qs-no-such-vhost').connect()).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/vhost "qs-no-such-vhost" does not exist/) })
     await expect(adapterFor('amqp://guest:guest@127.0.0.1:1/').connect()).rejects.toMatchObject({ code: 'UNREACHABLE', message: expect.stringMatching(/127\.0\.0\.1:1: connection refused/) })
+  })
+
+  it('gives up on a port that accepts but never answers, saying it timed out', async () => {
+    const silent = createServer(() => undefined).listen(0, '127.0.0.1')
+    await once(silent, 'listening')
+    const port = (silent.address() as AddressInfo).port
+    try {
+      await expect(adapterFor(`amqp://guest:guest@127.0.0.1:${port}/`).connect()).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/timed out connecting to RabbitMQ at 127\.0\.0\.1/) })
+    } finally {
+      silent.close()
+    }
   })
 
   it('without the management API it still connects, and says what is missing and how to fix it', async () => {

@@ -34,8 +34,8 @@ export function amqpConnectError(err: unknown, target: RabbitTarget): QsError {
   if (/NOT.ALLOWED.*vhost/i.test(text) || /vhost .* not found/i.test(text) || /Expected ConnectionOpenOk; got <ConnectionClose/.test(text)) {
     return new QsError('NOT_FOUND', `${where}: vhost "${target.vhost}" does not exist or the user may not access it`, text)
   }
-  if (/Unexpected close|Frame|Expected AMQP/i.test(text)) {
-    return new QsError('UNREACHABLE', `${where} did not speak AMQP 0-9-1 (is this the right port?)`, text)
+  if (/Unexpected close|Expected AMQP|closed abruptly|handshake/i.test(text)) {
+    return new QsError('UNREACHABLE', `${where} closed the connection during the AMQP handshake (is this the right port? does it need amqps?)`, text)
   }
   return new QsError('BROKER_ERROR', `${where}: ${text}`)
 }

@@ -1,0 +1,124 @@
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import * as amqp from 'amqplib'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestRedis, createTestVhost, MANAGEMENT_URL, type TestRedis, type TestVhost } from '../test-support/brokers'
+import { runCli } from './program'
+
+const run = promisify(execFile)
+
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = ''
+  let stderr = ''
+  const code = await runCli(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) })
+  return { code, stdout, stderr }
+}
+
+describe('queuescope CLI (real brokers)', () => {
+  let vhost: TestVhost
+  let redis: TestRedis
+
+  beforeAll(async () => {
+    process.env['QUEUESCOPE_CONFIG_DIR'] = await mkdtemp(join(tmpdir(), 'qs-cli-'))
+    vhost = await createTestVhost('cli')
+    redis = await createTestRedis('cli')
+    const client = await amqp.connect(vhost.url)
+    const ch = await client.createConfirmChannel()
+    await ch.assertQueue('orders')
+    for (let i = 0; i < 5; i++) ch.sendToQueue('orders', Buffer.from(`order ${i}`))
+    await ch.waitForConfirms()
+    await client.close()
+    await redis.client.xadd(`${redis.prefix}events`, '*', 'n', '1')
+    await redis.client.xadd(`${redis.prefix}events`, '*', 'n', '2')
+    await redis.client.xgroup('CREATE', `${redis.prefix}events`, 'workers', '0')
+    await redis.client.rpush(`${redis.prefix}jobs`, 'a')
+  })
+
+  afterAll(async () => {
+    await vhost?.remove()
+    await redis?.remove()
+  })
+
+  it('ls <amqp url> --json prints {"items":[...]} with kind, name, messages, consumers', async () => {
+    let items: { kind: string; name: string; messages: number | null; consumers: number | null }[] = []
+    for (let i = 0; i < 40; i++) {
+      const { code, stdout, stderr } = await cli('ls', vhost.url, '--json', '--management', MANAGEMENT_URL)
+      expect(stderr).toBe('')
+      expect(code).toBe(0)
+      items = (JSON.parse(stdout) as { items: typeof items }).items
+      if (items.find((q) => q.name === 'orders')?.messages === 5) break
+      await new Promise((r) => setTimeout(r, 500))
+    }
+    expect(items.find((q) => q.kind === 'queue' && q.name === 'orders')).toMatchObject({ messages: 5, consumers: 0 })
+    expect(items.find((q) => q.kind === 'exchange' && q.name === 'amq.direct')).toMatchObject({ messages: null, consumers: null })
+  })
+
+  it('ls <redis url> --json lists streams with groups and lists', async () => {
+    const { code, stdout } = await cli('ls', 'redis://127.0.0.1:6379', '--json', '--filter', redis.prefix)
+    expect(code).toBe(0)
+    const { items } = JSON.parse(stdout) as { items: unknown[] }
+    expect(items).toEqual([
+      expect.objectContaining({ kind: 'stream', name: `${redis.prefix}events`, messages: 2, consumers: 0, groups: [expect.objectContaining({ name: 'workers', lag: 2, pending: 0, consumers: 0 })] }),
+      expect.objectContaining({ kind: 'list', name: `${redis.prefix}jobs`, messages: 1, consumers: null }),
+    ])
+  })
+
+  it('ls without --json prints an aligned table', async () => {
+    const { code, stdout } = await cli('ls', 'redis://127.0.0.1:6379', '--filter', redis.prefix)
+    expect(code).toBe(0)
+    expect(stdout.split('\n')[0]).toMatch(/^KIND\s+NAME\s+MESSAGES\s+CONSUMERS\s+DETAILS$/)
+    expect(stdout).toContain('workers: lag 2, pending 0')
+  })
+
+  it('fails with one line and a non-zero exit: bad URL (2), wrong password (1), unreachable host (1)', async () => {
+    const cases: [string[], number, RegExp][] = [
+      [['ls', 'amqp//nope'], 2, /is not a URL/],
+      [['ls', 'http://localhost:15672'], 2, /unsupported scheme "http"/],
+      [['ls', vhost.url.replace('guest:guest', 'guest:wrong')], 1, /wrong user name or password/],
+      [['ls', 'amqp://guest:guest@127.0.0.1:1/'], 1, /127\.0\.0\.1:1: connection refused/],
+      [['ls', 'redis://127.0.0.1:1'], 1, /connection refused/],
+      [['ls', 'amqp://guest:guest@unreachable-host.invalid:5672/'], 1, /unreachable-host\.invalid:5672: host not found/],
+      [['ls', 'redis://unreachable-host.invalid:6379'], 1, /host not found/],
+      [['ls'], 2, /missing <url>/],
+      [['ls', '--profile', 'no such profile'], 1, /no profile named "no such profile"/],
+      [['frobnicate'], 2, /unknown command/],
+    ]
+    for (const [argv, exit, reason] of cases) {
+      const { code, stderr, stdout } = await cli(...argv)
+      expect({ argv, code }).toEqual({ argv, code: exit })
+      expect(stderr).toMatch(reason)
+      expect(stderr.trim().split('\n')).toHaveLength(1)
+      expect(stdout).toBe('')
+      expect(stderr).not.toContain('wrong@')
+    }
+  })
+
+  it('publish puts a message on a queue; unroutable is a failure, not a success', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'qs-body-')), 'body.bin')
+    await writeFile(file, Buffer.from([0, 1, 2, 255]))
+    expect(await cli('publish', vhost.url, 'queue:orders', '--file', file, '--header', 'source=cli', '--property', 'priority=3', '--json', '--management', MANAGEMENT_URL)).toMatchObject({ code: 0, stdout: '{"routed":true}\n' })
+    const unroutable = await cli('publish', vhost.url, 'exchange:amq.topic', '--body', 'x', '--routing-key', 'nobody')
+    expect(unroutable).toMatchObject({ code: 1, stderr: expect.stringMatching(/not routed \(NO_ROUTE\)/) })
+    expect(await cli('publish', vhost.url, 'queue:orders')).toMatchObject({ code: 2, stderr: expect.stringMatching(/--body TEXT or --file PATH/) })
+    const client = await amqp.connect(vhost.url)
+    const ch = await client.createChannel()
+    let last: amqp.GetMessage | false = false
+    for (let m = await ch.get('orders'); m; m = await ch.get('orders')) last = m
+    expect(last && [...last.content]).toEqual([0, 1, 2, 255])
+    expect(last && last.properties).toMatchObject({ priority: 3, headers: { source: 'cli' } })
+    await client.close()
+  })
+
+  it('the built `queuescope` bin runs the same CLI (npm run build first)', async () => {
+    const bin = resolve(__dirname, '../../bin/queuescope.js')
+    expect(existsSync(resolve(__dirname, '../../out/main/cli.js')), 'out/main/cli.js is missing: run npm run build').toBe(true)
+    const { stdout } = await run(process.execPath, [bin, 'ls', 'redis://127.0.0.1:6379', '--json', '--filter', `${redis.prefix}jobs`])
+    expect(JSON.parse(stdout)).toEqual({ items: [{ kind: 'list', name: `${redis.prefix}jobs`, messages: 1, consumers: null }] })
+    const failed = await run(process.execPath, [bin, 'ls', 'redis://127.0.0.1:1']).catch((err: { code: number; stderr: string }) => err)
+    expect(failed).toMatchObject({ code: 1, stderr: expect.stringMatching(/^queuescope: .*connection refused.*\n$/) })
+  })
+})
