@@ -6,7 +6,7 @@ import globals from 'globals'
 import { builtinModules } from 'node:module'
 
 // Layer rules (DESIGN.md "Layers", STYLE.md "From VS Code"): each folder may import only from the
-// layers below it. A broken rule fails `npm run lint`; e2e/layers.test.ts proves that it does.
+// layers below it. A broken rule fails `npm run lint`; src/layers.test.ts proves that it does.
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)]
 const electronOnly = {
   name: 'electron',

@@ -1,12 +1,13 @@
 import { defineConfig } from '@playwright/test'
 import { electronBinary } from './e2e/support/electron-binary'
 import { CHROMIUM_ARGS, chromiumExecutable } from './e2e/support/chromium'
+import type { LauncherOptions } from './e2e/support/fixtures'
 
 // One set of specs, two launchers (DESIGN.md "e2e/"): web mode in Chromium always; the Electron
 // app through Playwright's _electron whenever its binary is installed.
 const hasElectron = electronBinary() !== null
 
-export default defineConfig({
+export default defineConfig<LauncherOptions>({
   testDir: './e2e',
   testMatch: '**/*.spec.ts',
   outputDir: 'test-results',
@@ -22,7 +23,7 @@ export default defineConfig({
     launchOptions: { executablePath: chromiumExecutable(), args: CHROMIUM_ARGS },
   },
   projects: [
-    { name: 'web', use: { launcher: 'web' } },
+    { name: 'web', use: { launcher: 'web' as const } },
     ...(hasElectron ? [{ name: 'electron', use: { launcher: 'electron' as const } }] : []),
   ],
 })

@@ -53,6 +53,7 @@ step('brokers', process.execPath, [join(root, 'scripts', 'brokers.mjs'), '--ensu
 step('lint', bin('eslint'), ['.'])
 step('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.node.json'])
 step('typecheck (web)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.web.json'])
+step('typecheck (e2e)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.e2e.json'])
 step('build', bin('electron-vite'), ['build'])
 const vitestReporters = (name) => ['--reporter=default', '--reporter=json', `--outputFile.json=${join(tmp, `vitest-${name}.json`)}`]
 step('unit tests', bin('vitest'), ['run', '--project', 'unit', ...vitestReporters('unit')])

@@ -11,7 +11,7 @@ interface Fixtures {
   /** The Queuescope UI, ready (data-app-state="ready"), with its own fresh config folder. */
   app: Page
 }
-interface Options {
+export interface LauncherOptions {
   launcher: Launcher
 }
 
@@ -39,7 +39,7 @@ async function startWebMode(configDir: string): Promise<{ url: string; child: Ch
   return { url, child }
 }
 
-export const test = base.extend<Fixtures & Options>({
+export const test = base.extend<Fixtures & LauncherOptions>({
   launcher: ['web', { option: true }],
   app: async ({ launcher, browser }, use, testInfo) => {
     const configDir = mkdtempSync(join(tmpdir(), `qs-e2e-${testInfo.workerIndex}-`))

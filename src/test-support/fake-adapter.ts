@@ -44,7 +44,7 @@ export function scriptedFactory(script: (ConnectInfo | QsError)[]): AdapterFacto
     const adapter = new FakeAdapter(() => outcome)
     adapters.push(adapter)
     return adapter
-  }) as AdapterFactory & { adapters: FakeAdapter[] }
+  }) as unknown as AdapterFactory & { adapters: FakeAdapter[] }
   factory.adapters = adapters
   return factory
 }
