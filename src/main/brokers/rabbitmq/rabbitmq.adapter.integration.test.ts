@@ -118,6 +118,7 @@ describe('RabbitMqAdapter against a real broker', () => {
     const degraded = adapterFor(vhost.url, 'http://127.0.0.1:1')
     const info = await degraded.connect()
     expect(info.warnings[0]).toMatch(/management API unavailable.*rabbitmq-plugins enable rabbitmq_management/)
+    expect(info.warnings[0]!.split('rabbitmq-plugins enable').length).toBe(2) // the fix, said once
     const list = await degraded.listSources()
     expect(list.items).toEqual([])
     expect(list.warnings[0]).toMatch(/rabbitmq-plugins enable rabbitmq_management/)

@@ -114,7 +114,8 @@ export class RabbitMqAdapter implements BrokerAdapter {
   }
 
   private managementWarning(): string {
-    return `management API unavailable (${this.managementProblem}); queues and exchanges cannot be listed without it — ${ENABLE_MANAGEMENT_HINT}`
+    const problem = (this.managementProblem ?? '').replace(`; ${ENABLE_MANAGEMENT_HINT}`, '')
+    return `management API unavailable (${problem}); queues and exchanges cannot be listed without it — ${ENABLE_MANAGEMENT_HINT}`
   }
 
   async listSources(options: ListOptions = {}): Promise<SourceList> {

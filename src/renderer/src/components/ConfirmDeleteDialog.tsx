@@ -1,0 +1,30 @@
+import type { ProfileView } from '../../../shared/model'
+import { Modal } from './Modal'
+
+export function ConfirmDeleteDialog({ profile, onConfirm, onClose }: { profile: ProfileView; onConfirm: () => void; onClose: () => void }) {
+  return (
+    <Modal
+      role="alertdialog"
+      title="Delete profile"
+      onClose={onClose}
+      description={
+        <p>
+          Delete the profile <strong>{profile.name}</strong>? Its stored password goes with it. Nothing on the broker is touched.
+        </p>
+      }
+      footer={
+        <>
+          <span className="spacer" />
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="button" className="btn btn-danger" onClick={onConfirm}>
+            Delete
+          </button>
+        </>
+      }
+    >
+      {null}
+    </Modal>
+  )
+}

@@ -1,0 +1,157 @@
+import { useMemo } from 'react'
+import type { Broker, ProfileView } from '../../../shared/model'
+import { useAutoRefresh } from '../hooks/useAutoRefresh'
+import { appStore, useApp } from '../store'
+import { selectStatus, stateOf } from '../store/connections.selectors'
+import { selectProfiles, selectProfilesLoad, selectSelectedProfile } from '../store/profiles.selectors'
+import {
+  selectFilterText,
+  selectSelectedSource,
+  selectSelectedSourceKey,
+  selectSort,
+  selectSourcesEntry,
+  visibleSources,
+} from '../store/sources.selectors'
+import { WarningIcon } from './Icons'
+import { SourceDetails } from './SourceDetails'
+import { SourcesTable } from './SourcesTable'
+
+export function Overview() {
+  const profile = useApp(selectSelectedProfile)
+  const profiles = useApp(selectProfiles)
+  const load = useApp(selectProfilesLoad)
+
+  if (profile) return <ConnectionOverview key={profile.id} profile={profile} />
+  if (load === 'loading') return <div className="empty-state muted">Loading profiles…</div>
+  if (profiles.length === 0 && load === 'ready') {
+    return (
+      <div className="empty-state">
+        <h2>Point Queuescope at a broker</h2>
+        <p>Add a profile for RabbitMQ (amqp://guest@127.0.0.1:5672/) or Redis (redis://127.0.0.1:6379), test it, and select it to see every queue, exchange, stream and list.</p>
+        <button type="button" className="btn btn-primary" onClick={() => appStore.getState().openProfileDialog(null)}>
+          Add your first profile
+        </button>
+      </div>
+    )
+  }
+  return (
+    <div className="empty-state">
+      <h2>No profile selected</h2>
+      <p>Select a profile in the sidebar: it connects and lists every source here.</p>
+    </div>
+  )
+}
+
+const EMPTY_HINT: Record<Broker, string> = {
+  rabbitmq: 'No queues yet — publish one, or run `npm run demo`.',
+  redis: 'No streams or lists yet — XADD or LPUSH one, or run `npm run demo`.',
+}
+
+function ConnectionOverview({ profile }: { profile: ProfileView }) {
+  const status = useApp(selectStatus(profile.id))
+  const entry = useApp(selectSourcesEntry(profile.id))
+  const filterText = useApp(selectFilterText)
+  const sort = useApp(selectSort)
+  const selectedKey = useApp(selectSelectedSourceKey)
+  const selected = useApp(selectSelectedSource)
+  const state = stateOf(status)
+  useAutoRefresh(profile.id, state)
+
+  const items = entry?.listing?.items
+  const rows = useMemo(() => (items ? visibleSources(items, filterText, sort) : []), [items, filterText, sort])
+  const { connect, setFilterText } = appStore.getState()
+
+  const banner = (() => {
+    switch (state) {
+      case 'open':
+        return null
+      case 'connecting':
+        return <div className="banner" role="status">Connecting to {profile.name}…</div>
+      case 'reconnecting':
+        return (
+          <div className="banner banner-trouble" role="status">
+            Connection lost; reconnecting (attempt {status?.attempt ?? 1}){status?.reason ? `: ${status.reason}` : ''}. The table shows the last listing.
+          </div>
+        )
+      case 'failed':
+        return (
+          <div className="banner banner-trouble" role="alert">
+            <span>Could not connect: {status?.reason ?? 'unknown error'}</span>
+            <button type="button" className="btn btn-small" onClick={() => void connect(profile.id)}>
+              Retry
+            </button>
+          </div>
+        )
+      case 'closed':
+        return (
+          <div className="banner">
+            <span>Not connected.</span>
+            <button type="button" className="btn btn-small" onClick={() => void connect(profile.id)}>
+              Connect {profile.name}
+            </button>
+          </div>
+        )
+    }
+  })()
+
+  const listing = entry?.listing ?? null
+  return (
+    <div className="overview">
+      {banner}
+      {entry?.error ? (
+        <div className="banner banner-trouble" role="alert">
+          Could not list sources: {entry.error.message}
+        </div>
+      ) : null}
+      {listing && listing.warnings.length > 0 ? (
+        <ul className="warnings" aria-label="Warnings">
+          {listing.warnings.map((warning) => (
+            <li key={warning}>
+              <WarningIcon size={12} /> {warning}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+
+      {listing === null ? (
+        state === 'open' ? <div className="empty-state muted">Listing sources…</div> : null
+      ) : listing.items.length === 0 ? (
+        <div className="empty-state">
+          {/* An empty listing with a warning is the warning's fault, not an empty broker. */}
+          <p>{listing.warnings.length > 0 ? 'Nothing could be listed: see the warning above.' : EMPTY_HINT[listing.broker]}</p>
+        </div>
+      ) : (
+        <div className={`overview-main${selected ? ' with-details' : ''}${state === 'open' ? '' : ' stale'}`}>
+          <div className="table-pane">
+            {/* RabbitMQ always lists its built-in exchanges, so "empty" means "no queue". */}
+            {listing.broker === 'rabbitmq' && !listing.items.some((item) => item.kind === 'queue') ? (
+              <p className="teach">{EMPTY_HINT.rabbitmq}</p>
+            ) : null}
+            <div className="table-meta muted">
+              <span className="num">
+                {rows.length === listing.items.length
+                  ? `${listing.items.length.toLocaleString()} sources`
+                  : `${rows.length.toLocaleString()} of ${listing.items.length.toLocaleString()} sources`}
+              </span>
+              <span>
+                listed {new Date(listing.listedAt).toLocaleTimeString()}
+                {entry?.loading ? ' · refreshing…' : ''}
+              </span>
+            </div>
+            {rows.length === 0 ? (
+              <div className="empty-state">
+                <p>No source name contains “{filterText}”.</p>
+                <button type="button" className="btn btn-small" onClick={() => setFilterText('')}>
+                  Clear filter
+                </button>
+              </div>
+            ) : (
+              <SourcesTable rows={rows} sort={sort} selectedKey={selectedKey} />
+            )}
+          </div>
+          {selected ? <SourceDetails item={selected} /> : null}
+        </div>
+      )}
+    </div>
+  )
+}

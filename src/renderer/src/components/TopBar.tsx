@@ -1,0 +1,80 @@
+import { appStore, useApp } from '../store'
+import { describeStatus, isLive, selectSelectedStatus } from '../store/connections.selectors'
+import { FILTER_INPUT_ID } from '../hooks/useKeyboardShortcuts'
+import { selectSelectedProfile } from '../store/profiles.selectors'
+import { selectFilterText, selectSourcesEntry } from '../store/sources.selectors'
+import { RefreshIcon, SearchIcon } from './Icons'
+
+export function TopBar() {
+  const profile = useApp(selectSelectedProfile)
+  const status = useApp(selectSelectedStatus)
+  const filterText = useApp(selectFilterText)
+  const entry = useApp(selectSourcesEntry(profile?.id ?? null))
+  const { setFilterText, refreshSources, disconnect, connect } = appStore.getState()
+  const open = status?.state === 'open'
+
+  return (
+    <header className="topbar">
+      {profile ? (
+        <div className="topbar-connection">
+          <span className={`env-stripe env-${profile.color}`} aria-hidden="true" />
+          <h1 className="connection-name">{profile.name}</h1>
+          {profile.readOnly ? (
+            <span className="badge badge-readonly" title="writes and destructive actions are refused for this profile">
+              READ-ONLY
+            </span>
+          ) : null}
+          <span className={`connection-server${open ? '' : ` state-${status?.state ?? 'closed'}`}`}>
+            {open ? (status.server ?? 'open') : describeStatus(status)}
+          </span>
+          {open && entry?.listing ? <span className="muted mono connection-scope" title="vhost or database">{entry.listing.scope}</span> : null}
+        </div>
+      ) : (
+        <div className="topbar-connection muted">No connection</div>
+      )}
+
+      <div className="topbar-tools">
+        <div className="filter-box">
+          <SearchIcon size={12} />
+          <input
+            id={FILTER_INPUT_ID}
+            type="search"
+            aria-label="Filter sources"
+            placeholder="Filter sources   /"
+            value={filterText}
+            onChange={(e) => setFilterText(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape' && filterText) {
+                e.preventDefault()
+                setFilterText('')
+              } else if (e.key === 'Escape') {
+                e.currentTarget.blur()
+              }
+            }}
+            spellCheck={false}
+            autoComplete="off"
+          />
+        </div>
+        <button
+          type="button"
+          className="btn"
+          disabled={!profile || !open}
+          onClick={() => profile && void refreshSources(profile.id)}
+          title="Refresh (R)"
+          aria-keyshortcuts="r"
+        >
+          <RefreshIcon size={12} /> <span className={entry?.loading ? 'refreshing' : undefined}>Refresh</span>
+        </button>
+        {profile && !isLive(status) ? (
+          <button type="button" className="btn" onClick={() => void connect(profile.id)}>
+            Connect
+          </button>
+        ) : (
+          <button type="button" className="btn" disabled={!profile} onClick={() => profile && void disconnect(profile.id)}>
+            Disconnect
+          </button>
+        )}
+      </div>
+    </header>
+  )
+}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest'
+import { formatCount, formatGroupsLag, formatLag } from './format'
+import { queue, stream } from './store/test-data'
+
+describe('format', () => {
+  it('separates thousands and shows "—" for no data, never 0', () => {
+    expect(formatCount(1234567, 'en-US')).toBe('1,234,567')
+    expect(formatCount(0, 'en-US')).toBe('0')
+    expect(formatCount(null)).toBe('—')
+  })
+
+  it('summarises stream groups and their worst lag', () => {
+    expect(formatGroupsLag(stream('s', [0, 5]), 'en-US')).toBe('2 groups · max lag 5')
+    expect(formatGroupsLag(stream('s', [null]), 'en-US')).toBe('1 group · lag unknown')
+    expect(formatGroupsLag(stream('s', []), 'en-US')).toBe('no groups')
+    expect(formatGroupsLag(queue('q'))).toBe('—')
+  })
+
+  it('says a lag Redis cannot know is unknown', () => {
+    expect(formatLag(null)).toBe('unknown')
+    expect(formatLag(7, 'en-US')).toBe('7')
+  })
+})

@@ -1,0 +1,31 @@
+import { createStore, type StoreApi } from 'zustand/vanilla'
+import type { QueuescopeApi } from '../../../shared/api'
+import { createConnectionsSlice, type ConnectionsSlice } from './connections.slice'
+import { createProfilesSlice, type ProfilesSlice } from './profiles.slice'
+import { createSourcesSlice, type SourcesSlice } from './sources.slice'
+import { createToastsSlice, type ToastsSlice } from './toasts.slice'
+import { createUiSlice, type UiSlice } from './ui.slice'
+
+/** The one renderer store, built from one slice per domain (STYLE.md "From LobeChat"). */
+export type AppState = ProfilesSlice & ConnectionsSlice & SourcesSlice & ToastsSlice & UiSlice
+
+export interface StoreDeps {
+  /** The core, behind the contract. In the app `getApi`; in unit tests a fake of the API. */
+  api: () => QueuescopeApi
+}
+
+export type SetState = StoreApi<AppState>['setState']
+export type GetState = StoreApi<AppState>['getState']
+export type SliceCreator<T> = (set: SetState, get: GetState, deps: StoreDeps) => T
+
+export type AppStore = StoreApi<AppState>
+
+export function createAppStore(deps: StoreDeps): AppStore {
+  return createStore<AppState>()((set, get) => ({
+    ...createProfilesSlice(set, get, deps),
+    ...createConnectionsSlice(set, get, deps),
+    ...createSourcesSlice(set, get, deps),
+    ...createToastsSlice(set, get, deps),
+    ...createUiSlice(set, get, deps),
+  }))
+}

@@ -1,0 +1,143 @@
+import type { SourceItem, StreamSource } from '../../../shared/model'
+import { formatSourceRef } from '../../../shared/source-ref'
+import type { AppState } from './app.store'
+import type { SortColumn, SortState, SourcesEntry } from './sources.slice'
+
+const NO_ITEMS: SourceItem[] = []
+
+/** `<kind>:<name>`: unique within a connection (a queue and an exchange may share a name). */
+export function sourceKey(item: SourceItem): string {
+  return formatSourceRef({ kind: item.kind, name: item.name })
+}
+
+export const selectSourcesEntry =
+  (connectionId: string | null) =>
+  (state: AppState): SourcesEntry | null =>
+    connectionId === null ? null : (state.sources[connectionId] ?? null)
+
+export const selectSourceItems =
+  (connectionId: string | null) =>
+  (state: AppState): SourceItem[] =>
+    (connectionId === null ? undefined : state.sources[connectionId]?.listing?.items) ?? NO_ITEMS
+
+export const selectFilterText = (state: AppState): string => state.filterText
+export const selectSort = (state: AppState): SortState => state.sort
+export const selectSelectedSourceKey = (state: AppState): string | null => state.selectedSourceKey
+
+/** The selected row's item in the selected connection's listing, or null when it went away. */
+export const selectSelectedSource = (state: AppState): SourceItem | null => {
+  const { selectedProfileId, selectedSourceKey } = state
+  if (selectedProfileId === null || selectedSourceKey === null) return null
+  const items = state.sources[selectedProfileId]?.listing?.items ?? NO_ITEMS
+  return items.find((item) => sourceKey(item) === selectedSourceKey) ?? null
+}
+
+/** The badge: queue type for queues, exchange type for exchanges, the kind otherwise. */
+export function kindLabel(item: SourceItem): string {
+  switch (item.kind) {
+    case 'queue':
+      return item.queueType
+    case 'exchange':
+      return item.exchangeType
+    case 'stream':
+    case 'list':
+      return item.kind
+  }
+}
+
+export function readyOf(item: SourceItem): number | null {
+  return item.kind === 'queue' ? item.ready : null
+}
+
+export function unackedOf(item: SourceItem): number | null {
+  return item.kind === 'queue' ? item.unacked : null
+}
+
+export interface StreamLag {
+  groups: number
+  /** Largest known lag over the groups; null when there are no groups. */
+  maxLag: number | null
+  /** Some group's lag cannot be known (Redis after SETID or a trimmed window). */
+  unknown: boolean
+}
+
+export function streamLag(stream: StreamSource): StreamLag {
+  let maxLag: number | null = null
+  let unknown = false
+  for (const group of stream.groups) {
+    if (group.lag === null) unknown = true
+    else maxLag = Math.max(maxLag ?? 0, group.lag)
+  }
+  return { groups: stream.groups.length, maxLag, unknown }
+}
+
+/** Queue's dead-letter target as RabbitMQ's arguments say it ("" is the default exchange). */
+export function deadLetterOf(item: SourceItem): string | null {
+  if (item.kind !== 'queue' || item.deadLetterExchange === null) return null
+  const exchange = item.deadLetterExchange === '' ? '(default exchange)' : item.deadLetterExchange
+  return item.deadLetterRoutingKey ? `${exchange} → ${item.deadLetterRoutingKey}` : exchange
+}
+
+/** Trouble worth colour: messages piling up with nobody consuming them. */
+export function hasIdleBacklog(item: SourceItem): boolean {
+  return item.kind === 'queue' && (item.messages ?? 0) > 0 && item.consumers === 0
+}
+
+/** Trouble worth colour: some consumer group is behind, or we cannot tell. */
+export function hasGroupTrouble(item: SourceItem): boolean {
+  if (item.kind !== 'stream') return false
+  const lag = streamLag(item)
+  return lag.unknown || (lag.maxLag ?? 0) > 0
+}
+
+type SortValue = string | number | null
+
+function sortValue(item: SourceItem, column: SortColumn): SortValue {
+  switch (column) {
+    case 'name':
+      return item.name
+    case 'kind':
+      return kindLabel(item)
+    case 'messages':
+      return item.messages
+    case 'ready':
+      return readyOf(item)
+    case 'unacked':
+      return unackedOf(item)
+    case 'consumers':
+      return item.consumers
+    case 'groups': {
+      if (item.kind !== 'stream') return null
+      const lag = streamLag(item)
+      // Unknown lag sorts as the worst: it is what the user has to look at.
+      return lag.unknown ? Number.POSITIVE_INFINITY : lag.maxLag
+    }
+    case 'deadLetter':
+      return deadLetterOf(item)
+  }
+}
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' })
+
+function compareValues(a: SortValue, b: SortValue): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b
+  return collator.compare(String(a), String(b))
+}
+
+/**
+ * The rows to show: names containing the filter (case-insensitive), sorted by the column. Rows
+ * without a value ("—") stay at the bottom in both directions; ties fall back to the name.
+ */
+export function visibleSources(items: readonly SourceItem[], filterText: string, sort: SortState): SourceItem[] {
+  const needle = filterText.trim().toLowerCase()
+  const rows = needle ? items.filter((item) => item.name.toLowerCase().includes(needle)) : [...items]
+  const sign = sort.direction === 'asc' ? 1 : -1
+  return rows.sort((a, b) => {
+    const va = sortValue(a, sort.column)
+    const vb = sortValue(b, sort.column)
+    if (va === null && vb !== null) return 1
+    if (vb === null && va !== null) return -1
+    const byValue = va === null || vb === null ? 0 : sign * compareValues(va, vb)
+    return byValue || collator.compare(a.name, b.name) || collator.compare(a.kind, b.kind)
+  })
+}

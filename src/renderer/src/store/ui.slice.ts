@@ -1,0 +1,33 @@
+import type { CallResponse } from '../../../shared/contract'
+import type { SliceCreator } from './app.store'
+
+export type AppInfo = CallResponse<'app:info'>
+
+export type DialogState =
+  /** profileId null: a new profile. */
+  | { kind: 'profile'; profileId: string | null }
+  | { kind: 'delete-profile'; profileId: string }
+
+export interface UiSlice {
+  dialog: DialogState | null
+  appInfo: AppInfo | null
+  openProfileDialog(profileId: string | null): void
+  openDeleteConfirm(profileId: string): void
+  closeDialog(): void
+  loadAppInfo(): Promise<void>
+}
+
+export const createUiSlice: SliceCreator<UiSlice> = (set, get, { api }) => ({
+  dialog: null,
+  appInfo: null,
+  openProfileDialog: (profileId) => set({ dialog: { kind: 'profile', profileId } }),
+  openDeleteConfirm: (profileId) => set({ dialog: { kind: 'delete-profile', profileId } }),
+  closeDialog: () => set({ dialog: null }),
+  loadAppInfo: async () => {
+    try {
+      set({ appInfo: await api().appInfo({}) })
+    } catch (err) {
+      get().reportError(err, 'Read app info')
+    }
+  },
+})
