@@ -53,6 +53,7 @@ describe('row facts', () => {
   it('marks a backlog nobody consumes, and groups that are behind or unknown', () => {
     expect(hasIdleBacklog(queue('q', { messages: 5, consumers: 0 }))).toBe(true)
     expect(hasIdleBacklog(queue('q', { messages: 5, consumers: 1 }))).toBe(false)
+    expect(hasIdleBacklog(queue('q', { messages: 5, consumers: 0, queueType: 'stream' }))).toBe(false)
     expect(hasIdleBacklog(queue('q', { messages: 0, consumers: 0 }))).toBe(false)
     expect(hasGroupTrouble(stream('s', [0, 0]))).toBe(false)
     expect(hasGroupTrouble(stream('s', [0, 3]))).toBe(true)

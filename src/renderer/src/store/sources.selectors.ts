@@ -80,7 +80,8 @@ export function deadLetterOf(item: SourceItem): string | null {
 
 /** Trouble worth colour: messages piling up with nobody consuming them. */
 export function hasIdleBacklog(item: SourceItem): boolean {
-  return item.kind === 'queue' && (item.messages ?? 0) > 0 && item.consumers === 0
+  // A stream queue keeps its messages by design (consumers read by offset): no backlog to flag.
+  return item.kind === 'queue' && item.queueType !== 'stream' && (item.messages ?? 0) > 0 && item.consumers === 0
 }
 
 /** Trouble worth colour: some consumer group is behind, or we cannot tell. */
