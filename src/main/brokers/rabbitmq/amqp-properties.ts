@@ -1,21 +1,27 @@
 import type { Options } from 'amqplib'
 import type { HeaderValue, MessageProperties } from '../../../shared/publish'
 
-/** Contract properties -> amqplib publish options (same names; timestamp is seconds in AMQP). */
+/** The contract's property names are amqplib's; only the ones set are passed on. */
+const PROPERTY_NAMES = [
+  'contentType',
+  'contentEncoding',
+  'deliveryMode',
+  'priority',
+  'correlationId',
+  'replyTo',
+  'expiration',
+  'messageId',
+  'timestamp',
+  'type',
+  'userId',
+  'appId',
+] as const satisfies readonly (keyof MessageProperties & keyof Options.Publish)[]
+
+/** Contract properties -> amqplib publish options. */
 export function toPublishOptions(properties: MessageProperties, headers: Record<string, HeaderValue>): Options.Publish {
-  const options: Options.Publish = { headers }
-  const p = properties
-  if (p.contentType !== undefined) options.contentType = p.contentType
-  if (p.contentEncoding !== undefined) options.contentEncoding = p.contentEncoding
-  if (p.deliveryMode !== undefined) options.deliveryMode = p.deliveryMode
-  if (p.priority !== undefined) options.priority = p.priority
-  if (p.correlationId !== undefined) options.correlationId = p.correlationId
-  if (p.replyTo !== undefined) options.replyTo = p.replyTo
-  if (p.expiration !== undefined) options.expiration = p.expiration
-  if (p.messageId !== undefined) options.messageId = p.messageId
-  if (p.timestamp !== undefined) options.timestamp = p.timestamp
-  if (p.type !== undefined) options.type = p.type
-  if (p.userId !== undefined) options.userId = p.userId
-  if (p.appId !== undefined) options.appId = p.appId
-  return options
+  const options: Record<string, unknown> = { headers }
+  for (const name of PROPERTY_NAMES) {
+    if (properties[name] !== undefined) options[name] = properties[name]
+  }
+  return options as Options.Publish
 }
