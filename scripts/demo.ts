@@ -11,6 +11,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import * as amqp from 'amqplib'
 import { Queue, Worker, type Job } from 'bullmq'
 import { Redis } from 'ioredis'
+import { redactUrl } from '../src/shared/connection-url'
 
 const RABBITMQ_URL = process.env.QS_RABBITMQ_URL || 'amqp://guest:guest@127.0.0.1:5672/'
 const MANAGEMENT_URL = process.env.QS_RABBITMQ_MANAGEMENT_URL || 'http://127.0.0.1:15672'
@@ -54,15 +55,7 @@ const N = {
 }
 
 // ---- output ----------------------------------------------------------------------------------
-function redact(url: string): string {
-  try {
-    const u = new URL(url)
-    if (u.password) u.password = '***'
-    return u.toString()
-  } catch {
-    return url
-  }
-}
+const redact = redactUrl
 
 class Unreachable extends Error {}
 
@@ -194,7 +187,9 @@ async function connectRabbit(): Promise<amqp.ChannelModel> {
   try {
     connection = await amqp.connect(RABBITMQ_URL, { timeout: 5000, clientProperties: { connection_name: 'queuescope demo' } })
   } catch (error) {
-    throw new Unreachable(`✗ RabbitMQ unreachable at ${redact(RABBITMQ_URL)} (${errorText(error)}) — run npm run brokers`)
+    const text = errorText(error)
+    const hint = /ACCESS.REFUSED|403/.test(text) ? 'check the user and password in QS_RABBITMQ_URL' : 'run npm run brokers'
+    throw new Unreachable(`✗ RabbitMQ unreachable at ${redact(RABBITMQ_URL)} (${text}) — ${hint}`)
   }
   connection.on('error', (error: Error) => {
     if (!stopping) console.error(`demo: RabbitMQ connection error: ${error.message}`)
@@ -472,13 +467,16 @@ async function connectRedis(): Promise<Redis> {
     retryStrategy: (times) => (times > 3 ? null : 500),
     connectionName: 'queuescope-demo',
   })
-  redis.on('error', () => {}) // reported through failed commands / 'end'
+  let lastError: unknown = null
+  redis.on('error', (error: unknown) => (lastError = error)) // reported through failed commands / 'end'
   try {
     await redis.connect()
     await redis.ping()
   } catch (error) {
     redis.disconnect()
-    throw new Unreachable(`✗ Redis unreachable at ${redact(REDIS_URL)} (${errorText(error)}) — run npm run brokers`)
+    const text = errorText(lastError ?? error)
+    const hint = /NOAUTH|WRONGPASS/.test(text) ? 'check the password in QS_REDIS_URL' : 'run npm run brokers'
+    throw new Unreachable(`✗ Redis unreachable at ${redact(REDIS_URL)} (${text}) — ${hint}`)
   }
   redis.on('end', () => {
     if (!stopping) fatal(`✗ Redis connection to ${redact(REDIS_URL)} lost — run npm run brokers`)
