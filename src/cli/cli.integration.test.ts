@@ -50,7 +50,9 @@ describe('queuescope CLI (real brokers)', () => {
       expect(stderr).toBe('')
       expect(code).toBe(0)
       items = (JSON.parse(stdout) as { items: typeof items }).items
-      if (items.find((q) => q.name === 'orders')?.messages === 5) break
+      // The management API fills in a new queue's stats in steps: wait for both numbers.
+      const orders = items.find((q) => q.name === 'orders')
+      if (orders?.messages === 5 && orders.consumers !== null) break
       await new Promise((r) => setTimeout(r, 500))
     }
     expect(items.find((q) => q.kind === 'queue' && q.name === 'orders')).toMatchObject({ messages: 5, consumers: 0 })
@@ -110,6 +112,45 @@ describe('queuescope CLI (real brokers)', () => {
     for (let m = await ch.get('orders'); m; m = await ch.get('orders')) last = m
     expect(last && [...last.content]).toEqual([0, 1, 2, 255])
     expect(last && last.properties).toMatchObject({ priority: 3, headers: { source: 'cli' } })
+    await client.close()
+  })
+
+  it('peek --json shows messages without consuming them; bad --count is a usage error', async () => {
+    const client = await amqp.connect(vhost.url)
+    const ch = await client.createConfirmChannel()
+    await ch.assertQueue('cli-peek')
+    ch.sendToQueue('cli-peek', Buffer.from('one'), { headers: { k: 'v' }, messageId: 'id-1' })
+    ch.sendToQueue('cli-peek', Buffer.from([0xff, 0x00]))
+    await ch.waitForConfirms()
+    const peeked = await cli('peek', vhost.url, 'queue:cli-peek', '--json', '--management', MANAGEMENT_URL)
+    expect(peeked.code).toBe(0)
+    expect(peeked.stderr).toMatch(/^warning: .*redelivered/)
+    const { messages } = JSON.parse(peeked.stdout) as { messages: Record<string, unknown>[] }
+    expect(messages).toEqual([
+      expect.objectContaining({ id: '1', body: 'one', encoding: 'utf8', properties: { messageId: 'id-1' }, headers: { k: 'v' }, redelivered: false }),
+      expect.objectContaining({ id: '2', body: '/wA=', encoding: 'base64', properties: {}, headers: {}, redelivered: false }),
+    ])
+    const readable = await cli('peek', vhost.url, 'queue:cli-peek', '--count', '1', '--management', MANAGEMENT_URL)
+    expect(readable).toMatchObject({ code: 0, stdout: expect.stringMatching(/^#1 .*redelivered\n {2}properties: messageId=id-1\n {2}headers: \{"k":"v"\}\n {2}body: one\n$/) })
+    expect((await ch.checkQueue('cli-peek')).messageCount).toBe(2)
+    expect(await cli('peek', vhost.url, 'queue:cli-peek', '--count', '0')).toMatchObject({ code: 2, stderr: expect.stringMatching(/--count must be a whole number from 1 to 1000/) })
+    expect(await cli('peek', vhost.url, 'queue:no-such-queue', '--management', MANAGEMENT_URL)).toMatchObject({ code: 1, stdout: '', stderr: expect.stringMatching(/queue "no-such-queue" does not exist/) })
+    expect(await cli('peek', vhost.url, 'orders')).toMatchObject({ code: 2, stderr: expect.stringMatching(/is not a source/) })
+    await client.close()
+  })
+
+  it('purge refuses without --yes (exit 2) and with it prints {"purged":N}', async () => {
+    const client = await amqp.connect(vhost.url)
+    const ch = await client.createConfirmChannel()
+    await ch.assertQueue('cli-purge')
+    for (let i = 0; i < 3; i++) ch.sendToQueue('cli-purge', Buffer.from(`x${i}`))
+    await ch.waitForConfirms()
+    expect(await cli('purge', vhost.url, 'queue:cli-purge')).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/add --yes to confirm/) })
+    expect((await ch.checkQueue('cli-purge')).messageCount).toBe(3)
+    expect(await cli('purge', vhost.url, 'queue:cli-purge', '--yes', '--json', '--management', MANAGEMENT_URL)).toEqual({ code: 0, stdout: '{"purged":3}\n', stderr: '' })
+    expect((await ch.checkQueue('cli-purge')).messageCount).toBe(0)
+    expect(await cli('purge', vhost.url, 'queue:cli-purge', '--yes', '--management', MANAGEMENT_URL)).toMatchObject({ code: 0, stdout: 'purged 0 messages from queue:cli-purge (unacked messages stay)\n' })
+    expect(await cli('purge', vhost.url, 'queue:no-such-queue', '--yes', '--management', MANAGEMENT_URL)).toMatchObject({ code: 1, stderr: expect.stringMatching(/does not exist/) })
     await client.close()
   })
 

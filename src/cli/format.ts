@@ -1,3 +1,4 @@
+import type { PeekedMessage } from '../shared/messages'
 import type { SourceItem } from '../shared/model'
 
 const number = new Intl.NumberFormat('en-US')
@@ -40,4 +41,27 @@ export function formatSourceTable(items: SourceItem[]): string {
       .join('  ')
       .trimEnd()
   return `${[line(header), ...rows.map(line)].join('\n')}\n`
+}
+
+const BODY_PREVIEW = 2000
+
+/** A readable listing of browsed messages; scripts use --json (bodies there are never cut). */
+export function formatMessages(messages: PeekedMessage[]): string {
+  if (messages.length === 0) return 'no messages\n'
+  const blocks = messages.map((m) => {
+    const flags = [`${number.format(m.size)} B`, m.encoding, m.redelivered ? 'redelivered' : '', m.deliveryCount !== undefined ? `delivery count ${m.deliveryCount}` : '', m.streamOffset !== undefined ? `offset ${m.streamOffset}` : '']
+    const lines = [`#${m.id}  ${flags.filter(Boolean).join(', ')}`]
+    const props = Object.entries(m.properties)
+    if (props.length > 0) lines.push(`  properties: ${props.map(([k, v]) => `${k}=${String(v)}`).join(' ')}`)
+    const headers = Object.entries(m.headers).filter(([k]) => k !== 'x-death')
+    if (headers.length > 0) lines.push(`  headers: ${JSON.stringify(Object.fromEntries(headers))}`)
+    for (const d of m.xDeath ?? []) {
+      const when = d.time === null ? '' : ` at ${new Date(d.time).toISOString()}`
+      lines.push(`  x-death: ${d.reason} x${d.count} from queue ${d.queue} (exchange ${d.exchange || '(default)'}, routing keys ${d.routingKeys.join(', ') || '(none)'})${when}`)
+    }
+    const body = m.encoding === 'utf8' ? m.body : `(base64) ${m.body}`
+    lines.push(`  body: ${body.length > BODY_PREVIEW ? `${body.slice(0, BODY_PREVIEW)}… (${number.format(body.length - BODY_PREVIEW)} more characters; use --json)` : body}`)
+    return lines.join('\n')
+  })
+  return `${blocks.join('\n\n')}\n`
 }

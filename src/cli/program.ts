@@ -7,7 +7,9 @@ import { osKeyring } from '../main/storage/keyring'
 import { configDir } from '../main/storage/paths'
 import type { CallChannel, CallRequest, CallResponse } from '../shared/contract'
 import { resolveConnection, type ConnectionArgs } from './connection'
-import { formatSourceTable } from './format'
+import { formatMessages, formatSourceTable } from './format'
+import { MAX_PEEK_COUNT, type StreamFrom } from '../shared/messages'
+import { parseSourceRef } from '../shared/source-ref'
 import { parseKeyValues, readBody } from './input'
 
 /** Exit codes (docs/cli.md): 0 success, 1 operational failure, 2 usage error. */
@@ -119,7 +121,57 @@ export function buildProgram(io: CliIo = defaultIo): Command {
       },
     )
 
+  connectionOptions(program.command('peek').description('browse messages without consuming them (queue, stream, list)'))
+    .argument('<source>', 'queue:NAME, stream:KEY or list:KEY')
+    .option('--count <n>', `how many messages (1-${MAX_PEEK_COUNT})`, '50')
+    .option('--from <where>', 'RabbitMQ stream queues: first (default), last, next, offset:N or timestamp:ISO-8601|epoch-ms')
+    .option('--json', 'print {"messages":[...]} as JSON')
+    .action(async (url: string | undefined, source: string, options: { count: string; from?: string; json?: boolean; profile?: string; management?: string }) => {
+      const args = connectionArgs(url, options)
+      const count = Number(options.count)
+      if (!Number.isInteger(count) || count < 1 || count > MAX_PEEK_COUNT) throw new UsageError(`--count must be a whole number from 1 to ${MAX_PEEK_COUNT}, not "${options.count}"`)
+      const from = options.from === undefined ? undefined : parseFrom(options.from)
+      await withConnection(args, async (call, connectionId) => {
+        // No way to accept the delivery-limit risk here: the refusal latch lives in one process,
+        // and every CLI run is a new one (see the peek handler and issue #3).
+        const result = await call('messages:peek', { connectionId, source, count, from })
+        for (const warning of result.warnings) io.stderr(`warning: ${warning}\n`)
+        if (options.json) io.stdout(`${JSON.stringify({ messages: result.messages })}\n`)
+        else io.stdout(formatMessages(result.messages))
+      })
+    })
+
+  connectionOptions(program.command('purge').description('remove every ready message from a queue (unacked messages stay)'))
+    .argument('<source>', 'queue:NAME')
+    .option('--yes', 'confirm: really purge')
+    .option('--json', 'print {"purged":N} as JSON')
+    .action(async (url: string | undefined, source: string, options: { yes?: boolean; json?: boolean; profile?: string; management?: string }) => {
+      const args = connectionArgs(url, options)
+      const ref = parseSourceRef(source)
+      if (!options.yes) throw new UsageError(`purge removes every ready message from ${source} and cannot be undone: add --yes to confirm`)
+      await withConnection(args, async (call, connectionId) => {
+        // --yes is the CLI's typed confirmation (DESIGN.md), so it confirms with the name itself.
+        const result = await call('sources:purge', { connectionId, source, confirm: ref.name })
+        if (options.json) io.stdout(`${JSON.stringify({ purged: result.purged })}\n`)
+        else io.stdout(`purged ${result.purged} message${result.purged === 1 ? '' : 's'} from ${source} (unacked messages stay)\n`)
+      })
+    })
+
   return program
+}
+
+/** `--from first|last|next|offset:N|timestamp:ISO-or-epoch-ms`. */
+function parseFrom(text: string): StreamFrom {
+  if (text === 'first' || text === 'last' || text === 'next') return { type: text }
+  const colon = text.indexOf(':')
+  const kind = colon > 0 ? text.slice(0, colon) : ''
+  const value = text.slice(colon + 1)
+  if (kind === 'offset' && /^\d+$/.test(value)) return { type: 'offset', value: Number(value) }
+  if (kind === 'timestamp') {
+    const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value)
+    if (Number.isFinite(ms) && ms >= 0) return { type: 'timestamp', value: ms }
+  }
+  throw new UsageError(`--from "${text}" must be first, last, next, offset:N or timestamp:ISO-8601 (or epoch ms)`)
 }
 
 /** Runs the CLI and returns the exit code; never calls process.exit (tests call it in-process). */

@@ -13,6 +13,8 @@ export const CALL_CHANNEL_NAMES = [
   'connection:list',
   'sources:list',
   'messages:publish',
+  'messages:peek',
+  'sources:purge',
 ] as const
 
 export const EVENT_CHANNEL_NAMES = ['connection:status'] as const

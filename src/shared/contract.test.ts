@@ -23,12 +23,29 @@ describe('contract', () => {
   it('marks broker writes so the read-only guard sees them', () => {
     const writes = CALL_CHANNELS.filter((c) => calls[c].writes)
     expect(writes).toContain('messages:publish')
+    expect(writes).toContain('sources:purge')
     expect(writes).not.toContain('sources:list')
+    expect(writes).not.toContain('messages:peek')
   })
 
   it('has no place for a password in what the renderer sees', () => {
     expect(Object.keys(profileViewSchema.shape)).not.toContain('password')
     const parsed = profileViewSchema.parse({ id: '1', name: 'n', broker: 'redis', url: 'redis://h', readOnly: false, color: 'none', hasPassword: true, password: 'x' })
     expect(parsed).not.toHaveProperty('password')
+  })
+})
+
+describe('messages:peek and sources:purge requests', () => {
+  it('peek: count defaults to 50 and stays within 1..1000; from is typed', () => {
+    const peek = calls['messages:peek'].request
+    expect(peek.parse({ connectionId: 'c', source: 'queue:q' })).toEqual({ connectionId: 'c', source: 'queue:q', count: 50, acceptDeliveryLimitRisk: false })
+    expect(peek.safeParse({ connectionId: 'c', source: 'queue:q', count: 0 }).success).toBe(false)
+    expect(peek.safeParse({ connectionId: 'c', source: 'queue:q', count: 1001 }).success).toBe(false)
+    expect(peek.safeParse({ connectionId: 'c', source: 'queue:q', from: { type: 'offset', value: 5 } }).success).toBe(true)
+    expect(peek.safeParse({ connectionId: 'c', source: 'queue:q', from: { type: 'offset' } }).success).toBe(false)
+  })
+
+  it('purge needs a confirmation string', () => {
+    expect(calls['sources:purge'].request.safeParse({ connectionId: 'c', source: 'queue:q' }).success).toBe(false)
   })
 })

@@ -8,6 +8,7 @@ import {
   sourceListSchema,
 } from './model'
 import { publishRequestSchema, publishResultSchema } from './publish'
+import { peekRequestSchema, peekResultSchema, purgeRequestSchema, purgeResultSchema } from './messages'
 
 /**
  * The one contract between the core and every front end (DESIGN.md "One contract, many
@@ -79,6 +80,10 @@ export const calls = {
     response: publishResultSchema,
     writes: true,
   }),
+  /** Browse without consuming (DESIGN.md): get + nack(requeue) for queues, offset consumer for streams. */
+  'messages:peek': call({ request: peekRequestSchema, response: peekResultSchema }),
+  /** Removes the ready messages of a queue; `confirm` must equal its name. */
+  'sources:purge': call({ request: purgeRequestSchema, response: purgeResultSchema, writes: true }),
 } as const
 
 export const events = {

@@ -5,7 +5,9 @@
  */
 import { QsError } from '../shared/errors'
 import type { SourceList } from '../shared/model'
+import type { PeekResult, PurgeResult } from '../shared/messages'
 import type { PublishRequestParsed, PublishResult } from '../shared/publish'
+import type { SourceRef } from '../shared/source-ref'
 import type { AdapterFactory, BrokerAdapter, ConnectInfo } from '../main/brokers/adapter'
 
 export class FakeAdapter implements BrokerAdapter {
@@ -13,6 +15,7 @@ export class FakeAdapter implements BrokerAdapter {
   lost: ((error: Error) => void) | null = null
   closed = false
   published: PublishRequestParsed[] = []
+  purged: SourceRef[] = []
   constructor(private readonly outcome: () => ConnectInfo | QsError) {}
 
   async connect(): Promise<ConnectInfo> {
@@ -32,6 +35,13 @@ export class FakeAdapter implements BrokerAdapter {
   async publish(request: PublishRequestParsed): Promise<PublishResult> {
     this.published.push(request)
     return { routed: true }
+  }
+  async peek(): Promise<PeekResult> {
+    return { messages: [], warnings: [] }
+  }
+  async purge(source: SourceRef): Promise<PurgeResult> {
+    this.purged.push(source)
+    return { purged: 0 }
   }
 }
 

@@ -1,6 +1,8 @@
 import type { ConnectionTarget } from '../../shared/connection-url'
 import type { Broker, SourceList } from '../../shared/model'
+import type { PeekRequestParsed, PeekResult, PurgeResult } from '../../shared/messages'
 import type { PublishRequestParsed, PublishResult } from '../../shared/publish'
+import type { SourceRef } from '../../shared/source-ref'
 
 /** What an open adapter reports about the broker it reached. */
 export interface ConnectInfo {
@@ -28,6 +30,10 @@ export interface BrokerAdapter {
   close(): Promise<void>
   listSources(options?: ListOptions): Promise<SourceList>
   publish(request: PublishRequestParsed): Promise<PublishResult>
+  /** Reads up to `count` messages without consuming or losing any (DESIGN.md "Semantics"). */
+  peek(request: PeekRequestParsed): Promise<PeekResult>
+  /** Removes the ready messages of a source. The caller has checked the typed confirmation. */
+  purge(source: SourceRef): Promise<PurgeResult>
 }
 
 export interface AdapterConfig {

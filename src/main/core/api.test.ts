@@ -46,6 +46,23 @@ describe('dispatch', () => {
     expect(await call('sources:list', { connectionId: id })).toMatchObject({ ok: true })
   })
 
+  it('purge: refused unless the typed confirmation equals the queue name, and by the read-only guard', async () => {
+    const saved = await call('profiles:save', { name: 'x', broker: 'rabbitmq', url: 'amqp://u:p@h/' })
+    const id = saved.ok ? (saved.data as { id: string }).id : ''
+    await call('connection:connect', { profileId: id })
+    expect(await call('sources:purge', { connectionId: id, source: 'queue:orders', confirm: 'order' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/type the queue name "orders" exactly/) } })
+    expect(factory.adapters[0]!.purged).toEqual([])
+    expect(await call('sources:purge', { connectionId: id, source: 'queue:orders', confirm: 'orders' })).toEqual({ ok: true, data: { purged: 0 } })
+    expect(factory.adapters[0]!.purged).toEqual([{ kind: 'queue', name: 'orders' }])
+
+    const ro = await call('profiles:save', { name: 'prod', broker: 'rabbitmq', url: 'amqp://u:p@h/', readOnly: true })
+    const roId = ro.ok ? (ro.data as { id: string }).id : ''
+    await call('connection:connect', { profileId: roId })
+    expect(await call('sources:purge', { connectionId: roId, source: 'queue:orders', confirm: 'orders' })).toMatchObject({ ok: false, error: { code: 'READ_ONLY' } })
+    expect(factory.adapters[1]!.purged).toEqual([])
+    expect(await call('messages:peek', { connectionId: roId, source: 'queue:orders' })).toEqual({ ok: true, data: { messages: [], warnings: [] } })
+  })
+
   it('profiles:test reports a failure as a result, not a thrown error', async () => {
     const failing = scriptedFactory([new QsError('AUTH_FAILED', 'refused')])
     const c = await createCore({ configDir: await mkdtemp(join(tmpdir(), 'qs-api-')), mode: 'web', version: '0', adapterFactory: failing })

@@ -3,6 +3,7 @@ import { QsError, toQsErrorShape } from '../../shared/errors'
 import type { Envelope } from '../../shared/api'
 import { profileInputSchema, type ProfileInput } from '../../shared/model'
 import { parseConnectionUrl } from '../../shared/connection-url'
+import { parseSourceRef } from '../../shared/source-ref'
 import type { AdapterConfig } from '../brokers/adapter'
 import type { Core } from './core'
 import { assertWritable } from './guard'
@@ -86,6 +87,21 @@ export function createApi(core: Core): Handlers {
     'messages:publish': async (request) => {
       const { adapter } = workspace.adapter(request.connectionId)
       return adapter.publish(request)
+    },
+
+    'messages:peek': async (request) => {
+      const { adapter } = workspace.adapter(request.connectionId)
+      return adapter.peek(request)
+    },
+
+    'sources:purge': async ({ connectionId, source, confirm }) => {
+      const ref = parseSourceRef(source)
+      // The typed confirmation (DESIGN.md): checked here so every front end gets the same rule.
+      if (confirm !== ref.name) {
+        throw new QsError('BAD_REQUEST', `purge not confirmed: type the ${ref.kind} name "${ref.name}" exactly to purge it (got "${confirm}")`)
+      }
+      const { adapter } = workspace.adapter(connectionId)
+      return adapter.purge(ref)
     },
   }
 }

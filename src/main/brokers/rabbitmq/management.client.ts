@@ -22,6 +22,10 @@ export interface ManagementQueue {
   state?: string
   durable?: boolean
   arguments?: Record<string, unknown>
+  /** Single-queue detail: the policy and operator policy that apply, merged. */
+  effective_policy_definition?: Record<string, unknown> | unknown[]
+  /** RabbitMQ 4.x, quorum queues: the delivery limit the broker applies. */
+  delivery_limit?: number
 }
 
 export interface ManagementExchange {

@@ -2,11 +2,15 @@ import * as amqp from 'amqplib'
 import { QsError } from '../../../shared/errors'
 import type { ConnectionTarget } from '../../../shared/connection-url'
 import type { SourceItem, SourceList } from '../../../shared/model'
+import type { PeekedMessage, PeekRequestParsed, PeekResult, PurgeResult, StreamFrom } from '../../../shared/messages'
 import type { PublishRequestParsed, PublishResult } from '../../../shared/publish'
-import { parseSourceRef } from '../../../shared/source-ref'
+import { parseSourceRef, type SourceRef } from '../../../shared/source-ref'
 import type { BrokerAdapter, ConnectInfo, ListOptions } from '../adapter'
 import { messageOf, networkError } from '../errors'
+import { encodeBody } from '../message-body'
 import { toPublishOptions } from './amqp-properties'
+import { decodeXDeath, toHeaders, toMessageProperties } from './amqp-values'
+import { couldReachLimit, deliveryCountOf, effectiveDeliveryLimit } from './delivery-limit'
 import {
   ENABLE_MANAGEMENT_HINT,
   ManagementClient,
@@ -19,6 +23,21 @@ type RabbitTarget = Extract<ConnectionTarget, { broker: 'rabbitmq' }>
 
 const QUEUE_COLUMNS = 'name,type,messages,messages_ready,messages_unacknowledged,consumers,state,durable,arguments'
 const EXCHANGE_COLUMNS = 'name,type,durable,internal'
+
+/** Stream browsing: how long to wait for the first delivery, then for the next one, before a short page is complete. */
+const STREAM_FIRST_WAIT_MS = 1500
+const STREAM_IDLE_MS = 400
+
+const REQUEUE_WARNING =
+  'browsing returned every message with nack(requeue): RabbitMQ now marks them redelivered, and their order may shift if consumers are active'
+
+/**
+ * Quorum queues where a browse was refused because the next one could push a message past its
+ * delivery limit. Process-wide (a reconnect builds a fresh adapter), keyed by broker, vhost and
+ * queue: once refused, later browses are refused *before* fetching, because fetching the message
+ * again is what would spend its last attempt. Cleared only by restarting Queuescope.
+ */
+const exhaustedQueues = new Map<string, string>()
 
 /** AMQP connection errors into the user's words (BROKER-NOTES.md: RabbitMQ). */
 export function amqpConnectError(err: unknown, target: RabbitTarget): QsError {
@@ -49,6 +68,8 @@ export class RabbitMqAdapter implements BrokerAdapter {
   private managementProblem: string | null = null
   private lostListener: ((error: Error) => void) | null = null
   private closing = false
+  /** Major version from the AMQP handshake (RabbitMQ 4 changes the delivery-limit default). */
+  private serverMajor = 0
 
   constructor(
     private readonly target: RabbitTarget,
@@ -63,18 +84,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
   async connect(): Promise<ConnectInfo> {
     const t = this.target
     try {
-      this.connection = await amqp.connect(
-        {
-          protocol: t.tls ? 'amqps' : 'amqp',
-          hostname: t.host,
-          port: t.port,
-          username: t.username,
-          password: this.password,
-          vhost: t.vhost,
-          heartbeat: 30,
-        },
-        { timeout: 10_000, clientProperties: { connection_name: 'Queuescope' } },
-      )
+      this.connection = await this.openConnection('Queuescope')
     } catch (err) {
       throw amqpConnectError(err, t)
     }
@@ -89,6 +99,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
 
     const props = connection.connection.serverProperties as { product?: string; version?: string }
     let server = `${props.product ?? 'RabbitMQ'} ${props.version ?? ''}`.trim()
+    this.serverMajor = Number.parseInt(props.version ?? '0', 10) || 0
     const warnings: string[] = []
     try {
       const overview = await this.management.get<{ rabbitmq_version?: string; management_version?: string }>('/overview')
@@ -99,6 +110,22 @@ export class RabbitMqAdapter implements BrokerAdapter {
       warnings.push(this.managementWarning())
     }
     return { server, warnings }
+  }
+
+  private openConnection(name: string): Promise<amqp.ChannelModel> {
+    const t = this.target
+    return amqp.connect(
+      {
+        protocol: t.tls ? 'amqps' : 'amqp',
+        hostname: t.host,
+        port: t.port,
+        username: t.username,
+        password: this.password,
+        vhost: t.vhost,
+        heartbeat: 30,
+      },
+      { timeout: 10_000, clientProperties: { connection_name: name } },
+    )
   }
 
   onLost(listener: (error: Error) => void): void {
@@ -166,6 +193,252 @@ export class RabbitMqAdapter implements BrokerAdapter {
     const run = this.publishQueue.then(() => this.publishOne(exchange, routingKey, content, options))
     this.publishQueue = run.catch(() => undefined)
     return run
+  }
+
+  async peek(request: PeekRequestParsed): Promise<PeekResult> {
+    const ref = parseSourceRef(request.source)
+    if (ref.kind !== 'queue') {
+      throw new QsError('BAD_REQUEST', `RabbitMQ can browse queues only (queue:<name>), not ${ref.kind}:…; exchanges hold no messages`)
+    }
+    const warnings: string[] = []
+    const info = await this.queueInfo(ref.name, warnings)
+    if (info?.type === 'stream') return this.peekStream(ref.name, request.count, request.from ?? { type: 'first' }, warnings)
+    if (request.from) warnings.push('"from" applies to stream queues only; this queue is browsed from its head')
+    try {
+      return await this.peekQueue(ref.name, request, info, warnings)
+    } catch (err) {
+      // Without the management API we cannot know the type up front. A stream refuses basic.get
+      // by closing the whole *connection* (540), so that get ran on a connection of its own.
+      if (!info && err instanceof QsError && err.code === 'UNSUPPORTED' && /stream/i.test(String(err.detail))) {
+        return this.peekStream(ref.name, request.count, request.from ?? { type: 'first' }, warnings)
+      }
+      throw err
+    }
+  }
+
+  async purge(source: SourceRef): Promise<PurgeResult> {
+    if (source.kind !== 'queue') throw new QsError('BAD_REQUEST', `RabbitMQ can purge queues only (queue:<name>), not ${source.kind}:…`)
+    const info = await this.queueInfo(source.name, [])
+    // queue.purge on a stream closes the whole connection (540 NOT_IMPLEMENTED): refuse it first.
+    if (info?.type === 'stream') {
+      throw new QsError('UNSUPPORTED', `queue "${source.name}" is a stream: RabbitMQ cannot purge streams (use retention: x-max-length-bytes / x-max-age)`)
+    }
+    // Type unknown (no management API): purge on a connection of its own, so a stream cannot take ours down.
+    return this.withThrowAwayChannel(
+      source.name,
+      async (ch) => {
+        const { messageCount } = await ch.purgeQueue(source.name)
+        return { purged: messageCount }
+      },
+      { ownConnection: info === null },
+    )
+  }
+
+  /** The queue's type and delivery limit from the management API; null when it is unavailable. */
+  private async queueInfo(name: string, warnings: string[]): Promise<{ type: string; deliveryLimit: number | null; messages: number | null } | null> {
+    let q: ManagementQueue
+    try {
+      q = await this.management.get<ManagementQueue>(`/queues/${vhostPath(this.target.vhost)}/${encodeURIComponent(name)}`)
+    } catch (err) {
+      if (err instanceof QsError && err.code === 'NOT_FOUND') throw this.missingQueue(name, err.message)
+      if (err instanceof QsError && (err.code === 'UNREACHABLE' || err.code === 'TIMEOUT' || err.code === 'AUTH_FAILED')) {
+        warnings.push(`the management API is unavailable (${err.message}), so the queue type and any delivery limit are unknown`)
+        return null
+      }
+      throw err
+    }
+    const type = q.type ?? 'classic'
+    const policy = q.effective_policy_definition
+    const deliveryLimit =
+      type === 'quorum'
+        ? effectiveDeliveryLimit({
+            arguments: q.arguments ?? {},
+            effectivePolicy: policy && !Array.isArray(policy) ? policy : {},
+            reported: q.delivery_limit,
+            serverMajor: this.serverMajor,
+          })
+        : null
+    return { type, deliveryLimit, messages: q.messages ?? null }
+  }
+
+  /** Classic and quorum queues: basic.get up to `count` on a throw-away channel, then nack(requeue) them all at once. */
+  private async peekQueue(
+    name: string,
+    request: PeekRequestParsed,
+    info: { type: string; deliveryLimit: number | null } | null,
+    warnings: string[],
+  ): Promise<PeekResult> {
+    const limit = info?.deliveryLimit ?? null
+    const latchKey = `${this.target.host}:${this.target.port}/${this.target.vhost}/${name}`
+    if (limit !== null) {
+      const refused = exhaustedQueues.get(latchKey)
+      if (refused) throw new QsError('UNSUPPORTED', refused, { reason: 'delivery-limit', deliveryLimit: limit })
+      // With a limit of 0 the very first return drops the message: no browse is ever safe.
+      if (limit < 1) {
+        throw new QsError('UNSUPPORTED', `quorum queue "${name}" has a delivery limit of ${limit}: returning a browsed message would make RabbitMQ drop or dead-letter it, so it cannot be browsed`, { reason: 'delivery-limit', deliveryLimit: limit })
+      }
+      if (!request.acceptDeliveryLimitRisk) {
+        throw new QsError(
+          'UNSUPPORTED',
+          `quorum queue "${name}" has a delivery limit of ${limit}: each browse returns its messages with nack(requeue), which ${this.serverMajor >= 4 ? 'may count' : 'counts'} as a delivery attempt, and past the limit RabbitMQ drops or dead-letters a message. Browse only if you accept that each browse spends one attempt per message shown (Queuescope refuses the browse that could reach the limit).`,
+          { reason: 'delivery-limit', deliveryLimit: limit, requiresAcceptance: true },
+        )
+      }
+    }
+    return this.withThrowAwayChannel(name, async (ch) => {
+      const fetched: amqp.GetMessage[] = []
+      let atRisk: { position: number; deliveryCount: number } | null = null
+      let sawDeliveryCount = false
+      while (fetched.length < request.count) {
+        const message = await ch.get(name, { noAck: false })
+        if (message === false) break
+        fetched.push(message)
+        const headers = message.properties.headers as Record<string, unknown> | undefined
+        if (headers && 'x-delivery-count' in headers) sawDeliveryCount = true
+        const count = deliveryCountOf(headers)
+        // Stop fetching at once: every further get spends an attempt on another message too.
+        if (limit !== null && couldReachLimit(count, limit)) {
+          atRisk = { position: fetched.length, deliveryCount: count }
+          break
+        }
+      }
+      const last = fetched.at(-1)
+      // All together, never reject (DESIGN.md): the throw-away channel holds nothing else.
+      if (last) ch.nack(last, true, true)
+
+      if (atRisk && limit !== null) {
+        const what = describeMessage(fetched[atRisk.position - 1]!, atRisk.position)
+        const already = atRisk.deliveryCount >= limit
+        const reason = already
+          ? `refused: ${what} in quorum queue "${name}" already had delivery count ${atRisk.deliveryCount} at delivery limit ${limit}; returning it may have made RabbitMQ drop or dead-letter it. Queuescope will not browse this queue again until it restarts.`
+          : `refused: ${what} in quorum queue "${name}" has delivery count ${atRisk.deliveryCount} and the delivery limit is ${limit}; it was returned at once (count now ${atRisk.deliveryCount + 1}), and one more browse could make RabbitMQ drop or dead-letter it. Consume or move it instead; Queuescope will not browse this queue again until it restarts.`
+        exhaustedQueues.set(latchKey, reason)
+        throw new QsError('UNSUPPORTED', reason, { reason: 'delivery-limit', deliveryLimit: limit, position: atRisk.position, deliveryCount: atRisk.deliveryCount })
+      }
+      if (!info && sawDeliveryCount && !request.acceptDeliveryLimitRisk) {
+        throw new QsError(
+          'UNSUPPORTED',
+          `"${name}" looks like a quorum queue (its messages carry x-delivery-count) and without the management API its delivery limit is unknown; the messages were returned, and browsing it again needs acceptDeliveryLimitRisk`,
+          { reason: 'delivery-limit', requiresAcceptance: true },
+        )
+      }
+
+      if (fetched.length > 0) warnings.push(REQUEUE_WARNING)
+      if (limit !== null && fetched.length > 0) {
+        const highest = Math.max(...fetched.map((m) => deliveryCountOf(m.properties.headers as Record<string, unknown> | undefined)))
+        warnings.push(`this browse spent one delivery attempt per message shown: the highest delivery count is now ${highest + 1} of a limit of ${limit}`)
+      }
+      return { messages: fetched.map((m, i) => toPeekedMessage(m, String(i + 1))), warnings }
+    }, { ownConnection: info === null })
+  }
+
+  /** Stream queues: no basic.get; an offset consumer with prefetch, cancelled once the page is full or idle. */
+  private async peekStream(name: string, count: number, from: StreamFrom, warnings: string[]): Promise<PeekResult> {
+    return this.withThrowAwayChannel(name, async (ch) => {
+      await ch.prefetch(Math.min(count, 65_535))
+      const offsetArg =
+        from.type === 'offset' ? from.value : from.type === 'timestamp' ? { '!': 'timestamp', value: Math.floor(from.value / 1000) } : from.type
+      const collected: amqp.ConsumeMessage[] = []
+      let consumerTag: string | null = null
+      await new Promise<void>((resolve, reject) => {
+        let timer: NodeJS.Timeout = setTimeout(resolve, STREAM_FIRST_WAIT_MS)
+        const finish = (): void => {
+          clearTimeout(timer)
+          resolve()
+        }
+        ch.consume(
+          name,
+          (message) => {
+            if (message === null) return finish() // cancelled by the broker (queue deleted)
+            const offset = streamOffsetOf(message)
+            // The broker starts at the chunk holding the offset; skip anything before it.
+            if (from.type === 'offset' && offset !== undefined && offset < from.value) {
+              ch.ack(message)
+              return
+            }
+            if (collected.length >= count) return
+            collected.push(message)
+            if (collected.length >= count) return finish()
+            clearTimeout(timer)
+            timer = setTimeout(resolve, STREAM_IDLE_MS)
+          },
+          { noAck: false, arguments: { 'x-stream-offset': offsetArg } },
+        ).then(
+          (ok) => {
+            consumerTag = ok.consumerTag
+          },
+          (err: unknown) => {
+            clearTimeout(timer)
+            reject(err)
+          },
+        )
+      })
+      if (consumerTag) await ch.cancel(consumerTag)
+      // On a stream an ack only returns credit; nothing is removed.
+      ch.ackAll()
+      if (from.type === 'timestamp') warnings.push('a stream starts from the first chunk written at or after the timestamp (whole seconds), so a few earlier messages may show')
+      return {
+        messages: collected.slice(0, count).map((m) => {
+          const offset = streamOffsetOf(m)
+          return toPeekedMessage(m, offset === undefined ? '?' : String(offset))
+        }),
+        warnings,
+      }
+    })
+  }
+
+  /**
+   * Runs `work` on a channel of its own and closes it: a failed operation (404 and friends) closes
+   * only that channel, never the connection or the publish channel (BROKER-NOTES.md).
+   */
+  private async withThrowAwayChannel<T>(queue: string, work: (ch: amqp.Channel) => Promise<T>, options: { ownConnection?: boolean } = {}): Promise<T> {
+    if (!this.connection) throw new QsError('NOT_CONNECTED', 'the RabbitMQ connection is closed')
+    let connectionError: Error | null = null
+    let own: amqp.ChannelModel | null = null
+    if (options.ownConnection) {
+      try {
+        own = await this.openConnection('Queuescope (probe)')
+      } catch (err) {
+        throw amqpConnectError(err, this.target)
+      }
+      own.on('error', (err: Error) => {
+        connectionError = err
+      })
+    }
+    let closed = false
+    let channelError: Error | null = null
+    try {
+      const ch = await (own ?? this.connection).createChannel()
+      ch.on('error', (err: Error) => {
+        channelError = err
+      })
+      ch.on('close', () => {
+        closed = true
+      })
+      try {
+        return await work(ch)
+      } finally {
+        if (!closed) await ch.close().catch(() => undefined)
+      }
+    } catch (err) {
+      throw this.queueError(channelError ?? connectionError ?? err, queue)
+    } finally {
+      if (own) await own.close().catch(() => undefined)
+    }
+  }
+
+  private missingQueue(name: string, detail: string): QsError {
+    return new QsError('NOT_FOUND', `queue "${name}" does not exist in vhost "${this.target.vhost}"`, detail)
+  }
+
+  private queueError(err: unknown, queue: string): QsError {
+    if (err instanceof QsError) return err
+    const text = messageOf(err)
+    if (/NOT.FOUND/i.test(text)) return this.missingQueue(queue, text)
+    if (/ACCESS.REFUSED/i.test(text)) return new QsError('AUTH_FAILED', `the user may not read queue "${queue}"`, text)
+    if (/NOT.IMPLEMENTED|not supported/i.test(text)) return new QsError('UNSUPPORTED', `queue "${queue}": ${text}`, text)
+    if (/closed/i.test(text) && !this.connection) return new QsError('NOT_CONNECTED', 'the RabbitMQ connection closed', text)
+    return new QsError('BROKER_ERROR', `queue "${queue}": ${text}`, text)
   }
 
   private async channel(): Promise<amqp.ConfirmChannel> {
@@ -241,6 +514,35 @@ function publishError(err: unknown, exchange: string, vhost: string): QsError {
     return new QsError('AUTH_FAILED', `the user may not publish to exchange "${exchange || '(default)'}"`, text)
   }
   return new QsError('BROKER_ERROR', text)
+}
+
+function streamOffsetOf(message: amqp.Message): number | undefined {
+  const raw = (message.properties.headers as Record<string, unknown> | undefined)?.['x-stream-offset']
+  return typeof raw === 'number' ? raw : undefined
+}
+
+/** A delivered message as the contract shows it: body, properties, headers and decoded x-death. */
+function toPeekedMessage(message: amqp.Message, id: string): PeekedMessage {
+  const rawHeaders = message.properties.headers as Record<string, unknown> | undefined
+  const out: PeekedMessage = {
+    id,
+    ...encodeBody(message.content),
+    properties: toMessageProperties(message.properties as unknown as Record<string, unknown>),
+    headers: toHeaders(rawHeaders),
+    redelivered: message.fields.redelivered,
+  }
+  if (rawHeaders && 'x-delivery-count' in rawHeaders) out.deliveryCount = deliveryCountOf(rawHeaders)
+  const offset = streamOffsetOf(message)
+  if (offset !== undefined) out.streamOffset = offset
+  const xDeath = decodeXDeath(rawHeaders?.['x-death'])
+  if (xDeath) out.xDeath = xDeath
+  return out
+}
+
+/** "message 3 (message-id m-1)" — enough for a user to find it. */
+function describeMessage(message: amqp.Message, position: number): string {
+  const id = (message.properties as { messageId?: unknown }).messageId
+  return `message ${position} of the page${typeof id === 'string' && id ? ` (message-id ${id})` : ''}`
 }
 
 function toQueueItem(q: ManagementQueue): SourceItem {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseConnectionUrl } from '../../../shared/connection-url'
 import { publishRequestSchema } from '../../../shared/publish'
+import { peekRequestSchema } from '../../../shared/messages'
 import type { StreamSource } from '../../../shared/model'
 import { createTestRedis, REDIS_URL, type TestRedis } from '../../../test-support/brokers'
 import { pairsToObject } from './redis-encoding'
@@ -113,5 +114,26 @@ describe('RedisAdapter against a real Redis', () => {
     await redis.client.call('CLIENT', 'KILL', 'ADDR', `127.0.0.1:${localPort}`)
     await expect(lost).resolves.toBeInstanceOf(Error)
     await expect(watched.listSources()).rejects.toMatchObject({ code: 'NOT_CONNECTED' })
+  })
+
+  it('peeks streams (XRANGE from the start) and lists (LRANGE) with read-only commands; purge is not supported yet', async () => {
+    const peek = (source: string, extra: object = {}) => adapter.peek(peekRequestSchema.parse({ connectionId: 'x', source, ...extra }))
+    await adapter.publish(publishRequestSchema.parse({ connectionId: 'x', target: `stream:${p}peek`, body: 'first', headers: { tenant: 'acme', n: 2 }, properties: { contentType: 'text/plain' } }))
+    const otherId = await redis.client.xadd(`${p}peek`, '*', 'kind', 'raw', 'blob', Buffer.from([0xff]))
+    await redis.client.rpush(`${p}peek-list`, 'a', Buffer.from([0, 1]), 'c')
+
+    const stream = await peek(`stream:${p}peek`)
+    expect(stream.messages).toHaveLength(2)
+    expect(stream.messages[0]).toMatchObject({ body: 'first', encoding: 'utf8', size: 5, headers: { tenant: 'acme', n: '2' }, properties: { contentType: 'text/plain' }, redelivered: false })
+    expect(stream.messages[1]).toMatchObject({ id: otherId, body: '', headers: { kind: 'raw', blob: '/w==' } })
+    expect((await peek(`stream:${p}peek`, { count: 1 })).messages).toHaveLength(1)
+    const list = await peek(`list:${p}peek-list`, { count: 2 })
+    expect(list.messages.map((m) => [m.id, m.body, m.encoding])).toEqual([['0', 'a', 'utf8'], ['1', 'AAE=', 'base64']])
+    expect(await redis.client.llen(`${p}peek-list`)).toBe(3)
+    await expect(peek(`list:${p}missing`)).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    await expect(peek(`stream:${p}peek-list`)).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/is a list, not a stream/) })
+    await expect(peek('channel:news')).rejects.toMatchObject({ code: 'BAD_REQUEST' })
+    await expect(adapter.purge({ kind: 'list', name: `${p}peek-list` })).rejects.toMatchObject({ code: 'UNSUPPORTED' })
+    expect(await redis.client.llen(`${p}peek-list`)).toBe(3)
   })
 })

@@ -2,11 +2,13 @@ import { Redis, type RedisOptions } from 'ioredis'
 import { QsError } from '../../../shared/errors'
 import type { ConnectionTarget } from '../../../shared/connection-url'
 import type { SourceItem, SourceList, StreamGroup } from '../../../shared/model'
+import type { PeekRequestParsed, PeekResult, PeekedMessage, PurgeResult } from '../../../shared/messages'
 import type { PublishRequestParsed, PublishResult } from '../../../shared/publish'
-import { parseSourceRef } from '../../../shared/source-ref'
+import { parseSourceRef, type SourceRef } from '../../../shared/source-ref'
 import type { BrokerAdapter, ConnectInfo, ListOptions } from '../adapter'
 import { messageOf, networkError } from '../errors'
-import { globEscape, pairsToObject, streamFieldsFromMessage } from './redis-encoding'
+import { encodeBody } from '../message-body'
+import { globEscape, messageFromStreamFields, pairsToObject, streamFieldsFromMessage } from './redis-encoding'
 
 type RedisTarget = Extract<ConnectionTarget, { broker: 'redis' }>
 
@@ -180,6 +182,38 @@ export class RedisAdapter implements BrokerAdapter {
       }
       throw new QsError('BROKER_ERROR', text)
     }
+  }
+
+  /** Read-only commands only (DESIGN.md): TYPE, then XRANGE from the start or LRANGE from the head. */
+  async peek(request: PeekRequestParsed): Promise<PeekResult> {
+    const redis = this.redis()
+    const ref = parseSourceRef(request.source)
+    if (ref.kind !== 'stream' && ref.kind !== 'list') {
+      throw new QsError('BAD_REQUEST', `Redis can browse stream:<key> and list:<key>, not ${ref.kind}:…${ref.kind === 'channel' ? ' (pub/sub keeps nothing to browse: use live tail)' : ''}`)
+    }
+    const warnings = request.from ? ['"from" applies to RabbitMQ stream queues only; this key is browsed from its start'] : []
+    try {
+      const type = await redis.type(ref.name)
+      if (type === 'none') throw new QsError('NOT_FOUND', `key "${ref.name}" does not exist in db ${this.target.db}`)
+      if (type !== ref.kind) throw new QsError('BAD_REQUEST', `key "${ref.name}" is a ${type}, not a ${ref.kind}`)
+      if (ref.kind === 'stream') {
+        const entries = await redis.xrangeBuffer(ref.name, '-', '+', 'COUNT', request.count)
+        return { messages: entries.map(([id, fields]) => ({ id: id.toString(), ...messageFromStreamFields(fields), redelivered: false })), warnings }
+      }
+      const items = await redis.lrangeBuffer(ref.name, 0, request.count - 1)
+      return {
+        messages: items.map((item, index): PeekedMessage => ({ id: String(index), ...encodeBody(item), properties: {}, headers: {}, redelivered: false })),
+        warnings,
+      }
+    } catch (err) {
+      if (err instanceof QsError) throw err
+      throw new QsError('BROKER_ERROR', messageOf(err))
+    }
+  }
+
+  async purge(source: SourceRef): Promise<PurgeResult> {
+    // Deliberately not built yet: deleting or trimming a key is the Redis issue's decision (#4).
+    throw new QsError('UNSUPPORTED', `purging Redis ${source.kind}:… is not supported yet; only RabbitMQ queues can be purged`)
   }
 }
 

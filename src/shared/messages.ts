@@ -1,0 +1,96 @@
+import { z } from 'zod'
+import { headerValueSchema, messagePropertiesSchema } from './publish'
+
+/**
+ * Browsing (messages:peek) and purging (sources:purge): the shapes every front end sees.
+ * Browsing never consumes a message (DESIGN.md "Semantics that must hold").
+ */
+
+/** Largest page a peek may ask for (issue #3: pages of 50 by default, up to 1,000). */
+export const MAX_PEEK_COUNT = 1000
+export const DEFAULT_PEEK_COUNT = 50
+
+/**
+ * RabbitMQ stream queues only: where the offset consumer starts (`x-stream-offset`).
+ * offset: a stream offset; timestamp: epoch milliseconds (the broker works in whole seconds and
+ * starts at the first chunk written at or after it, so a few earlier messages may show).
+ */
+export const streamFromSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('first') }),
+  z.object({ type: z.literal('last') }),
+  z.object({ type: z.literal('next') }),
+  z.object({ type: z.literal('offset'), value: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('timestamp'), value: z.number().int().nonnegative() }),
+])
+export type StreamFrom = z.infer<typeof streamFromSchema>
+
+export const peekRequestSchema = z.object({
+  connectionId: z.string().min(1),
+  /** `<kind>:<name>`: queue:q (classic, quorum, stream), stream:key, list:key. */
+  source: z.string().min(1),
+  count: z.number().int().min(1).max(MAX_PEEK_COUNT).default(DEFAULT_PEEK_COUNT),
+  from: streamFromSchema.optional(),
+  /**
+   * Quorum queues with a delivery limit: each browse may spend one delivery attempt per message
+   * (RabbitMQ before 4.3 counts every requeue). Without this the browse is refused.
+   */
+  acceptDeliveryLimitRisk: z.boolean().default(false),
+})
+export type PeekRequest = z.input<typeof peekRequestSchema>
+export type PeekRequestParsed = z.output<typeof peekRequestSchema>
+
+/** One decoded `x-death` entry (newest first in the list, as the broker keeps them). */
+export const xDeathEntrySchema = z.object({
+  reason: z.string(),
+  count: z.number().int().nonnegative(),
+  queue: z.string(),
+  exchange: z.string(),
+  routingKeys: z.array(z.string()),
+  /** When the broker dead-lettered it, epoch ms (the AMQP timestamp has whole seconds); null if absent. */
+  time: z.number().nullable(),
+})
+export type XDeathEntry = z.infer<typeof xDeathEntrySchema>
+
+export const peekedMessageSchema = z.object({
+  /**
+   * Unique within one page: RabbitMQ classic/quorum queues: the 1-based position from the head;
+   * RabbitMQ streams: the stream offset; Redis streams: the entry id; Redis lists: the index.
+   */
+  id: z.string(),
+  /** UTF-8 text as is; anything that is not valid UTF-8 (or holds NUL bytes) as base64. */
+  body: z.string(),
+  encoding: z.enum(['utf8', 'base64']),
+  /** Body size in bytes. */
+  size: z.number().int().nonnegative(),
+  properties: messagePropertiesSchema,
+  headers: z.record(z.string(), headerValueSchema),
+  /** RabbitMQ: set on every browsed message once it has been browsed (or delivered) before. */
+  redelivered: z.boolean(),
+  /** Quorum queues: the broker's `x-delivery-count` when this page was read. */
+  deliveryCount: z.number().int().nonnegative().optional(),
+  /** RabbitMQ streams: the message's offset. */
+  streamOffset: z.number().int().nonnegative().optional(),
+  xDeath: z.array(xDeathEntrySchema).optional(),
+})
+export type PeekedMessage = z.infer<typeof peekedMessageSchema>
+
+export const peekResultSchema = z.object({
+  messages: z.array(peekedMessageSchema),
+  /** What browsing did or could not do, in words (e.g. redelivered set, order may shift). */
+  warnings: z.array(z.string()),
+})
+export type PeekResult = z.infer<typeof peekResultSchema>
+
+export const purgeRequestSchema = z.object({
+  connectionId: z.string().min(1),
+  source: z.string().min(1),
+  /** Typed confirmation: must equal the queue's name (DESIGN.md: destructive operations). */
+  confirm: z.string(),
+})
+export type PurgeRequest = z.input<typeof purgeRequestSchema>
+
+export const purgeResultSchema = z.object({
+  /** Ready messages removed; unacked messages stay in the queue. */
+  purged: z.number().int().nonnegative(),
+})
+export type PurgeResult = z.infer<typeof purgeResultSchema>
