@@ -15,6 +15,7 @@ export const CALL_CHANNEL_NAMES = [
   'messages:publish',
   'messages:peek',
   'sources:purge',
+  'metrics:history',
 ] as const
 
 export const EVENT_CHANNEL_NAMES = ['connection:status'] as const

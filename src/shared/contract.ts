@@ -8,6 +8,7 @@ import {
   sourceListSchema,
 } from './model'
 import { publishRequestSchema, publishResultSchema } from './publish'
+import { metricsHistoryRequestSchema, metricsHistorySchema } from './metrics'
 import { peekRequestSchema, peekResultSchema, purgeRequestSchema, purgeResultSchema } from './messages'
 
 /**
@@ -84,6 +85,8 @@ export const calls = {
   'messages:peek': call({ request: peekRequestSchema, response: peekResultSchema }),
   /** Removes the ready messages of a queue; `confirm` must equal its name. */
   'sources:purge': call({ request: purgeRequestSchema, response: purgeResultSchema, writes: true }),
+  /** The last hour of sampled counts and rates, kept by the main process while a connection is open. */
+  'metrics:history': call({ request: metricsHistoryRequestSchema, response: metricsHistorySchema }),
 } as const
 
 export const events = {

@@ -1,3 +1,4 @@
+import type { SourceSample } from '../../shared/metrics'
 import type { ConnectionTarget } from '../../shared/connection-url'
 import type { Broker, SourceList } from '../../shared/model'
 import type { PeekRequestParsed, PeekResult, PurgeResult } from '../../shared/messages'
@@ -34,6 +35,11 @@ export interface BrokerAdapter {
   peek(request: PeekRequestParsed): Promise<PeekResult>
   /** Removes the ready messages of a source. The caller has checked the typed confirmation. */
   purge(source: SourceRef): Promise<PurgeResult>
+  /**
+   * Current counts and rates of every source, keyed `<kind>:<name>`, for the metrics history.
+   * Absent where the broker has nothing to sample yet (Redis: issue #4).
+   */
+  sample?(): Promise<Map<string, SourceSample>>
 }
 
 export interface AdapterConfig {

@@ -94,6 +94,8 @@ export function createApi(core: Core): Handlers {
       return adapter.peek(request)
     },
 
+    'metrics:history': async ({ connectionId, source, since }) => core.metrics.history(connectionId, source, since),
+
     'sources:purge': async ({ connectionId, source, confirm }) => {
       const ref = parseSourceRef(source)
       // The typed confirmation (DESIGN.md): checked here so every front end gets the same rule.

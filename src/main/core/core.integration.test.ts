@@ -26,7 +26,7 @@ describe('core through the contract (real brokers)', () => {
   beforeAll(async () => {
     vhost = await createTestVhost('core')
     redis = await createTestRedis('core')
-    core = await createCore({ configDir: await mkdtemp(join(tmpdir(), 'qs-core-')), mode: 'web', version: 'test', backoff: { baseMs: 100, maxMs: 500, jitter: 0 } })
+    core = await createCore({ configDir: await mkdtemp(join(tmpdir(), 'qs-core-')), mode: 'web', version: 'test', backoff: { baseMs: 100, maxMs: 500, jitter: 0 }, metrics: { intervalMs: 500, budget: 10_000, retentionMs: 60_000 } })
     core.workspace.onStatus((s) => statuses.push(s))
     call = createDispatcher(core)
   })
@@ -48,6 +48,20 @@ describe('core through the contract (real brokers)', () => {
     expect(await ok('connection:connect', { profileId: profile.id })).toMatchObject({ state: 'open', readOnly: false })
     const list = await ok<SourceList>('sources:list', { connectionId: profile.id })
     expect(list.items.some((i) => i.kind === 'exchange' && i.name === 'amq.topic')).toBe(true)
+  })
+
+  it('samples an open connection into metrics:history', async () => {
+    const client = await amqp.connect(vhost.url)
+    const ch = await client.createConfirmChannel()
+    await ch.assertQueue('sampled')
+    ch.sendToQueue('sampled', Buffer.from('x'))
+    await ch.waitForConfirms()
+    await client.close()
+    const profile = await saveRabbit('sampled')
+    await ok('connection:connect', { profileId: profile.id })
+    await expect
+      .poll(async () => (await ok<{ series: Record<string, { ready: number | null }[]> }>('metrics:history', { connectionId: profile.id, source: 'queue:sampled' })).series['queue:sampled']?.at(-1)?.ready, { timeout: 20_000 })
+      .toBe(1)
   })
 
   it('reports a wrong password as failed with the broker reason, in status and in profiles:test', async () => {

@@ -5,6 +5,7 @@ import { createAdapter } from '../brokers/factory'
 import { ProfileStore, type StoredProfile } from '../storage/profiles.store'
 import { SecretStore, type Cipher, type Keyring } from '../storage/secrets'
 import { Workspace } from './workspace'
+import { MetricsService, DEFAULT_METRICS, type MetricsOptions } from './metrics.service'
 import type { BackoffOptions } from './backoff'
 
 export interface CoreOptions {
@@ -15,6 +16,7 @@ export interface CoreOptions {
   cipher?: Cipher | null
   adapterFactory?: AdapterFactory
   backoff?: BackoffOptions
+  metrics?: MetricsOptions
 }
 
 /** Everything the contract handlers need; no transport, no Electron. */
@@ -25,6 +27,7 @@ export interface Core {
   readonly profiles: ProfileStore
   readonly secrets: SecretStore
   readonly workspace: Workspace
+  readonly metrics: MetricsService
   readonly adapterFactory: AdapterFactory
   secretStorage(): SecretStorageInfo
   /** The adapter config of a saved profile: its URL plus the password from the secret store. */
@@ -37,6 +40,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const profiles = new ProfileStore(options.configDir, secrets)
   const adapterFactory = options.adapterFactory ?? createAdapter
   const workspace = new Workspace(adapterFactory, options.backoff)
+  const metrics = new MetricsService(workspace, options.metrics ?? DEFAULT_METRICS)
   return {
     configDir: options.configDir,
     mode: options.mode,
@@ -44,6 +48,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     profiles,
     secrets,
     workspace,
+    metrics,
     adapterFactory,
     secretStorage: () => secrets.info(),
     async profileConfig(profile) {
@@ -51,6 +56,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       const password = (await profiles.password(profile.id)) ?? urlPassword
       return { target, password }
     },
-    close: () => workspace.closeAll(),
+    close: async () => {
+      metrics.close()
+      await workspace.closeAll()
+    },
   }
 }

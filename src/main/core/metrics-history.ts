@@ -12,8 +12,13 @@ export class MetricsHistory<T extends Timed> {
 
   constructor(
     readonly retentionMs = 60 * 60 * 1000,
-    readonly maxPerSource = 1_200,
+    private maxPerSource = 1_200,
   ) {}
+
+  /** Changes the per-source cap; longer series are trimmed at their next sample. */
+  resize(maxPerSource: number): void {
+    this.maxPerSource = maxPerSource
+  }
 
   add(source: string, sample: T): void {
     let list = this.series.get(source)

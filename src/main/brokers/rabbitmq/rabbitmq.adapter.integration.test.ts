@@ -74,6 +74,16 @@ describe('RabbitMqAdapter against a real broker', () => {
     expect(exchanges.some((e) => e.name === '')).toBe(true) // the default exchange
   })
 
+  it('samples every queue: counts as numbers, rates as numbers or null (never a fake 0 for missing stats)', async () => {
+    const samples = await adapter.sample()
+    expect([...samples.keys()].sort()).toEqual(['queue:audit', 'queue:invoices', 'queue:orders', 'queue:orders.dlq'])
+    const orders = samples.get('queue:orders')!
+    expect(orders).toMatchObject({ ready: expect.any(Number), unacked: 0, consumers: 0 })
+    for (const rate of [orders.publishRate, orders.deliverRate, orders.ackRate]) {
+      expect(rate === null || typeof rate === 'number').toBe(true)
+    }
+  })
+
   it('filters by name on the server', async () => {
     const { items } = await adapter.listSources({ filter: 'orders' })
     expect(items.map((i) => `${i.kind}:${i.name}`).sort()).toEqual(['exchange:orders.dlx', 'queue:orders', 'queue:orders.dlq'])

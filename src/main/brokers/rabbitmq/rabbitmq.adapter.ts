@@ -2,6 +2,7 @@ import * as amqp from 'amqplib'
 import { QsError } from '../../../shared/errors'
 import type { ConnectionTarget } from '../../../shared/connection-url'
 import type { SourceItem, SourceList } from '../../../shared/model'
+import type { SourceSample } from '../../../shared/metrics'
 import type { PeekedMessage, PeekRequestParsed, PeekResult, PurgeResult, StreamFrom } from '../../../shared/messages'
 import type { PublishRequestParsed, PublishResult } from '../../../shared/publish'
 import { parseSourceRef, type SourceRef } from '../../../shared/source-ref'
@@ -22,6 +23,29 @@ import {
 type RabbitTarget = Extract<ConnectionTarget, { broker: 'rabbitmq' }>
 
 const QUEUE_COLUMNS = 'name,type,messages,messages_ready,messages_unacknowledged,consumers,state,durable,arguments'
+const SAMPLE_COLUMNS = [
+  'name',
+  'messages_ready',
+  'messages_unacknowledged',
+  'consumers',
+  'consumer_capacity',
+  'message_stats.publish_details.rate',
+  'message_stats.deliver_get_details.rate',
+  'message_stats.ack_details.rate',
+].join(',')
+
+interface SampledQueue {
+  name: string
+  messages_ready?: number
+  messages_unacknowledged?: number
+  consumers?: number
+  consumer_capacity?: number
+  message_stats?: {
+    publish_details?: { rate?: number }
+    deliver_get_details?: { rate?: number }
+    ack_details?: { rate?: number }
+  }
+}
 const EXCHANGE_COLUMNS = 'name,type,durable,internal'
 
 /** Stream browsing: how long to wait for the first delivery, then for the next one, before a short page is complete. */
@@ -143,6 +167,27 @@ export class RabbitMqAdapter implements BrokerAdapter {
   private managementWarning(): string {
     const problem = (this.managementProblem ?? '').replace(`; ${ENABLE_MANAGEMENT_HINT}`, '')
     return `management API unavailable (${problem}); queues and exchanges cannot be listed without it — ${ENABLE_MANAGEMENT_HINT}`
+  }
+
+  /** Counts and rates of every queue in the vhost, from the management API (page_size 500). */
+  async sample(): Promise<Map<string, SourceSample>> {
+    const queues = await this.management.getAllPages<SampledQueue>(`/queues/${vhostPath(this.target.vhost)}`, { columns: SAMPLE_COLUMNS })
+    const at = Date.now()
+    const samples = new Map<string, SourceSample>()
+    for (const q of queues) {
+      const stats = q.message_stats
+      samples.set(`queue:${q.name}`, {
+        at,
+        ready: q.messages_ready ?? null,
+        unacked: q.messages_unacknowledged ?? null,
+        consumers: q.consumers ?? null,
+        consumerCapacity: q.consumer_capacity ?? null,
+        publishRate: stats?.publish_details?.rate ?? null,
+        deliverRate: stats?.deliver_get_details?.rate ?? null,
+        ackRate: stats?.ack_details?.rate ?? null,
+      })
+    }
+    return samples
   }
 
   async listSources(options: ListOptions = {}): Promise<SourceList> {
