@@ -15,6 +15,7 @@ export const CALL_CHANNEL_NAMES = [
   'messages:publish',
   'messages:peek',
   'sources:purge',
+  'sources:details',
   'metrics:history',
 ] as const
 

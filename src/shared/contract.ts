@@ -9,6 +9,7 @@ import {
 } from './model'
 import { publishRequestSchema, publishResultSchema } from './publish'
 import { metricsHistoryRequestSchema, metricsHistorySchema } from './metrics'
+import { sourceDetailsRequestSchema, sourceDetailsSchema } from './topology'
 import { peekRequestSchema, peekResultSchema, purgeRequestSchema, purgeResultSchema } from './messages'
 
 /**
@@ -85,6 +86,8 @@ export const calls = {
   'messages:peek': call({ request: peekRequestSchema, response: peekResultSchema }),
   /** Removes the ready messages of a queue; `confirm` must equal its name. */
   'sources:purge': call({ request: purgeRequestSchema, response: purgeResultSchema, writes: true }),
+  /** Topology of one queue or exchange: settings in words, consumers, bindings. */
+  'sources:details': call({ request: sourceDetailsRequestSchema, response: sourceDetailsSchema }),
   /** The last hour of sampled counts and rates, kept by the main process while a connection is open. */
   'metrics:history': call({ request: metricsHistoryRequestSchema, response: metricsHistorySchema }),
 } as const

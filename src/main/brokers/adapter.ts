@@ -1,4 +1,5 @@
 import type { SourceSample } from '../../shared/metrics'
+import type { SourceDetails } from '../../shared/topology'
 import type { ConnectionTarget } from '../../shared/connection-url'
 import type { Broker, SourceList } from '../../shared/model'
 import type { PeekRequestParsed, PeekResult, PurgeResult } from '../../shared/messages'
@@ -40,6 +41,8 @@ export interface BrokerAdapter {
    * Absent where the broker has nothing to sample yet (Redis: issue #4).
    */
   sample?(): Promise<Map<string, SourceSample>>
+  /** Topology of one source (RabbitMQ queues and exchanges). */
+  details?(source: SourceRef): Promise<SourceDetails>
 }
 
 export interface AdapterConfig {

@@ -94,6 +94,12 @@ export function createApi(core: Core): Handlers {
       return adapter.peek(request)
     },
 
+    'sources:details': async ({ connectionId, source }) => {
+      const { adapter } = workspace.adapter(connectionId)
+      if (!adapter.details) throw new QsError('UNSUPPORTED', `${adapter.broker} has no topology details yet`)
+      return adapter.details(parseSourceRef(source))
+    },
+
     'metrics:history': async ({ connectionId, source, since }) => core.metrics.history(connectionId, source, since),
 
     'sources:purge': async ({ connectionId, source, confirm }) => {

@@ -84,6 +84,32 @@ describe('RabbitMqAdapter against a real broker', () => {
     }
   })
 
+  it('describes a queue: settings in words, consumers, bindings; and an exchange with its bindings', async () => {
+    const ch = await client.createChannel()
+    await ch.bindQueue('orders', 'events', 'orders.*')
+    await ch.prefetch(7)
+    const { consumerTag } = await ch.consume('orders.dlq', () => undefined, { noAck: false })
+    try {
+      const queue = await adapter.details({ kind: 'queue', name: 'orders' })
+      expect(queue).toMatchObject({ kind: 'queue', name: 'orders', queueType: 'classic' })
+      if (queue.kind !== 'queue') throw new Error('expected a queue')
+      expect(queue.settings).toEqual([
+        { key: 'x-dead-letter-exchange', label: 'Dead-letter exchange', value: 'orders.dlx', from: 'argument' },
+        { key: 'x-dead-letter-routing-key', label: 'Dead-letter routing key', value: 'dead', from: 'argument' },
+      ])
+      expect(queue.bindings.map((b) => `${b.source || '(default)'} -> ${b.destination} [${b.routingKey}]`).sort()).toEqual(['(default) -> orders [orders]', 'events -> orders [orders.*]'])
+      await expect.poll(async () => {
+        const dlq = await adapter.details({ kind: 'queue', name: 'orders.dlq' })
+        return dlq.kind === 'queue' ? dlq.consumers.map((c) => ({ tag: c.tag, prefetch: c.prefetch, ackRequired: c.ackRequired })) : []
+      }, { timeout: 15_000 }).toEqual([{ tag: consumerTag, prefetch: 7, ackRequired: true }])
+      const exchange = await adapter.details({ kind: 'exchange', name: 'events' })
+      expect(exchange).toMatchObject({ kind: 'exchange', exchangeType: 'topic', outgoing: [{ destination: 'orders', routingKey: 'orders.*', destinationType: 'queue' }] })
+      await expect(adapter.details({ kind: 'queue', name: 'no-such-queue' })).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    } finally {
+      await ch.close()
+    }
+  })
+
   it('filters by name on the server', async () => {
     const { items } = await adapter.listSources({ filter: 'orders' })
     expect(items.map((i) => `${i.kind}:${i.name}`).sort()).toEqual(['exchange:orders.dlx', 'queue:orders', 'queue:orders.dlq'])

@@ -3,6 +3,8 @@ import { QsError } from '../../../shared/errors'
 import type { ConnectionTarget } from '../../../shared/connection-url'
 import type { SourceItem, SourceList } from '../../../shared/model'
 import type { SourceSample } from '../../../shared/metrics'
+import type { Binding, SourceDetails } from '../../../shared/topology'
+import { describeSettings } from './queue-arguments'
 import type { PeekedMessage, PeekRequestParsed, PeekResult, PurgeResult, StreamFrom } from '../../../shared/messages'
 import type { PublishRequestParsed, PublishResult } from '../../../shared/publish'
 import { parseSourceRef, type SourceRef } from '../../../shared/source-ref'
@@ -33,6 +35,34 @@ const SAMPLE_COLUMNS = [
   'message_stats.deliver_get_details.rate',
   'message_stats.ack_details.rate',
 ].join(',')
+
+interface ManagementBinding {
+  source: string
+  destination: string
+  destination_type: string
+  routing_key: string
+  arguments?: Record<string, unknown>
+}
+
+interface ManagementQueueDetails extends ManagementQueue {
+  node?: string
+  auto_delete?: boolean
+  exclusive?: boolean
+  policy?: string | null
+  effective_policy_definition?: Record<string, unknown> | unknown[]
+  operator_policy_definition?: Record<string, unknown> | unknown[]
+  consumer_details?: {
+    consumer_tag: string
+    prefetch_count?: number
+    ack_required?: boolean
+    active?: boolean
+    channel_details?: { name?: string; connection_name?: string }
+  }[]
+}
+
+function toBinding(b: ManagementBinding): Binding {
+  return { source: b.source, destination: b.destination, destinationType: b.destination_type, routingKey: b.routing_key, arguments: b.arguments ?? {} }
+}
 
 interface SampledQueue {
   name: string
@@ -167,6 +197,64 @@ export class RabbitMqAdapter implements BrokerAdapter {
   private managementWarning(): string {
     const problem = (this.managementProblem ?? '').replace(`; ${ENABLE_MANAGEMENT_HINT}`, '')
     return `management API unavailable (${problem}); queues and exchanges cannot be listed without it — ${ENABLE_MANAGEMENT_HINT}`
+  }
+
+  async details(source: SourceRef): Promise<SourceDetails> {
+    const vhost = vhostPath(this.target.vhost)
+    const name = encodeURIComponent(source.name)
+    if (source.kind === 'queue') {
+      const [q, bindings] = await Promise.all([
+        this.management.get<ManagementQueueDetails>(`/queues/${vhost}/${name}`).catch((err: unknown) => {
+          throw err instanceof QsError && err.code === 'NOT_FOUND' ? this.missingQueue(source.name, err.message) : err
+        }),
+        this.management.get<ManagementBinding[]>(`/queues/${vhost}/${name}/bindings`).catch(() => []),
+      ])
+      const policy = q.effective_policy_definition && !Array.isArray(q.effective_policy_definition) ? q.effective_policy_definition : {}
+      const operatorPolicy = q.operator_policy_definition && !Array.isArray(q.operator_policy_definition) ? q.operator_policy_definition : {}
+      return {
+        kind: 'queue',
+        name: q.name,
+        queueType: q.type ?? 'classic',
+        state: q.state ?? null,
+        node: q.node ?? null,
+        durable: q.durable ?? false,
+        autoDelete: q.auto_delete ?? false,
+        exclusive: q.exclusive ?? false,
+        policy: q.policy ?? null,
+        settings: describeSettings(q.arguments ?? {}, policy, operatorPolicy),
+        consumers: (q.consumer_details ?? []).map((c) => ({
+          tag: c.consumer_tag,
+          channel: c.channel_details?.name ?? null,
+          connection: c.channel_details?.connection_name ?? null,
+          prefetch: c.prefetch_count ?? null,
+          ackRequired: c.ack_required ?? null,
+          active: c.active ?? null,
+        })),
+        bindings: bindings.map(toBinding),
+      }
+    }
+    if (source.kind === 'exchange') {
+      const path = `/exchanges/${vhost}/${source.name === '' ? 'amq.default' : name}`
+      const [e, outgoing, incoming] = await Promise.all([
+        this.management.get<ManagementExchange & { auto_delete?: boolean; arguments?: Record<string, unknown> }>(path).catch((err: unknown) => {
+          throw err instanceof QsError && err.code === 'NOT_FOUND' ? new QsError('NOT_FOUND', `exchange "${source.name}" does not exist in vhost "${this.target.vhost}"`) : err
+        }),
+        this.management.get<ManagementBinding[]>(`${path}/bindings/source`).catch(() => []),
+        this.management.get<ManagementBinding[]>(`${path}/bindings/destination`).catch(() => []),
+      ])
+      return {
+        kind: 'exchange',
+        name: e.name,
+        exchangeType: e.type,
+        durable: e.durable ?? false,
+        autoDelete: e.auto_delete ?? false,
+        internal: e.internal ?? false,
+        settings: describeSettings(e.arguments ?? {}),
+        outgoing: outgoing.map(toBinding),
+        incoming: incoming.map(toBinding),
+      }
+    }
+    throw new QsError('BAD_REQUEST', `RabbitMQ has queues and exchanges, not ${source.kind}:…`)
   }
 
   /** Counts and rates of every queue in the vhost, from the management API (page_size 500). */
