@@ -69,6 +69,18 @@ describe('queuescope CLI (real brokers)', () => {
     ])
   })
 
+  it('ls --watch shows named queues over AMQP when the management API is unreachable', async () => {
+    const { code, stdout, stderr } = await cli('ls', vhost.url, '--management', 'http://127.0.0.1:1', '--watch', 'orders', '--watch', 'ghost', '--json')
+    expect(code).toBe(0)
+    expect(stderr).toMatch(/management API unavailable.*rabbitmq-plugins enable rabbitmq_management/)
+    const { items } = JSON.parse(stdout) as { items: { name: string; messages: number | null; state: string }[] }
+    expect(items.map((i) => [i.name, i.state])).toEqual([
+      ['orders', 'running'],
+      ['ghost', 'missing'],
+    ])
+    expect(items[0]!.messages).toBeGreaterThanOrEqual(5)
+  })
+
   it('ls without --json prints an aligned table', async () => {
     const { code, stdout } = await cli('ls', 'redis://127.0.0.1:6379', '--filter', redis.prefix)
     expect(code).toBe(0)

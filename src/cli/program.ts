@@ -76,8 +76,9 @@ export function buildProgram(io: CliIo = defaultIo): Command {
   connectionOptions(program.command('ls').description('list queues, exchanges, streams and lists'))
     .option('--json', 'print {"items":[...]} as JSON')
     .option('--filter <text>', 'only names containing this text (filtered by the broker)')
-    .action(async (url: string | undefined, options: { json?: boolean; filter?: string; profile?: string; management?: string }) => {
-      await withConnection(connectionArgs(url, options), async (call, connectionId) => {
+    .option('--watch <queue>', 'RabbitMQ without the management plugin: a queue to show from a passive declare (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .action(async (url: string | undefined, options: { json?: boolean; filter?: string; watch: string[]; profile?: string; management?: string }) => {
+      await withConnection({ ...connectionArgs(url, options), watchQueues: options.watch }, async (call, connectionId) => {
         const list = await call('sources:list', { connectionId, filter: options.filter })
         const items = list.items
         for (const warning of list.warnings) io.stderr(`warning: ${warning}\n`)

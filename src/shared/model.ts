@@ -18,6 +18,11 @@ const profileBase = {
   managementUrl: z.string().trim().max(2048).optional(),
   readOnly: z.boolean().default(false),
   color: envColorSchema.default('none'),
+  /**
+   * RabbitMQ only: queue names to show when the management API is unavailable (their counts come
+   * from a passive declare over AMQP).
+   */
+  watchQueues: z.array(z.string().trim().min(1).max(255)).max(500).default([]),
 }
 
 /** What the renderer sees: never a password, only whether one is stored. */
@@ -26,6 +31,7 @@ export const profileViewSchema = z.object({
   ...profileBase,
   readOnly: z.boolean(),
   color: envColorSchema,
+  watchQueues: z.array(z.string()),
   hasPassword: z.boolean(),
 })
 export type ProfileView = z.infer<typeof profileViewSchema>

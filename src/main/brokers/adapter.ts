@@ -48,6 +48,8 @@ export interface BrokerAdapter {
 export interface AdapterConfig {
   target: ConnectionTarget
   password: string | null
+  /** RabbitMQ: queues to show (passive declare) when the management API is unavailable. */
+  watchQueues?: string[]
 }
 
 export type AdapterFactory = (config: AdapterConfig) => BrokerAdapter

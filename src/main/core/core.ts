@@ -54,7 +54,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     async profileConfig(profile) {
       const { target, password: urlPassword } = parseConnectionUrl(profile.url, { managementUrl: profile.managementUrl })
       const password = (await profiles.password(profile.id)) ?? urlPassword
-      return { target, password }
+      return { target, password, watchQueues: profile.watchQueues }
     },
     close: async () => {
       metrics.close()

@@ -64,6 +64,13 @@ describe('ProfileStore + SecretStore', () => {
     expect(await store.password(saved.id)).toBeNull()
   })
 
+  it('keeps watched queue names, without repeats', async () => {
+    const store = new ProfileStore(dir, await SecretStore.open(dir))
+    const saved = await store.save({ name: 'no mgmt', broker: 'rabbitmq', url: 'amqp://h/', watchQueues: ['orders', 'dlq', 'orders'] })
+    expect(saved.watchQueues).toEqual(['orders', 'dlq'])
+    expect((await store.view(saved)).watchQueues).toEqual(['orders', 'dlq'])
+  })
+
   it('rejects a URL for the other broker and an unknown id', async () => {
     const store = new ProfileStore(dir, await SecretStore.open(dir))
     await expect(store.save({ name: 'x', broker: 'redis', url: 'amqp://h/' })).rejects.toThrow(/URL is for rabbitmq/)

@@ -15,6 +15,7 @@ const storedProfileSchema = z.object({
   managementUrl: z.string().optional(),
   readOnly: z.boolean(),
   color: envColorSchema,
+  watchQueues: z.array(z.string()).default([]),
 })
 export type StoredProfile = z.infer<typeof storedProfileSchema>
 
@@ -142,6 +143,7 @@ function toStored(input: ProfileInput, id: string): StoredProfile {
     url: stripPassword(parsed.url),
     readOnly: parsed.readOnly,
     color: parsed.color,
+    watchQueues: [...new Set(parsed.watchQueues)],
   }
   if (parsed.managementUrl) stored.managementUrl = parsed.managementUrl
   return stored

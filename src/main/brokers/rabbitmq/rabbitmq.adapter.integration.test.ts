@@ -1,7 +1,7 @@
 import * as amqp from 'amqplib'
 import { createServer, type AddressInfo } from 'node:net'
 import { once } from 'node:events'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { parseConnectionUrl } from '../../../shared/connection-url'
 import type { SourceItem } from '../../../shared/model'
 import { publishRequestSchema } from '../../../shared/publish'
@@ -159,6 +159,27 @@ describe('RabbitMqAdapter against a real broker', () => {
     const list = await degraded.listSources()
     expect(list.items).toEqual([])
     expect(list.warnings[0]).toMatch(/rabbitmq-plugins enable rabbitmq_management/)
+    expect(list.warnings[1]).toMatch(/watched queues/)
+    await degraded.close()
+  })
+
+  it('without the management API, shows watched queues from a passive declare; a missing one never breaks the connection', async () => {
+    const { target, password } = parseConnectionUrl(vhost.url, { managementUrl: 'http://127.0.0.1:1' })
+    if (target.broker !== 'rabbitmq') throw new Error('not rabbitmq')
+    const degraded = new RabbitMqAdapter(target, password, { watchQueues: ['invoices', 'no-such-queue', 'orders.dlq'] })
+    await degraded.connect()
+    const lost = vi.fn()
+    degraded.onLost(lost)
+    const { items, warnings } = await degraded.listSources()
+    expect(warnings[1]).toMatch(/3 watched queue\(s\)/)
+    expect(items.map((i) => i.kind === 'queue' && [i.name, i.state, i.consumers])).toEqual([
+      ['invoices', 'running', 0],
+      ['no-such-queue', 'missing', null],
+      ['orders.dlq', 'running', 0],
+    ])
+    expect(items.find((i) => i.name === 'invoices')).toMatchObject({ messages: 3, ready: 3, unacked: null })
+    expect((await degraded.listSources({ filter: 'dlq' })).items.map((i) => i.name)).toEqual(['orders.dlq'])
+    expect(lost).not.toHaveBeenCalled()
     await degraded.close()
   })
 

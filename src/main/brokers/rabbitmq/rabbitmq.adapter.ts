@@ -125,10 +125,14 @@ export class RabbitMqAdapter implements BrokerAdapter {
   /** Major version from the AMQP handshake (RabbitMQ 4 changes the delivery-limit default). */
   private serverMajor = 0
 
+  private readonly watchQueues: string[]
+
   constructor(
     private readonly target: RabbitTarget,
     password: string | null,
+    options: { watchQueues?: string[] } = {},
   ) {
+    this.watchQueues = options.watchQueues ?? []
     this.password = password ?? 'guest'
     this.management = new ManagementClient(target.managementUrl, target.username, this.password)
   }
@@ -192,6 +196,43 @@ export class RabbitMqAdapter implements BrokerAdapter {
     this.connection = null
     this.confirmChannel = null
     if (connection) await connection.close().catch(() => undefined)
+  }
+
+  private watchHint(): string {
+    return this.watchQueues.length === 0
+      ? 'add queue names to the profile\'s "watched queues" to see their counts over AMQP meanwhile'
+      : `showing the ${this.watchQueues.length} watched queue(s) with counts from a passive declare over AMQP (ready messages and consumers only)`
+  }
+
+  /**
+   * Without the management API: each watched queue's counts from a passive declare, each on a
+   * throw-away channel, so a missing queue (404 closes the channel) never breaks the connection.
+   */
+  private async watchedQueues(filter?: string): Promise<SourceItem[]> {
+    const names = filter ? this.watchQueues.filter((n) => n.includes(filter)) : this.watchQueues
+    const items: SourceItem[] = []
+    for (const name of names) {
+      let reply: { messageCount: number; consumerCount: number } | null = null
+      try {
+        reply = await this.withThrowAwayChannel(name, (ch) => ch.checkQueue(name))
+      } catch (err) {
+        if (!(err instanceof QsError && err.code === 'NOT_FOUND')) throw err
+      }
+      items.push({
+        kind: 'queue',
+        name,
+        queueType: 'unknown',
+        messages: reply ? reply.messageCount : null,
+        ready: reply ? reply.messageCount : null,
+        unacked: null,
+        consumers: reply ? reply.consumerCount : null,
+        state: reply ? 'running' : 'missing',
+        durable: false,
+        deadLetterExchange: null,
+        deadLetterRoutingKey: null,
+      })
+    }
+    return items
   }
 
   private managementWarning(): string {
@@ -292,7 +333,12 @@ export class RabbitMqAdapter implements BrokerAdapter {
     } catch (err) {
       if (err instanceof QsError && (err.code === 'UNREACHABLE' || err.code === 'TIMEOUT' || err.code === 'AUTH_FAILED')) {
         this.managementProblem = err.message
-        return { items: [], warnings: [this.managementWarning()], scope: `vhost ${this.target.vhost}`, listedAt: Date.now() }
+        return {
+          items: await this.watchedQueues(options.filter),
+          warnings: [this.managementWarning(), this.watchHint()],
+          scope: `vhost ${this.target.vhost}`,
+          listedAt: Date.now(),
+        }
       }
       throw err
     }

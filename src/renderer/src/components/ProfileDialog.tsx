@@ -25,18 +25,21 @@ interface Fields {
   url: string
   password: string
   managementUrl: string
+  /** One queue name per line (RabbitMQ, used when the management API is unavailable). */
+  watchQueues: string
   color: EnvColor
   readOnly: boolean
 }
 
 function initialFields(profile: ProfileView | null): Fields {
-  if (!profile) return { name: '', broker: 'rabbitmq', url: DEFAULT_URLS.rabbitmq, password: '', managementUrl: '', color: 'none', readOnly: false }
+  if (!profile) return { name: '', broker: 'rabbitmq', url: DEFAULT_URLS.rabbitmq, password: '', managementUrl: '', watchQueues: '', color: 'none', readOnly: false }
   return {
     name: profile.name,
     broker: profile.broker,
     url: profile.url,
     password: '',
     managementUrl: profile.managementUrl ?? '',
+    watchQueues: profile.watchQueues.join('\n'),
     color: profile.color,
     readOnly: profile.readOnly,
   }
@@ -47,6 +50,11 @@ function isReplaceableUrl(url: string, broker: Broker): boolean {
   const trimmed = url.trim()
   if (trimmed === '' || Object.values(DEFAULT_URLS).includes(trimmed)) return true
   return broker === 'redis' ? /^amqps?:/i.test(trimmed) : /^rediss?:/i.test(trimmed)
+}
+
+/** One name per line (commas work too); blanks and repeats dropped. */
+export function parseWatchQueues(text: string): string[] {
+  return [...new Set(text.split(/[\n,]/).map((name) => name.trim()).filter((name) => name !== ''))]
 }
 
 /**
@@ -66,6 +74,7 @@ function toInput(fields: Fields, id: string | undefined, forgetPassword: boolean
   else if (forgetPassword) input.password = ''
   const managementUrl = fields.managementUrl.trim()
   if (fields.broker === 'rabbitmq' && managementUrl !== '') input.managementUrl = managementUrl
+  if (fields.broker === 'rabbitmq') input.watchQueues = parseWatchQueues(fields.watchQueues)
   return input
 }
 
@@ -206,6 +215,22 @@ export function ProfileDialog({ profile, onClose }: { profile: ProfileView | nul
               />
               <small id={`${id}-mgmt-hint`} className="hint">
                 optional — derived from the AMQP host when empty
+              </small>
+            </div>
+            <label htmlFor={`${id}-watch`}>Watched queues</label>
+            <div className="field">
+              <textarea
+                id={`${id}-watch`}
+                className="mono"
+                rows={2}
+                value={fields.watchQueues}
+                onChange={(e) => update('watchQueues', e.target.value)}
+                placeholder="orders&#10;orders.dlq"
+                spellCheck={false}
+                aria-describedby={`${id}-watch-hint`}
+              />
+              <small id={`${id}-watch-hint`} className="hint">
+                one per line — shown with their counts over AMQP when the management plugin is not enabled
               </small>
             </div>
           </>

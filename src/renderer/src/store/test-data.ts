@@ -9,6 +9,7 @@ export function profile(overrides: Partial<ProfileView> = {}): ProfileView {
     url: 'redis://127.0.0.1:6379',
     readOnly: false,
     color: 'none',
+    watchQueues: [],
     hasPassword: false,
     ...overrides,
   }
