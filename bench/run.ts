@@ -26,7 +26,7 @@ Last run: ${new Date().toISOString()} on ${machine}, against the local RabbitMQ 
 
 ${table}
 
-Not yet measured (their issues bring them): time to the first screen of a paged listing, browsing
+Not yet measured (their issues bring them): browsing
 100 messages of a 1,000,000-message queue against the management API's \`/get\`, Redis stream pages
 and discovery, replay throughput against RabbitMQ's shovel, peak memory of a 1,000,000-message move.
 `,

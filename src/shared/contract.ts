@@ -74,7 +74,12 @@ export const calls = {
   }),
   'sources:list': call({
     /** filter: server-side name filter (substring), applied by the broker where it can. */
-    request: connectionRef.extend({ filter: z.string().max(256).optional() }),
+    request: connectionRef.extend({
+      filter: z.string().max(256).optional(),
+      /** RabbitMQ: one page of queues (so 10,000 queues show their first screen at once). */
+      page: z.number().int().positive().optional(),
+      pageSize: z.number().int().min(1).max(500).optional(),
+    }),
     response: sourceListSchema.extend({ broker: brokerSchema }),
   }),
   'messages:publish': call({

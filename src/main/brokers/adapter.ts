@@ -17,6 +17,10 @@ export interface ConnectInfo {
 export interface ListOptions {
   /** Server-side name filter (substring); empty lists everything. */
   filter?: string
+  /** RabbitMQ: one page of queues (1-based) instead of all; exchanges come with page 1. */
+  page?: number
+  /** Queues per page, at most 500 (the management API's maximum). */
+  pageSize?: number
 }
 
 /**

@@ -78,9 +78,9 @@ export function createApi(core: Core): Handlers {
 
     'connection:list': async () => ({ connections: workspace.statuses() }),
 
-    'sources:list': async ({ connectionId, filter }) => {
+    'sources:list': async ({ connectionId, filter, page, pageSize }) => {
       const { adapter, warnings } = workspace.adapter(connectionId)
-      const list = await adapter.listSources({ filter })
+      const list = await adapter.listSources({ filter, page, pageSize })
       return { ...list, broker: adapter.broker, warnings: [...new Set([...warnings, ...list.warnings])] }
     },
 

@@ -17,7 +17,9 @@ import { couldReachLimit, deliveryCountOf, effectiveDeliveryLimit } from './deli
 import {
   ENABLE_MANAGEMENT_HINT,
   ManagementClient,
+  MAX_PAGE_SIZE,
   vhostPath,
+  type Page,
   type ManagementExchange,
   type ManagementQueue,
 } from './management.client'
@@ -324,10 +326,21 @@ export class RabbitMqAdapter implements BrokerAdapter {
     const query = { name: options.filter, use_regex: options.filter ? false : undefined }
     let queues: ManagementQueue[]
     let exchanges: ManagementExchange[]
+    let paging: SourceList['paging']
+    const { page } = options
+    const pageSize = Math.min(options.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE)
     try {
+      const queuesPage = async (): Promise<ManagementQueue[]> => {
+        if (page === undefined) return this.management.getAllPages<ManagementQueue>(`/queues/${vhost}`, { ...query, columns: QUEUE_COLUMNS })
+        const result = await this.management.get<Page<ManagementQueue>>(`/queues/${vhost}`, { ...query, columns: QUEUE_COLUMNS, page, page_size: pageSize })
+        paging = { page, pageCount: result.page_count, pageSize, total: result.filtered_count }
+        return result.items
+      }
       ;[queues, exchanges] = await Promise.all([
-        this.management.getAllPages<ManagementQueue>(`/queues/${vhost}`, { ...query, columns: QUEUE_COLUMNS }),
-        this.management.getAllPages<ManagementExchange>(`/exchanges/${vhost}`, { ...query, columns: EXCHANGE_COLUMNS }),
+        queuesPage(),
+        page === undefined || page === 1
+          ? this.management.getAllPages<ManagementExchange>(`/exchanges/${vhost}`, { ...query, columns: EXCHANGE_COLUMNS })
+          : Promise.resolve([]),
       ])
       this.managementProblem = null
     } catch (err) {
@@ -356,7 +369,9 @@ export class RabbitMqAdapter implements BrokerAdapter {
         }),
       ),
     ]
-    return { items, warnings: [], scope: `vhost ${this.target.vhost}`, listedAt: Date.now() }
+    const list: SourceList = { items, warnings: [], scope: `vhost ${this.target.vhost}`, listedAt: Date.now() }
+    if (paging) list.paging = paging
+    return list
   }
 
   async publish(request: PublishRequestParsed): Promise<PublishResult> {
