@@ -1,6 +1,7 @@
 import { Overview } from './components/Overview'
 import { ProfileDialog } from './components/ProfileDialog'
 import { ConfirmDeleteDialog } from './components/ConfirmDeleteDialog'
+import { PurgeDialog } from './components/PurgeDialog'
 import { Sidebar } from './components/Sidebar'
 import { Toasts } from './components/Toasts'
 import { TopBar } from './components/TopBar'
@@ -31,9 +32,10 @@ export function App() {
 
 function Dialogs() {
   const dialog = useApp(selectDialog)
-  const profile = useApp(selectProfileById(dialog?.profileId ?? null))
+  const profile = useApp(selectProfileById(dialog !== null && dialog.kind !== 'purge' ? dialog.profileId : null))
   const { closeDialog, deleteProfile } = appStore.getState()
   if (dialog === null) return null
+  if (dialog.kind === 'purge') return <PurgeDialog key={`${dialog.connectionId}:${dialog.queue}`} connectionId={dialog.connectionId} queue={dialog.queue} onClose={closeDialog} />
   if (dialog.kind === 'profile') {
     // A profile deleted while its dialog was open: nothing left to edit.
     if (dialog.profileId !== null && profile === null) return null

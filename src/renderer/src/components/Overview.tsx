@@ -149,7 +149,7 @@ function ConnectionOverview({ profile }: { profile: ProfileView }) {
               <SourcesTable rows={rows} sort={sort} selectedKey={selectedKey} />
             )}
           </div>
-          {selected ? <SourceDetails item={selected} /> : null}
+          {selected ? <SourceDetails item={selected} connectionId={profile.id} readOnly={profile.readOnly} /> : null}
         </div>
       )}
     </div>

@@ -1,12 +1,46 @@
+import { useId } from 'react'
 import type { SourceItem, StreamSource } from '../../../shared/model'
 import { formatCount, formatLag, NO_DATA } from '../format'
-import { appStore } from '../store'
+import { appStore, useApp } from '../store'
+import { canPurge, effectiveTab, selectDetailsTab, tabsFor } from '../store/messages.selectors'
+import type { DetailsTab } from '../store/messages.slice'
 import { deadLetterOf, kindLabel, sourceKey } from '../store/sources.selectors'
 import { CloseIcon } from './Icons'
+import { MessagesTab } from './MessagesTab'
+import { PublishTab } from './PublishTab'
 
-/** The clicked row, in full: `<section aria-label="Details of stream:orders">`. */
-export function SourceDetails({ item }: { item: SourceItem }) {
+const TAB_LABELS: Record<DetailsTab, string> = { messages: 'Messages', publish: 'Publish', details: 'Details' }
+
+interface Props {
+  item: SourceItem
+  connectionId: string
+  /** The profile is read-only: writes (publish, purge) are refused by the core, so the UI does not offer them. */
+  readOnly: boolean
+}
+
+/** The clicked row, in full: `<section aria-label="Details of stream:orders">` with Messages, Publish and Details tabs. */
+export function SourceDetails({ item, connectionId, readOnly }: Props) {
   const key = sourceKey(item)
+  const chosen = useApp(selectDetailsTab)
+  const tabs = tabsFor(item)
+  const tab = effectiveTab(chosen, item)
+  const baseId = useId()
+  const { setDetailsTab, selectSource, openPurgeConfirm } = appStore.getState()
+
+  const onTabKeyDown = (event: React.KeyboardEvent) => {
+    const index = tabs.indexOf(tab)
+    let next: number | null = null
+    if (event.key === 'ArrowRight') next = (index + 1) % tabs.length
+    else if (event.key === 'ArrowLeft') next = (index - 1 + tabs.length) % tabs.length
+    else if (event.key === 'Home') next = 0
+    else if (event.key === 'End') next = tabs.length - 1
+    if (next === null) return
+    event.preventDefault()
+    const target = tabs[next]!
+    setDetailsTab(target)
+    document.getElementById(`${baseId}-tab-${target}`)?.focus()
+  }
+
   return (
     <section className="details" aria-label={`Details of ${key}`}>
       <header className="details-header">
@@ -14,12 +48,48 @@ export function SourceDetails({ item }: { item: SourceItem }) {
         <h2 className="mono" title={item.name}>
           {item.name === '' ? '(AMQP default)' : item.name}
         </h2>
-        <button type="button" className="icon-btn" aria-label="Close details" onClick={() => appStore.getState().selectSource(null)}>
+        {canPurge(item) ? (
+          <button
+            type="button"
+            className="btn btn-small"
+            disabled={readOnly}
+            title={readOnly ? 'Read-only profile: purging is not allowed' : 'Delete every ready message of this queue'}
+            aria-describedby={readOnly ? `${baseId}-purge-why` : undefined}
+            onClick={() => openPurgeConfirm(connectionId, item.name)}
+          >
+            Purge…
+          </button>
+        ) : null}
+        {readOnly && canPurge(item) ? (
+          <span id={`${baseId}-purge-why`} className="visually-hidden">
+            Read-only profile: purging is not allowed
+          </span>
+        ) : null}
+        <button type="button" className="icon-btn" aria-label="Close details" onClick={() => selectSource(null)}>
           <CloseIcon size={12} />
         </button>
       </header>
-      <div className="details-body">
-        <DetailsBody item={item} />
+      <div className="tabs" role="tablist" aria-label={`Views of ${key}`} onKeyDown={onTabKeyDown}>
+        {tabs.map((t) => (
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            id={`${baseId}-tab-${t}`}
+            aria-selected={t === tab}
+            aria-controls={`${baseId}-panel`}
+            tabIndex={t === tab ? 0 : -1}
+            className={`tab${t === tab ? ' active' : ''}`}
+            onClick={() => setDetailsTab(t)}
+          >
+            {TAB_LABELS[t]}
+          </button>
+        ))}
+      </div>
+      <div className={`details-body tab-${tab}`} role="tabpanel" id={`${baseId}-panel`} aria-labelledby={`${baseId}-tab-${tab}`}>
+        {tab === 'messages' ? <MessagesTab key={key} item={item} connectionId={connectionId} /> : null}
+        {tab === 'publish' ? <PublishTab item={item} connectionId={connectionId} readOnly={readOnly} /> : null}
+        {tab === 'details' ? <DetailsBody item={item} /> : null}
       </div>
     </section>
   )

@@ -1,13 +1,23 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { QueuescopeApi } from '../../../shared/api'
 import { createConnectionsSlice, type ConnectionsSlice } from './connections.slice'
+import { createMessagesSlice, type MessagesSlice } from './messages.slice'
 import { createProfilesSlice, type ProfilesSlice } from './profiles.slice'
+import { createPublishSlice, type PublishSlice } from './publish.slice'
+import { createPurgeSlice, type PurgeSlice } from './purge.slice'
 import { createSourcesSlice, type SourcesSlice } from './sources.slice'
 import { createToastsSlice, type ToastsSlice } from './toasts.slice'
 import { createUiSlice, type UiSlice } from './ui.slice'
 
 /** The one renderer store, built from one slice per domain (STYLE.md "From LobeChat"). */
-export type AppState = ProfilesSlice & ConnectionsSlice & SourcesSlice & ToastsSlice & UiSlice
+export type AppState = ProfilesSlice &
+  ConnectionsSlice &
+  SourcesSlice &
+  MessagesSlice &
+  PublishSlice &
+  PurgeSlice &
+  ToastsSlice &
+  UiSlice
 
 export interface StoreDeps {
   /** The core, behind the contract. In the app `getApi`; in unit tests a fake of the API. */
@@ -25,6 +35,9 @@ export function createAppStore(deps: StoreDeps): AppStore {
     ...createProfilesSlice(set, get, deps),
     ...createConnectionsSlice(set, get, deps),
     ...createSourcesSlice(set, get, deps),
+    ...createMessagesSlice(set, get, deps),
+    ...createPublishSlice(set, get, deps),
+    ...createPurgeSlice(set, get, deps),
     ...createToastsSlice(set, get, deps),
     ...createUiSlice(set, get, deps),
   }))

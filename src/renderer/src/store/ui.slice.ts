@@ -7,12 +7,15 @@ export type DialogState =
   /** profileId null: a new profile. */
   | { kind: 'profile'; profileId: string | null }
   | { kind: 'delete-profile'; profileId: string }
+  /** Typed confirmation before purging a RabbitMQ queue's ready messages. */
+  | { kind: 'purge'; connectionId: string; queue: string }
 
 export interface UiSlice {
   dialog: DialogState | null
   appInfo: AppInfo | null
   openProfileDialog(profileId: string | null): void
   openDeleteConfirm(profileId: string): void
+  openPurgeConfirm(connectionId: string, queue: string): void
   closeDialog(): void
   loadAppInfo(): Promise<void>
 }
@@ -22,6 +25,7 @@ export const createUiSlice: SliceCreator<UiSlice> = (set, get, { api }) => ({
   appInfo: null,
   openProfileDialog: (profileId) => set({ dialog: { kind: 'profile', profileId } }),
   openDeleteConfirm: (profileId) => set({ dialog: { kind: 'delete-profile', profileId } }),
+  openPurgeConfirm: (connectionId, queue) => set({ dialog: { kind: 'purge', connectionId, queue } }),
   closeDialog: () => set({ dialog: null }),
   loadAppInfo: async () => {
     try {

@@ -1,0 +1,125 @@
+import type { PeekedMessage } from '../../../shared/messages'
+import { appStore, useApp } from '../store'
+import { defaultBodyView, formatTime, formatValue, prettyJson, renderBody, selectBodyView } from '../store/messages.selectors'
+import type { BodyView } from '../store/messages.slice'
+
+const VIEWS: { view: BodyView; label: string }[] = [
+  { view: 'pretty', label: 'Pretty' },
+  { view: 'raw', label: 'Raw' },
+  { view: 'hex', label: 'Hex' },
+]
+
+/** The selected message: body viewer with copy, properties, headers, x-death (UI.md "Message browser"). */
+export function MessageDetail({ message }: { message: PeekedMessage }) {
+  const chosen = useApp(selectBodyView)
+  const view = chosen ?? defaultBodyView(message)
+  const { setBodyView, pushToast, reportError } = appStore.getState()
+  const properties = Object.entries(message.properties)
+  const headers = Object.entries(message.headers)
+  const canPretty = prettyJson(message) !== null
+
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(renderBody(message, view === 'hex' ? 'raw' : view))
+      pushToast({ kind: 'info', message: `Copied the body of message ${message.id}` })
+    } catch (err) {
+      reportError(err, 'Copy body')
+    }
+  }
+
+  return (
+    <section className="message-detail" aria-label={`Message ${message.id}`}>
+      <div className="body-bar">
+        <h3>Body</h3>
+        <span className="muted">
+          {message.encoding === 'base64' ? 'binary' : 'text'} · {message.size.toLocaleString()} bytes
+        </span>
+        <span className="spacer" />
+        <div className="segmented" role="group" aria-label="Body view">
+          {VIEWS.map(({ view: v, label }) => (
+            <button
+              key={v}
+              type="button"
+              className={`btn btn-small${v === view ? ' active' : ''}`}
+              aria-pressed={v === view}
+              disabled={v === 'pretty' && !canPretty}
+              title={v === 'pretty' && !canPretty ? 'The body is not JSON' : undefined}
+              onClick={() => setBodyView(v)}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
+        <button type="button" className="btn btn-small" onClick={() => void copy()}>
+          Copy body
+        </button>
+      </div>
+      {message.size === 0 ? (
+        <p className="muted empty-inline">(empty body)</p>
+      ) : (
+        <pre className={`body-view body-${view}`} aria-label="Body" tabIndex={0}>
+          {renderBody(message, view)}
+        </pre>
+      )}
+
+      <h3>Properties</h3>
+      {properties.length === 0 ? (
+        <p className="muted empty-inline">No properties.</p>
+      ) : (
+        <KeyValueTable label="Properties" rows={properties.map(([k, v]) => [k, k === 'timestamp' && typeof v === 'number' ? `${formatTime(v * 1000)} (${v})` : formatValue(v)])} />
+      )}
+
+      <h3>Headers</h3>
+      {headers.length === 0 ? <p className="muted empty-inline">No headers.</p> : <KeyValueTable label="Headers" rows={headers.map(([k, v]) => [k, formatValue(v)])} />}
+
+      {message.deliveryCount !== undefined ? (
+        <p className="muted empty-inline">
+          Delivery count: <span className="num">{message.deliveryCount}</span>
+        </p>
+      ) : null}
+
+      {message.xDeath && message.xDeath.length > 0 ? (
+        <>
+          <h3>x-death</h3>
+          <ol className="xdeath-list" aria-label="x-death">
+            {message.xDeath.map((entry, i) => (
+              <li key={`${entry.queue}-${entry.reason}-${i}`}>
+                <div>
+                  <span className="badge badge-xdeath">
+                    {entry.reason} × {entry.count}
+                  </span>{' '}
+                  <span className="muted">{entry.time === null ? 'time unknown' : formatTime(entry.time)}</span>
+                </div>
+                <dl className="xdeath-facts">
+                  <dt>queue</dt>
+                  <dd className="mono">{entry.queue}</dd>
+                  <dt>exchange</dt>
+                  <dd className="mono">{entry.exchange === '' ? '(default exchange)' : entry.exchange}</dd>
+                  <dt>routing keys</dt>
+                  <dd className="mono">{entry.routingKeys.length > 0 ? entry.routingKeys.join(', ') : '—'}</dd>
+                </dl>
+              </li>
+            ))}
+          </ol>
+        </>
+      ) : null}
+    </section>
+  )
+}
+
+function KeyValueTable({ label, rows }: { label: string; rows: [string, string][] }) {
+  return (
+    <table className="kv-table" aria-label={label}>
+      <tbody>
+        {rows.map(([k, v]) => (
+          <tr key={k}>
+            <th scope="row" className="mono">
+              {k}
+            </th>
+            <td className="mono">{v}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}

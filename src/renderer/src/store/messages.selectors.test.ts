@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest'
+import type { PeekedMessage } from '../../../shared/messages'
+import {
+  browseNotice,
+  canPurge,
+  defaultBodyView,
+  effectiveTab,
+  formatShortTime,
+  formatSize,
+  formatTime,
+  hexDump,
+  messageTime,
+  peekRefusalOf,
+  renderBody,
+  tabsFor,
+  xDeathBadges,
+} from './messages.selectors'
+import { queue, stream } from './test-data'
+
+const message = (overrides: Partial<PeekedMessage> = {}): PeekedMessage => ({
+  id: '1',
+  body: '{"order":1}',
+  encoding: 'utf8',
+  size: 11,
+  properties: {},
+  headers: {},
+  redelivered: false,
+  ...overrides,
+})
+
+describe('messages selectors', () => {
+  it('gives exchanges Publish and Details only, and falls back to Details', () => {
+    const exchange = { kind: 'exchange', name: 'x', exchangeType: 'topic', durable: true, internal: false, messages: null, consumers: null } as const
+    expect(tabsFor(queue('q'))).toEqual(['messages', 'publish', 'details'])
+    expect(tabsFor(stream('s', []))).toEqual(['messages', 'publish', 'details'])
+    expect(tabsFor(exchange)).toEqual(['publish', 'details'])
+    expect(effectiveTab('messages', exchange)).toBe('details')
+    expect(effectiveTab('publish', exchange)).toBe('publish')
+  })
+
+  it('says what a browse does for classic and quorum queues, and nothing for streams', () => {
+    expect(browseNotice(queue('q'))).toMatch(/redelivered.*reorder/)
+    expect(browseNotice(queue('q', { queueType: 'quorum' }))).toMatch(/delivery attempt/)
+    expect(browseNotice(queue('q', { queueType: 'stream' }))).toBeNull()
+    expect(browseNotice(stream('s', []))).toBeNull()
+  })
+
+  it('offers purge for classic and quorum queues only', () => {
+    expect(canPurge(queue('q'))).toBe(true)
+    expect(canPurge(queue('q', { queueType: 'quorum' }))).toBe(true)
+    expect(canPurge(queue('q', { queueType: 'stream' }))).toBe(false)
+    expect(canPurge(stream('s', []))).toBe(false)
+  })
+
+  it('recognises a refusal that the user can accept', () => {
+    expect(peekRefusalOf(null)).toBeNull()
+    expect(peekRefusalOf({ code: 'UNSUPPORTED', message: 'limit 5', detail: { reason: 'delivery-limit', requiresAcceptance: true } })).toEqual({ message: 'limit 5', requiresAcceptance: true })
+    expect(peekRefusalOf({ code: 'UNSUPPORTED', message: 'cannot', detail: { reason: 'delivery-limit', deliveryLimit: 1 } })).toEqual({ message: 'cannot', requiresAcceptance: false })
+    expect(peekRefusalOf({ code: 'NOT_FOUND', message: 'no queue' })?.requiresAcceptance).toBe(false)
+  })
+
+  it('shows JSON pretty, text raw and binary as hex by default', () => {
+    expect(defaultBodyView(message())).toBe('pretty')
+    expect(renderBody(message(), 'pretty')).toBe('{\n  "order": 1\n}')
+    expect(defaultBodyView(message({ body: 'hello' }))).toBe('raw')
+    expect(renderBody(message({ body: 'hello' }), 'pretty')).toBe('hello')
+    expect(defaultBodyView(message({ body: 'AAEC', encoding: 'base64' }))).toBe('hex')
+  })
+
+  it('dumps bytes as offset, hex in two groups of eight, and printable ASCII', () => {
+    const dump = hexDump(new TextEncoder().encode('{"a":1}\n0123456789'))
+    const lines = dump.split('\n')
+    expect(lines[0]).toBe('00000000  7b 22 61 22 3a 31 7d 0a  30 31 32 33 34 35 36 37  |{"a":1}.01234567|')
+    expect(lines[1]).toMatch(/^00000010 {2}38 39 {2}/)
+    expect(lines[1]!.endsWith('|89|')).toBe(true)
+    expect(renderBody(message({ body: 'AP8=', encoding: 'base64' }), 'hex')).toContain('00 ff')
+  })
+
+  it('stops a hex dump at the limit and says how much is left', () => {
+    expect(hexDump(new Uint8Array(40), 16).split('\n')).toEqual([expect.stringMatching(/^00000000/), '… 24 more bytes not shown'])
+  })
+
+  it('reads the time from the AMQP timestamp (seconds) or a Redis stream id (ms)', () => {
+    expect(messageTime(message({ properties: { timestamp: 1_700_000_000 } }))).toBe(1_700_000_000_000)
+    expect(messageTime(message({ id: '1700000000123-0' }))).toBe(1_700_000_000_123)
+    expect(messageTime(message({ id: '3' }))).toBeNull()
+  })
+
+  it('badges each x-death entry as reason × count', () => {
+    const xDeath = [
+      { reason: 'rejected', count: 3, queue: 'orders', exchange: '', routingKeys: ['orders'], time: null },
+      { reason: 'expired', count: 1, queue: 'retry', exchange: 'dlx', routingKeys: [], time: 1 },
+    ]
+    expect(xDeathBadges(message({ xDeath }))).toEqual(['rejected × 3', 'expired × 1'])
+    expect(xDeathBadges(message())).toEqual([])
+  })
+
+  it('writes times in local time, the list without the year', () => {
+    const ms = new Date(2026, 10, 26, 9, 5, 3).getTime()
+    expect(formatTime(ms)).toBe('2026-11-26 09:05:03')
+    expect(formatShortTime(ms)).toBe('11-26 09:05:03')
+    expect(formatTime(null)).toBe('—')
+    expect(formatShortTime(null)).toBe('—')
+  })
+
+  it('formats sizes in bytes, KiB and MiB', () => {
+    expect(formatSize(512)).toBe('512 B')
+    expect(formatSize(1536)).toBe('1.5 KiB')
+    expect(formatSize(3 * 1024 * 1024)).toBe('3.0 MiB')
+  })
+})
