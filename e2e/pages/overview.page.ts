@@ -16,6 +16,17 @@ export class OverviewPage {
     return this.table.getByRole('row').filter({ has: this.page.getByRole('cell', { name, exact: true }) })
   }
 
+  /**
+   * The row's cell under the column headed `column`. Columns depend on the broker and on whether
+   * the details panel is open (fewer with it open), so tests name the column, not its position.
+   */
+  async cell(name: string, column: string): Promise<Locator> {
+    const headers = (await this.table.getByRole('columnheader').allInnerTexts()).map((h) => h.trim())
+    const index = headers.indexOf(column)
+    if (index < 0) throw new Error(`no column "${column}" in the Sources table (columns: ${headers.join(', ')})`)
+    return this.row(name).getByRole('cell').nth(index)
+  }
+
   /** Waits for a row whose cells include `cells` (auto-refresh brings new counts). */
   async expectRow(name: string, cells: string[]): Promise<void> {
     const row = this.row(name)

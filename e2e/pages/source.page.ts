@@ -7,10 +7,20 @@ export class SourcePage {
     readonly panel: Locator,
   ) {}
 
-  async openTab(name: 'Messages' | 'Publish' | 'Details'): Promise<void> {
+  async openTab(name: 'Messages' | 'Chart' | 'Publish' | 'Details'): Promise<void> {
     const tab = this.panel.getByRole('tablist').getByRole('tab', { name, exact: true })
     await tab.click()
     await expect(tab).toHaveAttribute('aria-selected', 'true')
+  }
+
+  /** Chart tab: the uPlot figure (a canvas inside). */
+  get chart(): Locator {
+    return this.panel.getByRole('figure', { name: 'Ready, unacked, consumers and rates over the last hour' })
+  }
+
+  /** Chart tab: "Draining at …", "Growing at …", "Steady…", "Not enough data yet…". */
+  get trendSentence(): Locator {
+    return this.panel.locator('.chart-tab').getByRole('status')
   }
 
   get messages(): Locator {

@@ -3,6 +3,7 @@ import type { Broker, ProfileView } from '../../../shared/model'
 import { useAutoRefresh } from '../hooks/useAutoRefresh'
 import { appStore, useApp } from '../store'
 import { selectStatus, stateOf } from '../store/connections.selectors'
+import { selectSeriesMap } from '../store/metrics.selectors'
 import { selectProfiles, selectProfilesLoad, selectSelectedProfile } from '../store/profiles.selectors'
 import {
   selectFilterText,
@@ -54,6 +55,7 @@ function ConnectionOverview({ profile }: { profile: ProfileView }) {
   const sort = useApp(selectSort)
   const selectedKey = useApp(selectSelectedSourceKey)
   const selected = useApp(selectSelectedSource)
+  const series = useApp(selectSeriesMap(profile.id))
   const state = stateOf(status)
   useAutoRefresh(profile.id, state)
 
@@ -133,10 +135,16 @@ function ConnectionOverview({ profile }: { profile: ProfileView }) {
                   ? `${listing.items.length.toLocaleString()} sources`
                   : `${rows.length.toLocaleString()} of ${listing.items.length.toLocaleString()} sources`}
               </span>
-              <span>
-                listed {new Date(listing.listedAt).toLocaleTimeString()}
-                {entry?.loading ? ' · refreshing…' : ''}
-              </span>
+              {entry?.partial ? (
+                <span className="num" role="status">
+                  loaded {entry.partial.loaded.toLocaleString()} of {entry.partial.total.toLocaleString()} queues…
+                </span>
+              ) : (
+                <span>
+                  listed {new Date(listing.listedAt).toLocaleTimeString()}
+                  {entry?.loading ? ' · refreshing…' : ''}
+                </span>
+              )}
             </div>
             {rows.length === 0 ? (
               <div className="empty-state">
@@ -146,7 +154,7 @@ function ConnectionOverview({ profile }: { profile: ProfileView }) {
                 </button>
               </div>
             ) : (
-              <SourcesTable rows={rows} sort={sort} selectedKey={selectedKey} />
+              <SourcesTable rows={rows} sort={sort} selectedKey={selectedKey} broker={listing.broker} series={series} compact={selected !== null} />
             )}
           </div>
           {selected ? <SourceDetails item={selected} connectionId={profile.id} readOnly={profile.readOnly} /> : null}

@@ -1,15 +1,18 @@
-import { useId } from 'react'
+import { useEffect, useId } from 'react'
 import type { SourceItem, StreamSource } from '../../../shared/model'
+import type { Binding, Setting, SourceDetails as Topology } from '../../../shared/topology'
 import { formatCount, formatLag, NO_DATA } from '../format'
 import { appStore, useApp } from '../store'
 import { canPurge, effectiveTab, selectDetailsTab, tabsFor } from '../store/messages.selectors'
 import type { DetailsTab } from '../store/messages.slice'
-import { deadLetterOf, kindLabel, sourceKey } from '../store/sources.selectors'
+import { kindLabel, sourceKey } from '../store/sources.selectors'
+import { ackMode, exchangeName, selectTopologyFor, settingOrigin } from '../store/topology.selectors'
 import { CloseIcon } from './Icons'
 import { MessagesTab } from './MessagesTab'
+import { MetricsChart } from './MetricsChart'
 import { PublishTab } from './PublishTab'
 
-const TAB_LABELS: Record<DetailsTab, string> = { messages: 'Messages', publish: 'Publish', details: 'Details' }
+const TAB_LABELS: Record<DetailsTab, string> = { messages: 'Messages', chart: 'Chart', publish: 'Publish', details: 'Details' }
 
 interface Props {
   item: SourceItem
@@ -18,7 +21,7 @@ interface Props {
   readOnly: boolean
 }
 
-/** The clicked row, in full: `<section aria-label="Details of stream:orders">` with Messages, Publish and Details tabs. */
+/** The clicked row, in full: `<section aria-label="Details of stream:orders">` with Messages, Chart (queues), Publish and Details tabs. */
 export function SourceDetails({ item, connectionId, readOnly }: Props) {
   const key = sourceKey(item)
   const chosen = useApp(selectDetailsTab)
@@ -89,37 +92,41 @@ export function SourceDetails({ item, connectionId, readOnly }: Props) {
       <div className={`details-body tab-${tab}`} role="tabpanel" id={`${baseId}-panel`} aria-labelledby={`${baseId}-tab-${tab}`}>
         {tab === 'messages' ? <MessagesTab key={key} item={item} connectionId={connectionId} /> : null}
         {tab === 'publish' ? <PublishTab item={item} connectionId={connectionId} readOnly={readOnly} /> : null}
-        {tab === 'details' ? <DetailsBody item={item} /> : null}
+        {tab === 'chart' ? <MetricsChart key={key} connectionId={connectionId} sourceKey={key} /> : null}
+        {tab === 'details' ? <DetailsBody item={item} connectionId={connectionId} /> : null}
       </div>
     </section>
   )
 }
 
-function DetailsBody({ item }: { item: SourceItem }) {
+function DetailsBody({ item, connectionId }: { item: SourceItem; connectionId: string }) {
   switch (item.kind) {
     case 'queue':
       return (
-        <dl className="facts">
-          <Fact term="Type" value={item.queueType} />
-          <Fact term="State" value={item.state ?? NO_DATA} />
-          <Fact term="Durable" value={item.durable ? 'yes' : 'no'} />
-          <Fact term="Messages" value={formatCount(item.messages)} num />
-          <Fact term="Ready" value={formatCount(item.ready)} num />
-          <Fact term="Unacked" value={formatCount(item.unacked)} num />
-          <Fact term="Consumers" value={formatCount(item.consumers)} num />
-          <Fact term="Dead-letter exchange" value={item.deadLetterExchange === null ? NO_DATA : item.deadLetterExchange || '(default exchange)'} mono />
-          <Fact term="Dead-letter routing key" value={item.deadLetterRoutingKey ?? NO_DATA} mono />
-          {deadLetterOf(item) === null ? <p className="muted facts-note">No dead-letter target: rejected and expired messages are dropped.</p> : null}
-        </dl>
+        <>
+          <dl className="facts">
+            <Fact term="Type" value={item.queueType} />
+            <Fact term="State" value={item.state ?? NO_DATA} />
+            <Fact term="Durable" value={item.durable ? 'yes' : 'no'} />
+            <Fact term="Messages" value={formatCount(item.messages)} num />
+            <Fact term="Ready" value={formatCount(item.ready)} num />
+            <Fact term="Unacked" value={formatCount(item.unacked)} num />
+            <Fact term="Consumers" value={formatCount(item.consumers)} num />
+          </dl>
+          <TopologyDetails item={item} connectionId={connectionId} />
+        </>
       )
     case 'exchange':
       return (
-        <dl className="facts">
-          <Fact term="Type" value={item.exchangeType} />
-          <Fact term="Durable" value={item.durable ? 'yes' : 'no'} />
-          <Fact term="Internal" value={item.internal ? 'yes' : 'no'} />
-          <p className="muted facts-note">Exchanges hold no messages: they route what is published to them to bound queues.</p>
-        </dl>
+        <>
+          <dl className="facts">
+            <Fact term="Type" value={item.exchangeType} />
+            <Fact term="Durable" value={item.durable ? 'yes' : 'no'} />
+            <Fact term="Internal" value={item.internal ? 'yes' : 'no'} />
+            <p className="muted facts-note">Exchanges hold no messages: they route what is published to them to bound queues.</p>
+          </dl>
+          <TopologyDetails item={item} connectionId={connectionId} />
+        </>
       )
     case 'list':
       return (
@@ -130,6 +137,168 @@ function DetailsBody({ item }: { item: SourceItem }) {
     case 'stream':
       return <StreamDetails stream={item} />
   }
+}
+
+/** `sources:details` of a RabbitMQ queue or exchange: settings in words, consumers, bindings. */
+function TopologyDetails({ item, connectionId }: { item: SourceItem; connectionId: string }) {
+  const key = sourceKey(item)
+  const entry = useApp(selectTopologyFor(connectionId, key))
+  // Reloaded when the consumer count moves, so the consumers table follows the listing.
+  const consumers = item.consumers
+  useEffect(() => {
+    void appStore.getState().loadSourceDetails(connectionId, key)
+  }, [connectionId, key, consumers])
+
+  const details = entry?.details ?? null
+  if (details === null) {
+    if (entry?.error) {
+      return (
+        <p className="banner banner-trouble" role="alert">
+          Could not read the settings and bindings: {entry.error.message}
+        </p>
+      )
+    }
+    return <p className="muted empty-inline">Reading settings and bindings…</p>
+  }
+  return (
+    <>
+      {entry?.error ? (
+        <p className="muted empty-inline" role="alert">
+          Could not refresh: {entry.error.message}
+        </p>
+      ) : null}
+      {details.kind === 'queue' ? <QueueTopology details={details} /> : <ExchangeTopology details={details} />}
+    </>
+  )
+}
+
+function QueueTopology({ details }: { details: Extract<Topology, { kind: 'queue' }> }) {
+  return (
+    <>
+      <dl className="facts">
+        <Fact term="Policy" value={details.policy ?? NO_DATA} mono />
+        <Fact term="Node" value={details.node ?? NO_DATA} mono />
+        <Fact term="Auto-delete" value={details.autoDelete ? 'yes' : 'no'} />
+        <Fact term="Exclusive" value={details.exclusive ? 'yes' : 'no'} />
+      </dl>
+      <SettingsTable settings={details.settings} empty="No arguments or policy: RabbitMQ's defaults apply (no limit, no TTL, no dead-lettering)." />
+      {details.settings.length > 0 && !details.settings.some((s) => s.key.endsWith('dead-letter-exchange')) ? (
+        <p className="muted facts-note">No dead-letter target: rejected and expired messages are dropped.</p>
+      ) : null}
+      <h3>Consumers ({details.consumers.length.toLocaleString()})</h3>
+      {details.consumers.length === 0 ? (
+        <p className="muted empty-inline">No consumers: ready messages wait until one subscribes.</p>
+      ) : (
+        <table className="groups-table topology-table" aria-label="Consumers">
+          <thead>
+            <tr>
+              <th scope="col">Tag</th>
+              <th scope="col">Channel</th>
+              <th scope="col" className="num">
+                Prefetch
+              </th>
+              <th scope="col">Ack mode</th>
+            </tr>
+          </thead>
+          <tbody>
+            {details.consumers.map((consumer) => (
+              <tr key={`${consumer.channel ?? ''}/${consumer.tag}`}>
+                <td className="mono wrap">
+                  {consumer.tag}
+                  {consumer.active === false ? <span className="badge tag-badge">waiting</span> : null}
+                </td>
+                <td className="mono wrap">{consumer.channel ?? NO_DATA}</td>
+                {/* RabbitMQ's prefetch 0 means "no limit", not zero messages. */}
+                <td className="num">{consumer.prefetch === null ? NO_DATA : consumer.prefetch === 0 ? 'unlimited' : formatCount(consumer.prefetch)}</td>
+                <td>{ackMode(consumer.ackRequired)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <BindingsTable title="Bindings" label="Bindings" bindings={details.bindings} empty="No bindings." />
+    </>
+  )
+}
+
+function ExchangeTopology({ details }: { details: Extract<Topology, { kind: 'exchange' }> }) {
+  return (
+    <>
+      {details.settings.length > 0 ? <SettingsTable settings={details.settings} empty="" /> : null}
+      <BindingsTable
+        title="Routes to"
+        label="Bindings out"
+        bindings={details.outgoing}
+        empty="Nothing is bound to this exchange: what is published to it is dropped (or goes to its alternate exchange)."
+      />
+      {details.incoming.length > 0 ? <BindingsTable title="Receives from" label="Bindings in" bindings={details.incoming} empty="" /> : null}
+    </>
+  )
+}
+
+function SettingsTable({ settings, empty }: { settings: Setting[]; empty: string }) {
+  return (
+    <>
+      <h3>Settings</h3>
+      {settings.length === 0 ? (
+        <p className="muted empty-inline">{empty}</p>
+      ) : (
+        <dl className="facts" aria-label="Settings">
+          {settings.map((setting) => {
+            const origin = settingOrigin(setting)
+            return (
+              <div className="fact" key={setting.key} title={setting.key}>
+                <dt>{setting.label}</dt>
+                <dd>
+                  {setting.value}
+                  {origin === null ? null : <span className={`badge tag-badge from-${setting.from}`}>{origin}</span>}
+                </dd>
+              </div>
+            )
+          })}
+        </dl>
+      )}
+    </>
+  )
+}
+
+function BindingsTable({ title, label, bindings, empty }: { title: string; label: string; bindings: Binding[]; empty: string }) {
+  return (
+    <>
+      <h3>
+        {title} ({bindings.length.toLocaleString()})
+      </h3>
+      {bindings.length === 0 ? (
+        <p className="muted empty-inline">{empty}</p>
+      ) : (
+        <table className="groups-table topology-table" aria-label={label}>
+          <thead>
+            <tr>
+              <th scope="col">Source → destination</th>
+              <th scope="col">Routing key</th>
+            </tr>
+          </thead>
+          <tbody>
+            {bindings.map((binding) => {
+              const args = Object.keys(binding.arguments).length > 0 ? JSON.stringify(binding.arguments) : null
+              return (
+                <tr key={`${binding.source}|${binding.destinationType}|${binding.destination}|${binding.routingKey}|${args ?? ''}`}>
+                  <td className="mono wrap">
+                    {exchangeName(binding.source)} → {binding.destinationType === 'exchange' ? 'exchange ' : ''}
+                    {binding.destination}
+                  </td>
+                  <td className="mono wrap" title={args === null ? undefined : `arguments: ${args}`}>
+                    {binding.routingKey === '' ? <span className="muted">(empty)</span> : binding.routingKey}
+                    {args === null ? null : <span className="muted"> + arguments</span>}
+                  </td>
+                </tr>
+              )
+            })}
+          </tbody>
+        </table>
+      )}
+    </>
+  )
 }
 
 function StreamDetails({ stream }: { stream: StreamSource }) {

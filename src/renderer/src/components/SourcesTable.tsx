@@ -1,8 +1,10 @@
-import { useRef } from 'react'
+import { memo, useMemo, useRef } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
-import type { SourceItem } from '../../../shared/model'
+import type { SourceSample } from '../../../shared/metrics'
+import type { Broker, SourceItem } from '../../../shared/model'
 import { formatCount, formatGroupsLag, NO_DATA } from '../format'
 import { appStore } from '../store'
+import { formatRateCell, trendCellText, trendOf, trendSentence } from '../store/metrics.selectors'
 import {
   deadLetterOf,
   hasGroupTrouble,
@@ -14,34 +16,95 @@ import {
 } from '../store/sources.selectors'
 import type { SortColumn, SortState } from '../store/sources.slice'
 import { SortIcon } from './Icons'
+import { Sparkline } from './Sparkline'
 
 export const ROW_HEIGHT = 26
 
+/** Columns fed by `metrics:history` rather than the listing; not sortable (the sort runs over the listing). */
+type MetricColumn = 'publishRate' | 'ackRate' | 'lag' | 'trend'
+type ColumnId = SortColumn | MetricColumn
+
 interface Column {
-  id: SortColumn
+  id: ColumnId
   label: string
   numeric: boolean
+  /** Its track in the grid template. */
+  width: string
+  /** The narrowest it gets, for the row's min-width. */
+  min: number
+  sortable: boolean
 }
 
-const COLUMNS: Column[] = [
-  { id: 'name', label: 'Name', numeric: false },
-  { id: 'kind', label: 'Kind', numeric: false },
-  { id: 'messages', label: 'Messages', numeric: true },
-  { id: 'ready', label: 'Ready', numeric: true },
-  { id: 'unacked', label: 'Unacked', numeric: true },
-  { id: 'consumers', label: 'Consumers', numeric: true },
-  { id: 'groups', label: 'Groups / lag', numeric: false },
-  { id: 'deadLetter', label: 'Dead-letter', numeric: false },
-]
+const col = (id: ColumnId, label: string, width: string, min: number, numeric = false, sortable = true): Column => ({ id, label, numeric, width, min, sortable })
+
+const C = {
+  name: col('name', 'Name', 'minmax(160px, 2.4fr)', 160),
+  nameNarrow: col('name', 'Name', 'minmax(130px, 1.6fr)', 130),
+  kind: col('kind', 'Kind', '76px', 76),
+  messages: col('messages', 'Messages', '86px', 86, true),
+  ready: col('ready', 'Ready', '74px', 74, true),
+  unacked: col('unacked', 'Unacked', '80px', 80, true),
+  consumers: col('consumers', 'Consumers', '90px', 90, true),
+  publishRate: col('publishRate', 'Publish/s', '74px', 74, true, false),
+  ackRate: col('ackRate', 'Ack/s', '64px', 64, true, false),
+  lag: col('lag', 'Lag', '88px', 88, false, false),
+  trend: col('trend', 'Trend', 'minmax(150px, 1.3fr)', 150, false, false),
+  groups: col('groups', 'Groups / lag', 'minmax(150px, 1.3fr)', 150),
+  deadLetter: col('deadLetter', 'Dead-letter', 'minmax(100px, 1fr)', 100),
+}
+
+/**
+ * Which columns a broker's sources have (UI.md "Overview"). With the details panel open the table
+ * has about 650 px at 1440 px wide, so RabbitMQ keeps what answers "is it in trouble": ready,
+ * unacked, consumers, lag and trend (the panel shows the rest).
+ */
+const COLUMNS: Record<Broker, { full: Column[]; compact: Column[] }> = {
+  rabbitmq: {
+    full: [C.name, C.kind, C.messages, C.ready, C.unacked, C.consumers, C.publishRate, C.ackRate, C.lag, C.trend, C.deadLetter],
+    compact: [C.nameNarrow, C.ready, C.unacked, C.consumers, C.lag, C.trend],
+  },
+  redis: {
+    full: [C.name, C.kind, C.messages, C.consumers, C.groups],
+    compact: [C.nameNarrow, C.kind, C.messages, C.consumers, C.groups],
+  },
+}
+
+interface Layout {
+  columns: Column[]
+  style: React.CSSProperties
+}
+
+const layouts = new Map<string, Layout>()
+function layoutFor(broker: Broker, compact: boolean): Layout {
+  const id = `${broker}:${compact}`
+  let layout = layouts.get(id)
+  if (!layout) {
+    const columns = COLUMNS[broker][compact ? 'compact' : 'full']
+    const style = {
+      '--cols': columns.map((c) => c.width).join(' '),
+      '--table-min': `${columns.reduce((n, c) => n + c.min, 0)}px`,
+    } as React.CSSProperties
+    layouts.set(id, (layout = { columns, style }))
+  }
+  return layout
+}
+
+const NO_SAMPLES: SourceSample[] = []
 
 interface Props {
   rows: SourceItem[]
   sort: SortState
   selectedKey: string | null
+  broker: Broker
+  /** Samples per `<kind>:<name>` (metrics:history); a row re-renders only when its own series changes. */
+  series: Record<string, SourceSample[]>
+  /** The details panel is open beside the table: fewer, narrower columns. */
+  compact: boolean
 }
 
 /** Every source of the connection in one virtualized table (UI.md "Overview"); ARIA table roles for tests and screen readers. */
-export function SourcesTable({ rows, sort, selectedKey }: Props) {
+export function SourcesTable({ rows, sort, selectedKey, broker, series, compact }: Props) {
+  const { columns, style } = layoutFor(broker, compact)
   const bodyRef = useRef<HTMLDivElement>(null)
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual is not compiler-safe; this component opts out by design.
   const virtualizer = useVirtualizer({
@@ -77,11 +140,19 @@ export function SourcesTable({ rows, sort, selectedKey }: Props) {
   }
 
   return (
-    <div className="sources-table" role="table" aria-label="Sources" aria-rowcount={rows.length + 1}>
+    <div className="sources-table" role="table" aria-label="Sources" aria-rowcount={rows.length + 1} style={style}>
       <div role="rowgroup" className="thead">
         <div role="row" aria-rowindex={1} className="tr">
-          {COLUMNS.map((column) => {
+          {columns.map((column) => {
             const sorted = sort.column === column.id
+            if (!column.sortable) {
+              return (
+                <div key={column.id} role="columnheader" className={`th${column.numeric ? ' num' : ''}`}>
+                  <span className="th-label">{column.label}</span>
+                </div>
+              )
+            }
+            const id = column.id as SortColumn
             return (
               <div
                 key={column.id}
@@ -89,7 +160,7 @@ export function SourcesTable({ rows, sort, selectedKey }: Props) {
                 aria-sort={sorted ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
                 className={`th${column.numeric ? ' num' : ''}${sorted ? ' sorted' : ''}`}
               >
-                <button type="button" onClick={() => toggleSort(column.id)}>
+                <button type="button" onClick={() => toggleSort(id)}>
                   {/* Right-aligned numbers keep their label flush with the digits: the arrow goes first. */}
                   {column.numeric ? <SortIcon direction={sorted ? sort.direction : null} /> : null}
                   {column.label}
@@ -120,7 +191,8 @@ export function SourcesTable({ rows, sort, selectedKey }: Props) {
                 index={virtual.index}
                 top={virtual.start}
                 selected={key === selectedKey}
-                onSelect={() => selectSource(key)}
+                columns={columns}
+                samples={series[key] ?? NO_SAMPLES}
               />
             )
           })}
@@ -135,47 +207,128 @@ interface RowProps {
   index: number
   top: number
   selected: boolean
-  onSelect: () => void
+  columns: Column[]
+  samples: SourceSample[]
 }
 
-function SourceRow({ item, index, top, selected, onSelect }: RowProps) {
-  const idleBacklog = hasIdleBacklog(item)
-  const groupTrouble = hasGroupTrouble(item)
-  const deadLetter = deadLetterOf(item)
-  return (
-    <div
-      role="row"
-      aria-rowindex={index + 2}
-      aria-selected={selected}
-      className={`tr${selected ? ' selected' : ''}${index % 2 ? ' odd' : ''}`}
-      style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
-      onClick={onSelect}
-    >
-      <div role="cell" className="td mono name" title={item.name}>
-        {/* RabbitMQ's default exchange is the one without a name. */}
-        {item.name === '' ? <span className="unnamed">(AMQP default)</span> : item.name}
-      </div>
-      <div role="cell" className="td">
-        <span className={`badge kind-badge kind-${item.kind} type-${kindLabel(item)}`}>{kindLabel(item)}</span>
-      </div>
-      <div role="cell" className={`td num${idleBacklog ? ' trouble' : ''}`} title={idleBacklog ? 'messages waiting and no consumer' : undefined}>
-        {formatCount(item.messages)}
-      </div>
-      <div role="cell" className="td num">
-        {formatCount(readyOf(item))}
-      </div>
-      <div role="cell" className="td num">
-        {formatCount(unackedOf(item))}
-      </div>
-      <div role="cell" className={`td num${idleBacklog ? ' trouble' : ''}`}>
-        {formatCount(item.consumers)}
-      </div>
-      <div role="cell" className={`td${groupTrouble ? ' trouble' : ''}`} title={groupTrouble ? 'a consumer group is behind, or its lag cannot be known' : undefined}>
-        {formatGroupsLag(item)}
-      </div>
-      <div role="cell" className={`td${deadLetter === null ? '' : ' mono'}`} title={deadLetter ?? undefined}>
-        {deadLetter ?? NO_DATA}
-      </div>
-    </div>
-  )
+/** Same source, same numbers: the listing is rebuilt every 5 s, but most rows did not change. */
+function sameItem(a: SourceItem, b: SourceItem): boolean {
+  if (a === b) return true
+  const ra = a as unknown as Record<string, unknown>
+  const rb = b as unknown as Record<string, unknown>
+  const keys = Object.keys(ra)
+  if (keys.length !== Object.keys(rb).length) return false
+  return keys.every((k) => ra[k] === rb[k] || (typeof ra[k] === 'object' && JSON.stringify(ra[k]) === JSON.stringify(rb[k])))
 }
+
+const SourceRow = memo(
+  function SourceRow({ item, index, top, selected, columns, samples }: RowProps) {
+    const idleBacklog = hasIdleBacklog(item)
+    const groupTrouble = hasGroupTrouble(item)
+    const deadLetter = deadLetterOf(item)
+    const isQueue = item.kind === 'queue'
+    const trend = useMemo(() => trendOf(samples), [samples])
+    const latest = samples.at(-1) ?? null
+    // A stream queue keeps its messages by design (consumers read by offset): growing is no trouble.
+    const growing = trend.trend === 'growing' && !(item.kind === 'queue' && item.queueType === 'stream')
+    const key = sourceKey(item)
+
+    const cell = (column: Column) => {
+      switch (column.id) {
+        case 'name':
+          return (
+            <div key="name" role="cell" className="td mono name" title={item.name}>
+              {/* RabbitMQ's default exchange is the one without a name. */}
+              {item.name === '' ? <span className="unnamed">(AMQP default)</span> : item.name}
+            </div>
+          )
+        case 'kind':
+          return (
+            <div key="kind" role="cell" className="td">
+              <span className={`badge kind-badge kind-${item.kind} type-${kindLabel(item)}`}>{kindLabel(item)}</span>
+            </div>
+          )
+        case 'messages':
+          return (
+            <div key="messages" role="cell" className={`td num${idleBacklog ? ' trouble' : ''}`} title={idleBacklog ? 'messages waiting and no consumer' : undefined}>
+              {formatCount(item.messages)}
+            </div>
+          )
+        case 'ready':
+          return (
+            <div key="ready" role="cell" className="td num">
+              {formatCount(readyOf(item))}
+            </div>
+          )
+        case 'unacked':
+          return (
+            <div key="unacked" role="cell" className="td num">
+              {formatCount(unackedOf(item))}
+            </div>
+          )
+        case 'consumers':
+          return (
+            <div key="consumers" role="cell" className={`td num${idleBacklog ? ' trouble' : ''}`} title={idleBacklog ? 'messages waiting and no consumer' : undefined}>
+              {formatCount(item.consumers)}
+            </div>
+          )
+        case 'publishRate':
+          return (
+            <div key="publishRate" role="cell" className="td num">
+              {formatRateCell(isQueue && latest ? latest.publishRate : null)}
+            </div>
+          )
+        case 'ackRate':
+          return (
+            <div key="ackRate" role="cell" className="td num">
+              {formatRateCell(isQueue && latest ? latest.ackRate : null)}
+            </div>
+          )
+        case 'lag':
+          return (
+            <div key="lag" role="cell" className="td spark">
+              {isQueue ? <Sparkline samples={samples} trouble={growing} /> : NO_DATA}
+            </div>
+          )
+        case 'trend':
+          return (
+            <div key="trend" role="cell" className={`td${growing ? ' trouble' : ''}`} title={isQueue && trend.trend !== 'unknown' ? trendSentence(trend) : undefined}>
+              {isQueue ? trendCellText(trend) : NO_DATA}
+            </div>
+          )
+        case 'groups':
+          return (
+            <div key="groups" role="cell" className={`td${groupTrouble ? ' trouble' : ''}`} title={groupTrouble ? 'a consumer group is behind, or its lag cannot be known' : undefined}>
+              {formatGroupsLag(item)}
+            </div>
+          )
+        case 'deadLetter':
+          return (
+            <div key="deadLetter" role="cell" className={`td${deadLetter === null ? '' : ' mono'}`} title={deadLetter ?? undefined}>
+              {deadLetter ?? NO_DATA}
+            </div>
+          )
+      }
+    }
+
+    return (
+      <div
+        role="row"
+        aria-rowindex={index + 2}
+        aria-selected={selected}
+        className={`tr${selected ? ' selected' : ''}${index % 2 ? ' odd' : ''}`}
+        style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
+        onClick={() => appStore.getState().selectSource(key)}
+      >
+        {columns.map(cell)}
+      </div>
+    )
+  },
+  (a, b) =>
+    a.index === b.index &&
+    a.top === b.top &&
+    a.selected === b.selected &&
+    a.columns === b.columns &&
+    a.samples === b.samples &&
+    sameItem(a.item, b.item),
+)

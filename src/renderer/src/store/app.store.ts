@@ -1,11 +1,13 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { QueuescopeApi } from '../../../shared/api'
 import { createConnectionsSlice, type ConnectionsSlice } from './connections.slice'
+import { createMetricsSlice, type MetricsSlice } from './metrics.slice'
 import { createMessagesSlice, type MessagesSlice } from './messages.slice'
 import { createProfilesSlice, type ProfilesSlice } from './profiles.slice'
 import { createPublishSlice, type PublishSlice } from './publish.slice'
 import { createPurgeSlice, type PurgeSlice } from './purge.slice'
 import { createSourcesSlice, type SourcesSlice } from './sources.slice'
+import { createTopologySlice, type TopologySlice } from './topology.slice'
 import { createToastsSlice, type ToastsSlice } from './toasts.slice'
 import { createUiSlice, type UiSlice } from './ui.slice'
 
@@ -14,6 +16,8 @@ export type AppState = ProfilesSlice &
   ConnectionsSlice &
   SourcesSlice &
   MessagesSlice &
+  MetricsSlice &
+  TopologySlice &
   PublishSlice &
   PurgeSlice &
   ToastsSlice &
@@ -36,6 +40,8 @@ export function createAppStore(deps: StoreDeps): AppStore {
     ...createConnectionsSlice(set, get, deps),
     ...createSourcesSlice(set, get, deps),
     ...createMessagesSlice(set, get, deps),
+    ...createMetricsSlice(set, get, deps),
+    ...createTopologySlice(set, get, deps),
     ...createPublishSlice(set, get, deps),
     ...createPurgeSlice(set, get, deps),
     ...createToastsSlice(set, get, deps),

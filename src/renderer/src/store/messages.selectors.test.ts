@@ -31,7 +31,7 @@ const message = (overrides: Partial<PeekedMessage> = {}): PeekedMessage => ({
 describe('messages selectors', () => {
   it('gives exchanges Publish and Details only, and falls back to Details', () => {
     const exchange = { kind: 'exchange', name: 'x', exchangeType: 'topic', durable: true, internal: false, messages: null, consumers: null } as const
-    expect(tabsFor(queue('q'))).toEqual(['messages', 'publish', 'details'])
+    expect(tabsFor(queue('q'))).toEqual(['messages', 'chart', 'publish', 'details'])
     expect(tabsFor(stream('s', []))).toEqual(['messages', 'publish', 'details'])
     expect(tabsFor(exchange)).toEqual(['publish', 'details'])
     expect(effectiveTab('messages', exchange)).toBe('details')

@@ -25,7 +25,16 @@ export function selectedMessageOf(browse: BrowseEntry | null): PeekedMessage | n
 
 /** Exchanges hold no messages: they can only be published to. */
 export function tabsFor(item: SourceItem): DetailsTab[] {
-  return item.kind === 'exchange' ? ['publish', 'details'] : ['messages', 'publish', 'details']
+  switch (item.kind) {
+    case 'exchange':
+      return ['publish', 'details']
+    // Only RabbitMQ queues are sampled (metrics:history), so only they have a chart.
+    case 'queue':
+      return ['messages', 'chart', 'publish', 'details']
+    case 'stream':
+    case 'list':
+      return ['messages', 'publish', 'details']
+  }
 }
 
 /** The tab to show: the chosen one when this source has it, otherwise Details. */

@@ -4,7 +4,7 @@ import { toQsErrorShape, type QsErrorShape } from '../../../shared/errors'
 import type { SliceCreator } from './app.store'
 
 /** The details panel's tabs; which of them a source has is `tabsFor` (messages.selectors.ts). */
-export type DetailsTab = 'messages' | 'publish' | 'details'
+export type DetailsTab = 'messages' | 'chart' | 'publish' | 'details'
 export type BodyView = 'pretty' | 'raw' | 'hex'
 
 export const PEEK_COUNTS = [10, 50, 200, 1000] as const

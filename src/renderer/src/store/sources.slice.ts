@@ -10,7 +10,15 @@ export interface SourcesEntry {
   loading: boolean
   /** The last refresh's failure, cleared by the next success. */
   error: QsErrorShape | null
+  /**
+   * Set while `listing` holds only the first pages of a RabbitMQ listing (the first load of a big
+   * vhost): how many queues are in and how many there are. Null once the listing is complete.
+   */
+  partial: { loaded: number; total: number } | null
 }
+
+/** RabbitMQ's largest page (contract.ts `sources:list`): 10,000 queues come in 20 requests. */
+export const PAGE_SIZE = 500
 
 export const SORT_COLUMNS = ['name', 'kind', 'messages', 'ready', 'unacked', 'consumers', 'groups', 'deadLetter'] as const
 export type SortColumn = (typeof SORT_COLUMNS)[number]
@@ -39,7 +47,18 @@ export function defaultDirection(column: SortColumn): SortDirection {
   return column === 'name' || column === 'kind' || column === 'deadLetter' ? 'asc' : 'desc'
 }
 
-const EMPTY_ENTRY: SourcesEntry = { listing: null, loading: false, error: null }
+const EMPTY_ENTRY: SourcesEntry = { listing: null, loading: false, error: null, partial: null }
+
+function queueCount(listing: SourcesListing): number {
+  return listing.items.reduce((n, item) => n + (item.kind === 'queue' ? 1 : 0), 0)
+}
+
+/** Appends a later page; a queue that moved between pages while we read is kept once. */
+export function appendPage(listing: SourcesListing, page: SourcesListing): SourcesListing {
+  const seen = new Set(listing.items.map((item) => `${item.kind}:${item.name}`))
+  const fresh = page.items.filter((item) => !seen.has(`${item.kind}:${item.name}`))
+  return { ...listing, items: [...listing.items, ...fresh], warnings: [...new Set([...listing.warnings, ...page.warnings])], paging: page.paging }
+}
 
 export const createSourcesSlice: SliceCreator<SourcesSlice> = (set, get, { api }) => {
   const patch = (connectionId: string, next: Partial<SourcesEntry>) =>
@@ -55,8 +74,25 @@ export const createSourcesSlice: SliceCreator<SourcesSlice> = (set, get, { api }
       if (get().sources[connectionId]?.loading) return
       patch(connectionId, { loading: true })
       try {
-        const listing = await api().sourcesList({ connectionId })
-        patch(connectionId, { listing, loading: false, error: null })
+        // Page 1 first, so a vhost with 10,000 queues shows its first screen from one request;
+        // brokers without paging (Redis) answer with everything and no `paging`.
+        let listing = await api().sourcesList({ connectionId, page: 1, pageSize: PAGE_SIZE })
+        const pageCount = listing.paging?.pageCount ?? 1
+        // A later refresh keeps showing the complete listing it has until the new one is whole,
+        // so the table never flickers back to one page.
+        const showPartial = () => {
+          const entry = get().sources[connectionId]
+          return !entry || entry.listing === null || entry.partial !== null
+        }
+        const progress = () => ({ loaded: queueCount(listing), total: listing.paging?.total ?? queueCount(listing) })
+        for (let page = 2; page <= pageCount; page++) {
+          if (showPartial()) patch(connectionId, { listing, partial: progress() })
+          const next = await api().sourcesList({ connectionId, page, pageSize: PAGE_SIZE })
+          listing = appendPage(listing, next)
+          // The vhost shrank while we read: stop at the page the broker says is the last.
+          if ((next.paging?.pageCount ?? page) <= page) break
+        }
+        patch(connectionId, { listing, loading: false, error: null, partial: null })
       } catch (err) {
         patch(connectionId, { loading: false, error: toQsErrorShape(err) })
       }
