@@ -33,6 +33,8 @@ try {
   await page.getByRole('navigation', { name: 'Profiles' }).getByRole('button', { name: profile, exact: true }).click()
   await page.getByRole('table', { name: 'Sources' }).getByRole('row').nth(3).waitFor()
   await page.getByLabel('Filter sources').fill(process.env['QS_FILTER'] ?? 'demo')
+  // Sparklines and trends need a few samples (one every 5 s): QS_WAIT_S=60 lets them build up.
+  await page.waitForTimeout(Number(process.env['QS_WAIT_S'] ?? 0) * 1000)
   const detail = process.env['QS_DETAIL']
   if (detail) await page.getByRole('table', { name: 'Sources' }).getByRole('cell', { name: detail, exact: true }).click()
   await page.waitForTimeout(300)
