@@ -3,7 +3,7 @@ import { test, expect } from './support/fixtures'
 import { ProfilesPage } from './pages/profiles.page'
 import { OverviewPage } from './pages/overview.page'
 import { SourcePage } from './pages/source.page'
-import { createTestVhost, MANAGEMENT_URL, type TestVhost } from '../src/test-support/brokers'
+import { createTestVhost, type TestVhost } from '../src/test-support/brokers'
 
 // Its own vhost, removed afterwards (DESIGN.md): parallel-safe and leaves nothing behind.
 let vhost: TestVhost
@@ -33,13 +33,7 @@ test.afterAll(async () => {
 
 test('browse a queue, read a message, publish one, and purge it with a typed name', async ({ app }, testInfo) => {
   const profiles = new ProfilesPage(app)
-  await profiles.add({
-    name: 'e2e browse',
-    broker: 'rabbitmq',
-    url: `amqp://guest@127.0.0.1:5672/${encodeURIComponent(vhost.name)}`,
-    password: 'guest',
-    managementUrl: MANAGEMENT_URL,
-  })
+  await profiles.addRabbitMq('e2e browse', vhost.name)
   await profiles.open('e2e browse')
   const overview = new OverviewPage(app)
   await overview.filter(QUEUE)

@@ -43,13 +43,7 @@ test.afterAll(async () => {
 
 test('a queue shows its settings and bindings in words, its lag, and a chart of its last hour', async ({ app }, testInfo) => {
   const profiles = new ProfilesPage(app)
-  await profiles.add({
-    name: 'e2e chart',
-    broker: 'rabbitmq',
-    url: `amqp://guest@127.0.0.1:5672/${encodeURIComponent(vhost.name)}`,
-    password: 'guest',
-    managementUrl: MANAGEMENT_URL,
-  })
+  await profiles.addRabbitMq('e2e chart', vhost.name)
   await profiles.open('e2e chart')
   const overview = new OverviewPage(app)
   await overview.filter(QUEUE)

@@ -2,7 +2,7 @@ import * as amqp from 'amqplib'
 import { test, expect } from './support/fixtures'
 import { ProfilesPage } from './pages/profiles.page'
 import { OverviewPage } from './pages/overview.page'
-import { createTestRedis, createTestVhost, MANAGEMENT_URL, type TestRedis, type TestVhost } from '../src/test-support/brokers'
+import { createTestRedis, createTestVhost, type TestRedis, type TestVhost } from '../src/test-support/brokers'
 
 // Each run works in its own vhost and key prefix, removed afterwards (DESIGN.md).
 let vhost: TestVhost
@@ -33,14 +33,7 @@ test.afterAll(async () => {
 
 test('add a RabbitMQ profile, connect, and see a queue with its exact message count', async ({ app }, testInfo) => {
   const profiles = new ProfilesPage(app)
-  await profiles.add({
-    name: 'e2e rabbit',
-    broker: 'rabbitmq',
-    url: `amqp://guest@127.0.0.1:5672/${encodeURIComponent(vhost.name)}`,
-    password: 'guest',
-    managementUrl: MANAGEMENT_URL,
-    color: 'green',
-  })
+  await profiles.addRabbitMq('e2e rabbit', vhost.name, { color: 'green' })
   await profiles.open('e2e rabbit')
   const overview = new OverviewPage(app)
   await overview.filter('e2e.orders')

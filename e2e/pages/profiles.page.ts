@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test'
+import { MANAGEMENT_URL } from '../../src/test-support/brokers'
 
 export interface NewProfile {
   name: string
@@ -32,6 +33,18 @@ export class ProfilesPage {
     await expect(dialog.getByText(/RabbitMQ \d|Redis \d/)).toBeVisible()
     await dialog.getByRole('button', { name: 'Save' }).click()
     await expect(dialog).toBeHidden()
+  }
+
+  /** A RabbitMQ profile for a test's own vhost (guest/guest, local management API). */
+  async addRabbitMq(name: string, vhost: string, extra: Partial<NewProfile> = {}): Promise<void> {
+    await this.add({
+      name,
+      broker: 'rabbitmq',
+      url: `amqp://guest@127.0.0.1:5672/${encodeURIComponent(vhost)}`,
+      password: 'guest',
+      managementUrl: MANAGEMENT_URL,
+      ...extra,
+    })
   }
 
   /** Selects a profile, which connects it, and waits until it is open. */

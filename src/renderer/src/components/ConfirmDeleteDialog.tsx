@@ -1,4 +1,5 @@
 import type { ProfileView } from '../../../shared/model'
+import { DangerFooter } from './DangerFooter'
 import { Modal } from './Modal'
 
 export function ConfirmDeleteDialog({ profile, onConfirm, onClose }: { profile: ProfileView; onConfirm: () => void; onClose: () => void }) {
@@ -12,17 +13,7 @@ export function ConfirmDeleteDialog({ profile, onConfirm, onClose }: { profile: 
           Delete the profile <strong>{profile.name}</strong>? Its stored password goes with it. Nothing on the broker is touched.
         </p>
       }
-      footer={
-        <>
-          <span className="spacer" />
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="button" className="btn btn-danger" onClick={onConfirm}>
-            Delete
-          </button>
-        </>
-      }
+      footer={<DangerFooter action="Delete" onConfirm={onConfirm} onCancel={onClose} />}
     >
       {null}
     </Modal>

@@ -2,6 +2,7 @@ import { useId, useState } from 'react'
 import { formatCount } from '../format'
 import { useApp, appStore } from '../store'
 import { selectSourceItems } from '../store/sources.selectors'
+import { DangerFooter } from './DangerFooter'
 import { Modal } from './Modal'
 
 const selectPurging = (state: { purging: boolean }) => state.purging
@@ -31,17 +32,7 @@ export function PurgeDialog({ connectionId, queue, onClose }: { connectionId: st
           {unacked !== null && unacked > 0 ? `The ${formatCount(unacked)} unacked (delivered to a consumer, not yet acknowledged) stay.` : 'Unacked messages (delivered to a consumer, not yet acknowledged) stay.'}
         </p>
       }
-      footer={
-        <>
-          <span className="spacer" />
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="button" className="btn btn-danger" disabled={!matches || purging} onClick={purge}>
-            Purge
-          </button>
-        </>
-      }
+      footer={<DangerFooter action="Purge" disabled={!matches || purging} onConfirm={purge} onCancel={onClose} />}
     >
       <form
         className="field confirm-field"
