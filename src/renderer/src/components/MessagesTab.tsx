@@ -90,7 +90,8 @@ export function MessagesTab({ item, connectionId }: { item: SourceItem; connecti
         ) : null}
       </form>
 
-      {notice ? <p className="browse-notice">{notice}</p> : null}
+      {/* Said before a browse; afterwards the core's own warnings say it (once). */}
+      {notice && !(result && result.warnings.length > 0) ? <p className="browse-notice">{notice}</p> : null}
 
       {refusal ? (
         <div className="browse-refusal" role="alert">
