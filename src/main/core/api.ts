@@ -1,8 +1,7 @@
 import { calls, type CallChannel, type CallRequestParsed, type CallResponse } from '../../shared/contract'
 import { QsError, toQsErrorShape } from '../../shared/errors'
 import type { Envelope } from '../../shared/api'
-import { profileInputSchema, type ProfileInput } from '../../shared/model'
-import { parseConnectionUrl } from '../../shared/connection-url'
+import { profileTarget } from '../storage/profiles.store'
 import { parseSourceRef } from '../../shared/source-ref'
 import type { AdapterConfig } from '../brokers/adapter'
 import type { Core } from './core'
@@ -58,12 +57,10 @@ export function createApi(core: Core): Handlers {
         const profile = await profiles.get(request.id)
         return testConfig(await core.profileConfig(profile))
       }
-      // An unsaved profile: its password is the one typed, else the stored one when editing.
-      const input = profileInputSchema.parse(request.profile as ProfileInput)
-      const { target, password: urlPassword } = parseConnectionUrl(input.url, { managementUrl: input.managementUrl })
-      if (target.broker !== input.broker) {
-        throw new QsError('BAD_URL', `the URL is for ${target.broker} but the profile says ${input.broker}`)
-      }
+      // An unsaved profile (already parsed by the contract): its password is the one typed, else
+      // the one in the URL, else the stored one when editing.
+      const input = request.profile
+      const { target, password: urlPassword } = profileTarget(input)
       const stored = input.id && !input.password ? await profiles.password(input.id) : null
       return testConfig({ target, password: input.password || urlPassword || stored })
     },

@@ -1,8 +1,7 @@
-import { parseConnectionUrl } from '../../shared/connection-url'
 import type { SecretStorageInfo } from '../../shared/model'
 import type { AdapterConfig, AdapterFactory } from '../brokers/adapter'
 import { createAdapter } from '../brokers/factory'
-import { ProfileStore, type StoredProfile } from '../storage/profiles.store'
+import { ProfileStore, profileTarget, type StoredProfile } from '../storage/profiles.store'
 import { SecretStore, type Cipher, type Keyring } from '../storage/secrets'
 import { Workspace } from './workspace'
 import { MetricsService, DEFAULT_METRICS, type MetricsOptions } from './metrics.service'
@@ -52,7 +51,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     adapterFactory,
     secretStorage: () => secrets.info(),
     async profileConfig(profile) {
-      const { target, password: urlPassword } = parseConnectionUrl(profile.url, { managementUrl: profile.managementUrl })
+      const { target, password: urlPassword } = profileTarget(profile)
       const password = (await profiles.password(profile.id)) ?? urlPassword
       return { target, password, watchQueues: profile.watchQueues }
     },

@@ -98,10 +98,7 @@ export class ProfileStore {
   async save(raw: ProfileInput): Promise<StoredProfile> {
     const input = profileInputSchema.parse(raw)
     // Validates the URL and pulls out an embedded password (it must never be stored in the URL).
-    const { password: urlPassword, target } = parseConnectionUrl(input.url, { managementUrl: input.managementUrl })
-    if (target.broker !== input.broker) {
-      throw new QsError('BAD_URL', `the URL is for ${target.broker} but the profile says ${input.broker}`)
-    }
+    const { password: urlPassword } = profileTarget(input)
     return this.exclusive(async () => {
       const profiles = (await this.load()) ?? []
       const id = input.id ?? randomUUID()
@@ -132,6 +129,15 @@ export class ProfileStore {
   password(id: string): Promise<string | null> {
     return this.secrets.get(id)
   }
+}
+
+/** A profile's URL parsed, checked against its broker; the password found in the URL apart. */
+export function profileTarget(input: Pick<ProfileInput, 'url' | 'broker' | 'managementUrl'>): ReturnType<typeof parseConnectionUrl> {
+  const parsed = parseConnectionUrl(input.url, { managementUrl: input.managementUrl })
+  if (parsed.target.broker !== input.broker) {
+    throw new QsError('BAD_URL', `the URL is for ${parsed.target.broker} but the profile says ${input.broker}`)
+  }
+  return parsed
 }
 
 function toStored(input: ProfileInput, id: string): StoredProfile {

@@ -1,4 +1,5 @@
 import type { Setting } from '../../../shared/topology'
+import { formatDuration } from '../../../shared/trend'
 
 type Raw = Record<string, unknown>
 
@@ -43,16 +44,7 @@ function bytes(n: number): string {
 /** Milliseconds in words: 86400000 -> "1 d", 90000 -> "1 min 30 s". */
 export function duration(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms)
-  if (ms < 1000) return `${ms} ms`
-  const parts: string[] = []
-  let rest = Math.round(ms / 1000)
-  for (const [label, size] of [['d', 86_400], ['h', 3_600], ['min', 60], ['s', 1]] as const) {
-    if (rest >= size) {
-      parts.push(`${Math.floor(rest / size)} ${label}`)
-      rest %= size
-    }
-  }
-  return parts.slice(0, 2).join(' ')
+  return ms < 1000 ? `${ms} ms` : formatDuration(ms / 1000)
 }
 
 function overflow(v: unknown): string {
