@@ -11,9 +11,10 @@ import { startWebServer, type WebServer } from './server'
 describe('web server', () => {
   let core: Core
   let server: WebServer
+  let rendererDir: string
 
   beforeAll(async () => {
-    const rendererDir = await mkdtemp(join(tmpdir(), 'qs-renderer-'))
+    rendererDir = await mkdtemp(join(tmpdir(), 'qs-renderer-'))
     await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Queuescope</title>')
     await mkdir(join(rendererDir, 'assets'))
     await writeFile(join(rendererDir, 'assets', 'app.js'), 'console.log(1)')
@@ -70,6 +71,18 @@ describe('web server', () => {
         .end()
     })
     expect(status).toBe(403)
+  })
+
+  it('on IPv6 loopback writes the host in brackets, and accepts that Host', async () => {
+    const v6 = await startWebServer({ core, rendererDir, host: '::1', port: 0 })
+    try {
+      expect(v6.url).toMatch(/^http:\/\/\[::1\]:\d+\/\?token=/)
+      const response = await fetch(`${v6.origin}/`, { headers: { cookie: `qs_token=${v6.token}` } })
+      expect(response.status).toBe(200)
+      expect(response.headers.get('content-security-policy')).toContain(`ws://[::1]:${v6.port}`)
+    } finally {
+      await v6.close()
+    }
   })
 
   it('does not serve files outside the renderer folder', async () => {

@@ -70,7 +70,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const token = options.token ?? randomBytes(24).toString('base64url')
   const call = createDispatcher(options.core)
   let port = 0
-  const allowedHosts = (): Set<string> => new Set([`${host}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
+  // How the host is written in a URL or Host header (IPv6 in brackets).
+  const urlHost = host.includes(':') ? `[${host}]` : host
+  const allowedHosts = (): Set<string> => new Set([`${urlHost}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
   const allowedOrigins = (): Set<string> => new Set([...allowedHosts()].map((h) => `http://${h}`))
 
   /** Why a request must be refused, or null. */
@@ -90,7 +92,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   }
 
   const securityHeaders = (): Record<string, string> => ({
-    'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws://${host}:${port} ws://127.0.0.1:${port} ws://localhost:${port}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`,
+    'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws://${urlHost}:${port} ws://127.0.0.1:${port} ws://localhost:${port}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
     'x-frame-options': 'DENY',
@@ -189,8 +191,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     server.listen(options.port ?? 0, host, () => resolve())
   })
   port = (server.address() as AddressInfo).port
-  const displayHost = host.includes(':') ? `[${host}]` : host
-  const origin = `http://${displayHost}:${port}`
+  const origin = `http://${urlHost}:${port}`
 
   return {
     url: `${origin}/?token=${token}`,
