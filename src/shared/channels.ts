@@ -11,6 +11,7 @@ export const CALL_CHANNEL_NAMES = [
   'connection:connect',
   'connection:disconnect',
   'connection:list',
+  'broker:overview',
   'sources:list',
   'messages:publish',
   'messages:peek',

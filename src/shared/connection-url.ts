@@ -134,3 +134,18 @@ export function describeTarget(target: ConnectionTarget): string {
     ? `${target.tls ? 'amqps' : 'amqp'} ${target.host}:${target.port} vhost ${target.vhost}`
     : `${target.tls ? 'rediss' : 'redis'} ${target.host}:${target.port} db ${target.db}`
 }
+
+/** The vhost (RabbitMQ) or database number (Redis) a target opens. */
+export function scopeOf(target: ConnectionTarget): string {
+  return target.broker === 'rabbitmq' ? target.vhost : String(target.db)
+}
+
+/** The same target with another vhost or database (the vhost / database picker). */
+export function withScope(target: ConnectionTarget, scope: string): ConnectionTarget {
+  if (target.broker === 'rabbitmq') {
+    if (scope === '') throw new QsError('BAD_REQUEST', 'a vhost name cannot be empty (the default vhost is "/")')
+    return { ...target, vhost: scope }
+  }
+  if (!/^\d{1,5}$/.test(scope)) throw new QsError('BAD_REQUEST', `"${scope}" is not a Redis database number (0, 1, 2, ...)`)
+  return { ...target, db: Number(scope) }
+}

@@ -10,6 +10,7 @@ import {
 import { publishRequestSchema, publishResultSchema } from './publish'
 import { metricsHistoryRequestSchema, metricsHistorySchema } from './metrics'
 import { sourceDetailsRequestSchema, sourceDetailsSchema } from './topology'
+import { brokerOverviewRequestSchema, brokerOverviewSchema } from './broker-overview'
 import { peekRequestSchema, peekResultSchema, purgeRequestSchema, purgeResultSchema } from './messages'
 
 /**
@@ -61,7 +62,11 @@ export const calls = {
     response: profileTestResultSchema,
   }),
   'connection:connect': call({
-    request: z.object({ profileId: z.string().min(1) }),
+    request: z.object({
+      profileId: z.string().min(1),
+      /** The vhost (RabbitMQ) or database number (Redis) to open instead of the profile's. */
+      scope: z.string().max(255).optional(),
+    }),
     response: connectionStatusSchema,
   }),
   'connection:disconnect': call({
@@ -72,6 +77,8 @@ export const calls = {
     request: z.object({}).default({}),
     response: z.object({ connections: z.array(connectionStatusSchema) }),
   }),
+  /** Vhosts or databases the connection could open, and connection / channel / consumer counts. */
+  'broker:overview': call({ request: brokerOverviewRequestSchema, response: brokerOverviewSchema }),
   'sources:list': call({
     /** filter: server-side name filter (substring), applied by the broker where it can. */
     request: connectionRef.extend({

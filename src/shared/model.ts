@@ -66,6 +66,8 @@ export const connectionStatusSchema = z.object({
   reason: z.string().optional(),
   /** open: what we are connected to, e.g. "RabbitMQ 3.10.8" or "Redis 7.0.15". */
   server: z.string().optional(),
+  /** The vhost (RabbitMQ) or database number (Redis) the connection opens. */
+  scope: z.string().optional(),
   readOnly: z.boolean(),
   at: z.number(),
 })
@@ -95,6 +97,8 @@ export const queueSourceSchema = z.object({
   ready: optionalCount,
   unacked: optionalCount,
   consumers: optionalCount,
+  /** 0..1: share of time the queue could deliver to a consumer at once (RabbitMQ's consumer capacity). */
+  consumerCapacity: z.number().min(0).max(1).nullable(),
   state: z.string().nullable(),
   durable: z.boolean(),
   deadLetterExchange: z.string().nullable(),

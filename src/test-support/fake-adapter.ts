@@ -5,6 +5,7 @@
  */
 import { QsError } from '../shared/errors'
 import type { SourceList } from '../shared/model'
+import type { BrokerOverview } from '../shared/broker-overview'
 import type { PeekResult, PurgeResult } from '../shared/messages'
 import type { PublishRequestParsed, PublishResult } from '../shared/publish'
 import type { SourceRef } from '../shared/source-ref'
@@ -31,6 +32,9 @@ export class FakeAdapter implements BrokerAdapter {
   }
   async listSources(): Promise<SourceList> {
     return { items: [], warnings: [], scope: 'fake', listedAt: 0 }
+  }
+  async overview(): Promise<BrokerOverview> {
+    return { scope: '/', scopeKind: 'vhost', scopes: [{ name: '/', items: null }], counts: { connections: null, channels: null, consumers: null, scope: 'vhost /' }, warnings: [] }
   }
   async publish(request: PublishRequestParsed): Promise<PublishResult> {
     this.published.push(request)

@@ -1,5 +1,6 @@
 import type { SourceSample } from '../../shared/metrics'
 import type { SourceDetails } from '../../shared/topology'
+import type { BrokerOverview } from '../../shared/broker-overview'
 import type { ConnectionTarget } from '../../shared/connection-url'
 import type { Broker, SourceList } from '../../shared/model'
 import type { PeekRequestParsed, PeekResult, PurgeResult } from '../../shared/messages'
@@ -45,6 +46,8 @@ export interface BrokerAdapter {
    * Absent where the broker has nothing to sample yet (Redis: issue #4).
    */
   sample?(): Promise<Map<string, SourceSample>>
+  /** Vhosts / databases this connection could open, and connection, channel and consumer counts. */
+  overview(): Promise<BrokerOverview>
   /** Topology of one source (RabbitMQ queues and exchanges). */
   details?(source: SourceRef): Promise<SourceDetails>
 }

@@ -3,6 +3,7 @@ import { QsError, toQsErrorShape } from '../../shared/errors'
 import type { Envelope } from '../../shared/api'
 import { profileTarget } from '../storage/profiles.store'
 import { parseSourceRef } from '../../shared/source-ref'
+import { withScope } from '../../shared/connection-url'
 import type { AdapterConfig } from '../brokers/adapter'
 import type { Core } from './core'
 import { assertWritable } from './guard'
@@ -65,15 +66,19 @@ export function createApi(core: Core): Handlers {
       return testConfig({ target, password: input.password || urlPassword || stored })
     },
 
-    'connection:connect': async ({ profileId }) => {
+    'connection:connect': async ({ profileId, scope }) => {
       const profile = await profiles.get(profileId)
       const config = await core.profileConfig(profile)
+      // The vhost / database picker re-opens the profile's connection on another scope.
+      if (scope !== undefined) config.target = withScope(config.target, scope)
       return workspace.open(profileId, config, { readOnly: profile.readOnly })
     },
 
     'connection:disconnect': async ({ connectionId }) => workspace.close(connectionId),
 
     'connection:list': async () => ({ connections: workspace.statuses() }),
+
+    'broker:overview': async ({ connectionId }) => workspace.adapter(connectionId).adapter.overview(),
 
     'sources:list': async ({ connectionId, filter, page, pageSize }) => {
       const { adapter, warnings } = workspace.adapter(connectionId)

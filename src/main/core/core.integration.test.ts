@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ConnectionStatus, ProfileView, SourceList } from '../../shared/model'
+import type { BrokerOverview } from '../../shared/broker-overview'
 import { createTestRedis, createTestVhost, MANAGEMENT_URL, type TestRedis, type TestVhost } from '../../test-support/brokers'
 import { startTcpProxy, type TcpProxy } from '../../test-support/tcp-proxy'
 import { createCore, type Core } from './core'
@@ -108,5 +109,50 @@ describe('core through the contract (real brokers)', () => {
     } finally {
       await proxy.close()
     }
+  })
+
+  it('lists vhosts with connection counts, and re-opens the connection on another vhost', async () => {
+    const other = await createTestVhost('core-other')
+    const client = await amqp.connect(other.url)
+    try {
+      const ch = await client.createChannel()
+      await ch.assertQueue('only-in-other')
+      const profile = await saveRabbit('picker')
+      expect(await ok('connection:connect', { profileId: profile.id })).toMatchObject({ state: 'open', scope: vhost.name })
+      const overview = await ok<BrokerOverview>('broker:overview', { connectionId: profile.id })
+      expect(overview).toMatchObject({ scope: vhost.name, scopeKind: 'vhost' })
+      expect(overview.scopes.map((s) => s.name)).toEqual(expect.arrayContaining([vhost.name, other.name]))
+
+      expect(await ok('connection:connect', { profileId: profile.id, scope: other.name })).toMatchObject({ state: 'open', scope: other.name })
+      const switched = await ok<BrokerOverview>('broker:overview', { connectionId: profile.id })
+      expect(switched.scope).toBe(other.name)
+      // The management API lists a connection once its first stats arrive (every 5 s by default).
+      await expect
+        .poll(async () => (await ok<BrokerOverview>('broker:overview', { connectionId: profile.id })).counts, { timeout: 15_000, interval: 500 })
+        .toMatchObject({ connections: 2, channels: 1, consumers: 0 })
+      const list = await ok<SourceList>('sources:list', { connectionId: profile.id, filter: 'only-in' })
+      expect(list.items.map((i) => i.name)).toEqual(['only-in-other'])
+
+      const missing = await call('connection:connect', { profileId: profile.id, scope: 'qs-test-no-such-vhost' })
+      expect(missing.ok).toBe(true)
+      expect((missing as { data: ConnectionStatus }).data).toMatchObject({ state: 'failed', reason: expect.stringContaining('vhost "qs-test-no-such-vhost" does not exist') })
+      await ok('connection:disconnect', { connectionId: profile.id })
+    } finally {
+      await client.close().catch(() => undefined)
+      await other.remove()
+    }
+  })
+
+  it('lists Redis databases with their key counts and opens another database', async () => {
+    const profile = await ok<ProfileView>('profiles:save', { name: 'redis-dbs', broker: 'redis', url: 'redis://127.0.0.1:6379/0' })
+    await ok('connection:connect', { profileId: profile.id })
+    const overview = await ok<BrokerOverview>('broker:overview', { connectionId: profile.id })
+    expect(overview).toMatchObject({ scope: '0', scopeKind: 'database', counts: { scope: 'server', channels: null } })
+    expect(overview.scopes.length).toBeGreaterThanOrEqual(16)
+    expect(overview.counts.connections).toBeGreaterThanOrEqual(1)
+    expect(await ok('connection:connect', { profileId: profile.id, scope: '3' })).toMatchObject({ state: 'open', scope: '3' })
+    const bad = await call('connection:connect', { profileId: profile.id, scope: 'three' })
+    expect(bad).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('not a Redis database number') } })
+    await ok('connection:disconnect', { connectionId: profile.id })
   })
 })

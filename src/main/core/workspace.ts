@@ -1,5 +1,6 @@
 import { QsError, toQsErrorShape } from '../../shared/errors'
 import type { ConnectionStatus } from '../../shared/model'
+import { scopeOf } from '../../shared/connection-url'
 import type { AdapterConfig, AdapterFactory, BrokerAdapter } from '../brokers/adapter'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff'
 
@@ -29,11 +30,11 @@ class ManagedConnection {
     private readonly backoff: BackoffOptions,
     private readonly emit: (status: ConnectionStatus) => void,
   ) {
-    this.status = { connectionId: id, state: 'closed', readOnly: options.readOnly, at: Date.now() }
+    this.status = { connectionId: id, state: 'closed', readOnly: options.readOnly, scope: scopeOf(config.target), at: Date.now() }
   }
 
-  private setStatus(next: Omit<ConnectionStatus, 'connectionId' | 'readOnly' | 'at'>): void {
-    this.status = { connectionId: this.id, readOnly: this.options.readOnly, at: Date.now(), ...next }
+  private setStatus(next: Omit<ConnectionStatus, 'connectionId' | 'readOnly' | 'at' | 'scope'>): void {
+    this.status = { connectionId: this.id, readOnly: this.options.readOnly, scope: scopeOf(this.config.target), at: Date.now(), ...next }
     this.emit(this.status)
   }
 

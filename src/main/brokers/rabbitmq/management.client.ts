@@ -19,6 +19,8 @@ export interface ManagementQueue {
   messages_ready?: number
   messages_unacknowledged?: number
   consumers?: number
+  /** 0..1, only while the queue has consumers. */
+  consumer_capacity?: number
   state?: string
   durable?: boolean
   arguments?: Record<string, unknown>

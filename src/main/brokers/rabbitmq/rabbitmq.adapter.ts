@@ -4,6 +4,7 @@ import type { ConnectionTarget } from '../../../shared/connection-url'
 import type { SourceItem, SourceList } from '../../../shared/model'
 import type { SourceSample } from '../../../shared/metrics'
 import type { Binding, SourceDetails } from '../../../shared/topology'
+import type { BrokerOverview } from '../../../shared/broker-overview'
 import { describeSettings } from './queue-arguments'
 import type { PeekedMessage, PeekRequestParsed, PeekResult, PurgeResult, StreamFrom } from '../../../shared/messages'
 import type { PublishRequestParsed, PublishResult } from '../../../shared/publish'
@@ -26,7 +27,7 @@ import {
 
 type RabbitTarget = Extract<ConnectionTarget, { broker: 'rabbitmq' }>
 
-const QUEUE_COLUMNS = 'name,type,messages,messages_ready,messages_unacknowledged,consumers,state,durable,arguments'
+const QUEUE_COLUMNS = 'name,type,messages,messages_ready,messages_unacknowledged,consumers,consumer_capacity,state,durable,arguments'
 const SAMPLE_COLUMNS = [
   'name',
   'messages_ready',
@@ -231,6 +232,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
         ready: reply ? reply.messageCount : null,
         unacked: null,
         consumers: reply ? reply.consumerCount : null,
+        consumerCapacity: null,
         state: reply ? 'running' : 'missing',
         durable: false,
         deadLetterExchange: null,
@@ -303,6 +305,46 @@ export class RabbitMqAdapter implements BrokerAdapter {
     throw new QsError('BAD_REQUEST', `RabbitMQ has queues and exchanges, not ${source.kind}:…`)
   }
 
+  /**
+   * The vhosts this user may open (with their message counts) and the vhost's connection, channel
+   * and consumer counts. Without the management API only the open vhost is known.
+   */
+  async overview(): Promise<BrokerOverview> {
+    const vhost = this.target.vhost
+    const path = vhostPath(vhost)
+    const unknown: BrokerOverview = {
+      scope: vhost,
+      scopeKind: 'vhost',
+      scopes: [{ name: vhost, items: null }],
+      counts: { connections: null, channels: null, consumers: null, scope: `vhost ${vhost}` },
+      warnings: [],
+    }
+    try {
+      // The per-vhost connection and channel lists are not paged by the API: ask for names only.
+      const [vhosts, connections, channels, consumers] = await Promise.all([
+        this.management.get<{ name: string; messages?: number }[]>('/vhosts', { columns: 'name,messages' }),
+        this.management.get<unknown[]>(`/vhosts/${path}/connections`, { columns: 'name' }),
+        this.management.get<unknown[]>(`/vhosts/${path}/channels`, { columns: 'name' }),
+        this.management.get<unknown[]>(`/consumers/${path}`, { columns: 'consumer_tag' }),
+      ])
+      const scopes = vhosts.map((v) => ({ name: v.name, items: typeof v.messages === 'number' ? v.messages : null }))
+      if (!scopes.some((v) => v.name === vhost)) scopes.push({ name: vhost, items: null })
+      scopes.sort((a, b) => a.name.localeCompare(b.name))
+      this.managementProblem = null
+      return {
+        ...unknown,
+        scopes,
+        counts: { connections: connections.length, channels: channels.length, consumers: consumers.length, scope: `vhost ${vhost}` },
+      }
+    } catch (err) {
+      if (err instanceof QsError && (err.code === 'UNREACHABLE' || err.code === 'TIMEOUT' || err.code === 'AUTH_FAILED' || err.code === 'NOT_FOUND')) {
+        this.managementProblem = err.message
+        return { ...unknown, warnings: [`other vhosts and the connection counts need the management API: ${this.managementWarning()}`] }
+      }
+      throw err
+    }
+  }
+
   /** Counts and rates of every queue in the vhost, from the management API (page_size 500). */
   async sample(): Promise<Map<string, SourceSample>> {
     const queues = await this.management.getAllPages<SampledQueue>(`/queues/${vhostPath(this.target.vhost)}`, { columns: SAMPLE_COLUMNS })
@@ -315,7 +357,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
         ready: q.messages_ready ?? null,
         unacked: q.messages_unacknowledged ?? null,
         consumers: q.consumers ?? null,
-        consumerCapacity: q.consumer_capacity ?? null,
+        consumerCapacity: capacityOf(q.consumer_capacity),
         publishRate: stats?.publish_details?.rate ?? null,
         deliverRate: stats?.deliver_get_details?.rate ?? null,
         ackRate: stats?.ack_details?.rate ?? null,
@@ -810,6 +852,11 @@ function describeMessage(message: amqp.Message, position: number): string {
   return `message ${position} of the page${typeof id === 'string' && id ? ` (message-id ${id})` : ''}`
 }
 
+/** RabbitMQ reports consumer capacity as 0..1 (older versions: `consumer_utilisation`); anything else is "no data". */
+function capacityOf(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : null
+}
+
 function toQueueItem(q: ManagementQueue): SourceItem {
   const args = q.arguments ?? {}
   const dlx = args['x-dead-letter-exchange']
@@ -822,6 +869,7 @@ function toQueueItem(q: ManagementQueue): SourceItem {
     ready: q.messages_ready ?? null,
     unacked: q.messages_unacknowledged ?? null,
     consumers: q.consumers ?? null,
+    consumerCapacity: capacityOf(q.consumer_capacity),
     state: q.state ?? null,
     durable: q.durable ?? false,
     deadLetterExchange: typeof dlx === 'string' ? dlx : null,

@@ -6,6 +6,7 @@ import type { PeekRequestParsed, PeekResult, PeekedMessage, PurgeResult } from '
 import type { PublishRequestParsed, PublishResult } from '../../../shared/publish'
 import { parseSourceRef, type SourceRef } from '../../../shared/source-ref'
 import type { BrokerAdapter, ConnectInfo, ListOptions } from '../adapter'
+import type { BrokerOverview } from '../../../shared/broker-overview'
 import { messageOf, networkError } from '../errors'
 import { encodeBody } from '../message-body'
 import { globEscape, messageFromStreamFields, pairsToObject, streamFieldsFromMessage } from './redis-encoding'
@@ -99,6 +100,40 @@ export class RedisAdapter implements BrokerAdapter {
   private redis(): Redis {
     if (!this.client) throw new QsError('NOT_CONNECTED', 'the Redis connection is closed')
     return this.client
+  }
+
+  /**
+   * The databases (with their key counts from INFO keyspace) and the server's client and pub/sub
+   * counts. Cluster mode has only database 0.
+   */
+  async overview(): Promise<BrokerOverview> {
+    const redis = this.redis()
+    const [keyspace, clients, databases] = await Promise.all([
+      redis.info('keyspace'),
+      redis.info('clients'),
+      redis.config('GET', 'databases').catch(() => null),
+    ])
+    const keys = new Map<number, number>()
+    for (const match of keyspace.matchAll(/^db(\d+):keys=(\d+)/gm)) keys.set(Number(match[1]), Number(match[2]))
+    const configured = Array.isArray(databases) ? Number(databases[1]) : Number.NaN
+    const count = Number.isInteger(configured) && configured > 0 ? Math.min(configured, 256) : Math.max(16, ...[...keys.keys()].map((db) => db + 1))
+    const scopes = Array.from({ length: count }, (_, db) => ({ name: String(db), items: keys.get(db) ?? 0 }))
+    const connected = /connected_clients:(\d+)/.exec(clients)?.[1]
+    const warnings: string[] = []
+    if (!Array.isArray(databases)) warnings.push('CONFIG GET databases is not allowed for this user: showing databases 0-15 and any that hold keys')
+    return {
+      scope: String(this.target.db),
+      scopeKind: 'database',
+      scopes,
+      counts: {
+        connections: connected === undefined ? null : Number(connected),
+        // Redis has no AMQP-style channels, and consumers are per stream group (see each stream).
+        channels: null,
+        consumers: null,
+        scope: 'server',
+      },
+      warnings,
+    }
   }
 
   /** SCAN with TYPE (never KEYS), deduplicated: SCAN may return a key more than once. */
