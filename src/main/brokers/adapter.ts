@@ -1,6 +1,7 @@
 import type { SourceSample } from '../../shared/metrics'
 import type { SourceDetails } from '../../shared/topology'
 import type { BrokerOverview } from '../../shared/broker-overview'
+import type { BatchReader, ReaderOptions, TargetWriter } from './replay'
 import type { ConnectionTarget } from '../../shared/connection-url'
 import type { Broker, SourceList } from '../../shared/model'
 import type { PeekRequestParsed, PeekResult, PurgeResult } from '../../shared/messages'
@@ -48,6 +49,12 @@ export interface BrokerAdapter {
   sample?(): Promise<Map<string, SourceSample>>
   /** Vhosts / databases this connection could open, and connection, channel and consumer counts. */
   overview(): Promise<BrokerOverview>
+  /**
+   * Replay primitives (issue #5's engine): a reader that holds what it reads until acknowledged
+   * or released, and a writer with confirms and returns. Absent where not built yet (Redis: #4).
+   */
+  openReader?(source: SourceRef, options?: ReaderOptions): Promise<BatchReader>
+  openWriter?(): Promise<TargetWriter>
   /** Topology of one source (RabbitMQ queues and exchanges). */
   details?(source: SourceRef): Promise<SourceDetails>
 }

@@ -10,6 +10,8 @@ import type { PeekedMessage, PeekRequestParsed, PeekResult, PurgeResult, StreamF
 import type { PublishRequestParsed, PublishResult } from '../../../shared/publish'
 import { parseSourceRef, type SourceRef } from '../../../shared/source-ref'
 import type { BrokerAdapter, ConnectInfo, ListOptions } from '../adapter'
+import type { BatchReader, ReaderOptions, TargetWriter } from '../replay'
+import { RabbitQueueReader, RabbitWriter } from './rabbitmq.replay'
 import { messageOf, networkError } from '../errors'
 import { encodeBody } from '../message-body'
 import { toPublishOptions } from './amqp-properties'
@@ -127,6 +129,8 @@ export class RabbitMqAdapter implements BrokerAdapter {
   /** The last browse channel still closing (its messages being requeued); see withThrowAwayChannel. */
   private settling: Promise<unknown> = Promise.resolve()
   private closing = false
+  /** The broker blocked publishing on this connection (memory or disk alarm). */
+  private blocked = false
   /** Major version from the AMQP handshake (RabbitMQ 4 changes the delivery-limit default). */
   private serverMajor = 0
 
@@ -154,6 +158,12 @@ export class RabbitMqAdapter implements BrokerAdapter {
     const connection = this.connection
     // An unhandled 'error' would crash the process; 'close' follows every error, so report there.
     connection.on('error', () => undefined)
+    connection.on('blocked', () => {
+      this.blocked = true
+    })
+    connection.on('unblocked', () => {
+      this.blocked = false
+    })
     connection.on('close', (err?: Error) => {
       this.connection = null
       this.confirmChannel = null
@@ -456,6 +466,26 @@ export class RabbitMqAdapter implements BrokerAdapter {
       }
       throw err
     }
+  }
+
+  /**
+   * A replay reader over one queue (see RabbitQueueReader). Streams can be read (copy only, from
+   * the first offset). Quorum queues: every released message is returned with nack(requeue) at
+   * close, which may spend a delivery attempt, as browsing does.
+   */
+  async openReader(source: SourceRef, options: ReaderOptions = {}): Promise<BatchReader> {
+    if (source.kind !== 'queue') throw new QsError('BAD_REQUEST', `RabbitMQ reads messages from queues (queue:<name>), not ${source.kind}:…`)
+    await this.settling
+    if (!this.connection) throw new QsError('NOT_CONNECTED', 'the RabbitMQ connection is closed')
+    const info = await this.queueInfo(source.name, [])
+    const stream = info?.type === 'stream'
+    return RabbitQueueReader.open(this.connection, source.name, { ...options, stream, available: info?.messages ?? null }, (err) => this.queueError(err, source.name))
+  }
+
+  /** A replay writer: its own confirm channel, `mandatory` on every message, many in flight. */
+  async openWriter(): Promise<TargetWriter> {
+    if (!this.connection) throw new QsError('NOT_CONNECTED', 'the RabbitMQ connection is closed')
+    return RabbitWriter.open(this.connection, this.target.vhost, () => this.blocked)
   }
 
   async purge(source: SourceRef): Promise<PurgeResult> {

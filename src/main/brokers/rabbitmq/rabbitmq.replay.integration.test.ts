@@ -1,0 +1,235 @@
+import * as amqp from 'amqplib'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseConnectionUrl } from '../../../shared/connection-url'
+import { QsError } from '../../../shared/errors'
+import { createTestVhost, MANAGEMENT_URL, type TestVhost } from '../../../test-support/brokers'
+import { startTcpProxy } from '../../../test-support/tcp-proxy'
+import type { BatchReader, ReadMessage } from '../replay'
+import { RabbitMqAdapter } from './rabbitmq.adapter'
+
+/** Replay primitives (issue #3 item 7) against a real broker, in a vhost of this file's own. */
+describe('RabbitMQ replay primitives', () => {
+  let vhost: TestVhost
+  let client: amqp.ChannelModel
+  let ch: amqp.ConfirmChannel
+  let adapter: RabbitMqAdapter
+
+  const adapterFor = (url: string): RabbitMqAdapter => {
+    const { target, password } = parseConnectionUrl(url, { managementUrl: MANAGEMENT_URL })
+    if (target.broker !== 'rabbitmq') throw new Error('not rabbitmq')
+    return new RabbitMqAdapter(target, password)
+  }
+
+  /** Publishes `count` messages "m<i>" from another client (not Queuescope). */
+  async function fill(queue: string, count: number, options: amqp.Options.Publish = {}): Promise<void> {
+    await ch.assertQueue(queue)
+    for (let i = 0; i < count; i++) ch.sendToQueue(queue, Buffer.from(`m${i}`), { messageId: `id-${i}`, ...options })
+    await ch.waitForConfirms()
+  }
+
+  /** Everything in a queue, consumed by another client. */
+  async function drain(queue: string): Promise<amqp.GetMessage[]> {
+    const out: amqp.GetMessage[] = []
+    for (;;) {
+      const message = await ch.get(queue, { noAck: true })
+      if (message === false) return out
+      out.push(message)
+    }
+  }
+
+  async function readAll(reader: BatchReader, expected: number): Promise<ReadMessage[]> {
+    const out: ReadMessage[] = []
+    while (out.length < expected) {
+      const batch = await reader.read(expected - out.length, { idleMs: 3000 })
+      if (batch.length === 0) break
+      out.push(...batch)
+    }
+    return out
+  }
+
+  beforeAll(async () => {
+    vhost = await createTestVhost('replay-primitives')
+    client = await amqp.connect(vhost.url)
+    ch = await client.createConfirmChannel()
+    adapter = adapterFor(vhost.url)
+    await adapter.connect()
+  })
+
+  afterAll(async () => {
+    await adapter?.close()
+    await client?.close().catch(() => undefined)
+    await vhost?.remove()
+  })
+
+  it('hands out messages with per-message ack and release: acked ones leave, released ones stay in order', async () => {
+    await fill('per-message', 20)
+    // A window of 8 with 10 released messages: the reader must start fresh consumers to go on.
+    const reader = await adapter.openReader({ kind: 'queue', name: 'per-message' }, { window: 8 })
+    expect(reader).toMatchObject({ available: 20, removable: true })
+    const seen: ReadMessage[] = []
+    for (;;) {
+      const batch = await reader.read(5, { idleMs: 2000 })
+      if (batch.length === 0) break
+      seen.push(...batch)
+      reader.ack(batch.filter((m) => Number(m.body.toString().slice(1)) % 2 === 0))
+      reader.release(batch.filter((m) => Number(m.body.toString().slice(1)) % 2 === 1))
+    }
+    expect(seen.map((m) => m.body.toString())).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`))
+    expect(seen[3]).toMatchObject({ exchange: '', routingKey: 'per-message', redelivered: false, properties: { messageId: 'id-3' } })
+    await reader.close()
+    const left = await drain('per-message')
+    expect(left.map((m) => m.content.toString())).toEqual(Array.from({ length: 10 }, (_, i) => `m${2 * i + 1}`))
+  })
+
+  it('reads no more than its limit and leaves the rest untouched', async () => {
+    await fill('limited', 10)
+    const reader = await adapter.openReader({ kind: 'queue', name: 'limited' }, { window: 3, limit: 4 })
+    const read: ReadMessage[] = []
+    for (;;) {
+      // The window holds 3: the reader only goes on as the engine acknowledges.
+      const batch = await reader.read(10, { idleMs: 1000 })
+      if (batch.length === 0) break
+      expect(batch.length).toBeLessThanOrEqual(3)
+      reader.ack(batch)
+      read.push(...batch)
+    }
+    expect(read.map((m) => m.body.toString())).toEqual(['m0', 'm1', 'm2', 'm3'])
+    await reader.close()
+    const left = await drain('limited')
+    expect(left.map((m) => m.content.toString())).toEqual(['m4', 'm5', 'm6', 'm7', 'm8', 'm9'])
+    expect(left.filter((m) => m.fields.redelivered).map((m) => m.content.toString())).toEqual([])
+  })
+
+  it('a missing queue is a clear error and the connection stays usable', async () => {
+    await expect(adapter.openReader({ kind: 'queue', name: 'no-such-queue' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: `queue "no-such-queue" does not exist in vhost "${vhost.name}"`,
+    })
+    expect((await adapter.listSources()).items.length).toBeGreaterThan(0)
+  })
+
+  it('when the connection dies mid-read, everything not acknowledged is back in the queue', async () => {
+    await fill('cut', 30)
+    const proxy = await startTcpProxy(5672)
+    const flaky = adapterFor(vhost.url.replace(':5672/', `:${proxy.port}/`))
+    try {
+      await flaky.connect()
+      const reader = await flaky.openReader({ kind: 'queue', name: 'cut' }, { window: 10 })
+      const read = await readAll(reader, 10)
+      reader.ack(read.slice(0, 4))
+      // Let the acks reach the broker before the cut.
+      await new Promise((r) => setTimeout(r, 200))
+      proxy.cut()
+      await expect.poll(() => reader.read(1, { idleMs: 100 }).then(() => 'open', (e: QsError) => e.code)).toBe('NOT_CONNECTED')
+      expect(() => reader.ack(read.slice(4))).toThrow(/went back to the queue/)
+      await reader.close()
+      await expect.poll(async () => (await ch.checkQueue('cut')).messageCount, { timeout: 10_000 }).toBe(26)
+      expect((await drain('cut')).map((m) => m.content.toString())).toEqual(Array.from({ length: 26 }, (_, i) => `m${i + 4}`))
+    } finally {
+      await flaky.close()
+      await proxy.close()
+    }
+  })
+
+  it('writes many in flight with confirms and tells returned messages apart from routed ones', async () => {
+    await ch.assertExchange('events', 'topic')
+    await ch.assertQueue('bound')
+    await ch.bindQueue('bound', 'events', 'bound.*')
+    const writer = await adapter.openWriter()
+    const results = await Promise.all(
+      Array.from({ length: 400 }, (_, i) =>
+        writer.write(
+          { body: Buffer.from(`w${i}`), properties: { messageId: `w-${i}`, deliveryMode: 2 }, headers: { n: i } },
+          { exchange: 'events', routingKey: i % 3 === 0 ? `unbound.${i}` : `bound.${i}` },
+        ),
+      ),
+    )
+    await writer.close()
+    results.forEach((result, i) => expect(result).toEqual(i % 3 === 0 ? { routed: false, reason: 'NO_ROUTE' } : { routed: true }))
+    const arrived = await drain('bound')
+    expect(arrived).toHaveLength(400 - 134)
+    expect(arrived[0]).toMatchObject({ properties: { messageId: 'w-1', deliveryMode: 2, headers: { n: 1 } } })
+  })
+
+  it('waits for the broker when the socket buffer is full (back-pressure), losing nothing', async () => {
+    await ch.assertQueue('big')
+    const writer = await adapter.openWriter()
+    // More frames at once than amqplib's channel buffer takes (1,024): publish() says "wait".
+    const body = Buffer.alloc(1024, 7)
+    const results = await Promise.all(Array.from({ length: 3000 }, () => writer.write({ body, properties: {}, headers: {} }, { exchange: '', routingKey: 'big' })))
+    await writer.close()
+    expect(results.every((r) => r.routed)).toBe(true)
+    expect(writer.waits).toBeGreaterThan(0)
+    expect((await ch.checkQueue('big')).messageCount).toBe(3000)
+    await ch.purgeQueue('big')
+  })
+
+  it('a write to a missing exchange fails clearly; the adapter goes on publishing', async () => {
+    const writer = await adapter.openWriter()
+    await expect(writer.write({ body: Buffer.from('x'), properties: {}, headers: {} }, { exchange: 'no-such-exchange', routingKey: 'k' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: `exchange "no-such-exchange" does not exist in vhost "${vhost.name}"`,
+    })
+    await writer.close()
+    await ch.assertQueue('after')
+    expect(await adapter.publish({ connectionId: 'c', target: 'queue:after', body: 'ok', encoding: 'utf8', headers: {}, properties: {}, listEnd: 'left' })).toEqual({ routed: true })
+  })
+
+  it('a message moved by reader and writer keeps body, properties and headers as the broker encoded them', async () => {
+    const headers = {
+      text: 'héllo',
+      int: 42,
+      neg: -7,
+      flag: true,
+      bytes: Buffer.from([0, 1, 254, 255]),
+      nested: { a: [1, 'two', { b: null }] },
+      when: { '!': 'timestamp', value: 1_700_000_000 },
+    }
+    await ch.assertQueue('origin')
+    await ch.assertQueue('destination')
+    ch.sendToQueue('origin', Buffer.from([0xde, 0xad, 0xbe, 0xef]), {
+      headers,
+      contentType: 'application/octet-stream',
+      correlationId: 'c-1',
+      priority: 3,
+      timestamp: 1_700_000_001,
+      appId: 'other-client',
+      type: 'thing',
+      deliveryMode: 2,
+      expiration: '600000',
+    })
+    await ch.waitForConfirms()
+    const before = (await ch.get('origin', { noAck: false })) as amqp.GetMessage
+    ch.nack(before, false, true)
+    await new Promise((r) => setTimeout(r, 100))
+
+    const reader = await adapter.openReader({ kind: 'queue', name: 'origin' })
+    const writer = await adapter.openWriter()
+    const [message] = await readAll(reader, 1)
+    expect(await writer.write(message!, { exchange: '', routingKey: 'destination' })).toEqual({ routed: true })
+    reader.ack([message!])
+    await reader.close()
+    await writer.close()
+
+    const after = (await ch.get('destination', { noAck: true })) as amqp.GetMessage
+    expect(after.content).toEqual(before.content)
+    const { headers: afterHeaders, ...afterProps } = after.properties
+    const { headers: beforeHeaders, ...beforeProps } = before.properties
+    expect(afterProps).toEqual(beforeProps)
+    expect(afterHeaders).toEqual(beforeHeaders)
+    expect((await ch.checkQueue('origin')).messageCount).toBe(0)
+  })
+
+  it('reads a stream queue as a copy-only source, from its first offset', async () => {
+    await ch.assertQueue('events-stream', { durable: true, arguments: { 'x-queue-type': 'stream' } })
+    for (let i = 0; i < 5; i++) ch.sendToQueue('events-stream', Buffer.from(`s${i}`))
+    await ch.waitForConfirms()
+    const reader = await adapter.openReader({ kind: 'queue', name: 'events-stream' }, { limit: 5 })
+    expect(reader.removable).toBe(false)
+    const read = await readAll(reader, 5)
+    expect(read.map((m) => [m.id, m.body.toString()])).toEqual(Array.from({ length: 5 }, (_, i) => [String(i), `s${i}`]))
+    expect(read[0]!.headers).not.toHaveProperty('x-stream-offset')
+    reader.ack(read)
+    await reader.close()
+  })
+})

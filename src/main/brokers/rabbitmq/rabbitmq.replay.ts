@@ -1,0 +1,391 @@
+import { randomUUID } from 'node:crypto'
+import type * as amqp from 'amqplib'
+import { QsError } from '../../../shared/errors'
+import type { BatchReader, ReaderOptions, ReadMessage, ReplayMessage, Route, TargetWriter, WriteResult } from '../replay'
+import { messageOf } from '../errors'
+import { toPublishOptions } from './amqp-properties'
+import { decodeXDeath, toMessageProperties } from './amqp-values'
+
+export const DEFAULT_WINDOW = 256
+const DEFAULT_IDLE_MS = 1500
+
+type Held = ReadMessage & { readonly delivery: amqp.ConsumeMessage; readonly consumer: number }
+
+/**
+ * Reads a classic or quorum queue (or a stream, as a copy-only source) for a replay: one consumer
+ * on a channel of its own, prefetch = window, nothing acknowledged until the engine says so.
+ *
+ * Released messages are *kept* unacknowledged until close (a requeued message would come straight
+ * back to this consumer and loop). They still count against the consumer's prefetch, so when half
+ * the window is held that way the reader starts a fresh consumer on the same channel: a cancelled
+ * consumer's deliveries stay unacknowledged on the channel and are never redelivered while it is
+ * open. close() returns everything not acknowledged with one nack(requeue), in queue order; if
+ * the connection dies instead, the broker requeues them all by itself, so nothing is lost.
+ */
+export class RabbitQueueReader implements BatchReader {
+  readonly removable: boolean
+  private readonly buffer: Held[] = []
+  private delivered = 0
+  private consumerTag: string | null = null
+  private consumerNumber = 0
+  /** Per consumer: its prefetch, and how many of its deliveries were released (held until close). */
+  private readonly credit = new Map<number, number>()
+  private readonly releasedOnConsumer = new Map<number, number>()
+  private waiter: (() => void) | null = null
+  private failure: QsError | null = null
+  private closed = false
+  private stopped = false
+  /** The consumer being replaced (see replaceConsumer). */
+  private rotating: Promise<void> | null = null
+
+  private constructor(
+    private readonly channel: amqp.Channel,
+    private readonly queue: string,
+    readonly available: number | null,
+    private readonly window: number,
+    private readonly limit: number,
+    private readonly stream: boolean,
+  ) {
+    this.removable = !stream
+  }
+
+  static async open(
+    connection: amqp.ChannelModel,
+    queue: string,
+    options: ReaderOptions & { stream?: boolean; available?: number | null },
+    describe: (err: unknown) => QsError,
+  ): Promise<RabbitQueueReader> {
+    const window = Math.max(1, Math.min(options.window ?? DEFAULT_WINDOW, 65_535))
+    let channel: amqp.Channel
+    try {
+      channel = await connection.createChannel()
+    } catch (err) {
+      throw describe(err)
+    }
+    let early: unknown = null
+    channel.on('error', (err: unknown) => {
+      early = err
+    })
+    try {
+      // Passive: a missing queue closes this channel only, with a 404 we turn into words.
+      const { messageCount } = await channel.checkQueue(queue)
+      const available = options.stream ? (options.available ?? null) : messageCount
+      const reader = new RabbitQueueReader(channel, queue, available, window, options.limit ?? Number.POSITIVE_INFINITY, options.stream === true)
+      channel.removeAllListeners('error')
+      channel.on('error', (err: unknown) => reader.fail(describe(err)))
+      channel.on('close', () => reader.fail(new QsError('NOT_CONNECTED', `the channel reading queue "${queue}" closed; every message not yet acknowledged went back to the queue`)))
+      await reader.consume()
+      return reader
+    } catch (err) {
+      await channel.close().catch(() => undefined)
+      throw describe(early ?? err)
+    }
+  }
+
+  private fail(error: QsError): void {
+    if (this.closed) return
+    this.failure ??= error
+    this.closed = true
+    this.wake()
+  }
+
+  private wake(): void {
+    const waiter = this.waiter
+    this.waiter = null
+    waiter?.()
+  }
+
+  private remaining(): number {
+    return this.limit - this.delivered
+  }
+
+  private async consume(): Promise<void> {
+    const credit = Math.min(this.window, this.remaining())
+    if (credit <= 0) return
+    const number = ++this.consumerNumber
+    this.credit.set(number, credit)
+    this.releasedOnConsumer.set(number, 0)
+    await this.channel.prefetch(credit)
+    // Our own tag, known before consume-ok: a delivery that arrives with the consume-ok (same TCP
+    // read) may already need to cancel this consumer.
+    const tag = `queuescope-replay-${randomUUID()}-${number}`
+    this.consumerTag = tag
+    await this.channel.consume(
+      this.queue,
+      (delivery) => {
+        if (delivery === null) {
+          // Cancelled by the broker: the queue was deleted or moved.
+          this.fail(new QsError('NOT_FOUND', `queue "${this.queue}" was deleted while it was being read`))
+          return
+        }
+        if (this.delivered >= this.limit) return // past the limit: held until close, then returned
+        this.delivered++
+        this.buffer.push(toReadMessage(delivery, number, this.stream))
+        if (this.delivered >= this.limit) void this.stopConsuming()
+        this.wake()
+      },
+      this.stream ? { consumerTag: tag, noAck: false, arguments: { 'x-stream-offset': 'first' } } : { consumerTag: tag, noAck: false },
+    )
+  }
+
+  private async stopConsuming(): Promise<void> {
+    if (this.stopped) return
+    this.stopped = true
+    const tag = this.consumerTag
+    this.consumerTag = null
+    if (tag) await this.channel.cancel(tag).catch(() => undefined)
+  }
+
+  async read(max: number, options: { idleMs?: number } = {}): Promise<ReadMessage[]> {
+    if (this.buffer.length === 0 && !this.closed && this.delivered < this.limit) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          if (this.waiter === done) this.waiter = null
+          resolve()
+        }, options.idleMs ?? DEFAULT_IDLE_MS)
+        const done = (): void => {
+          clearTimeout(timer)
+          resolve()
+        }
+        this.waiter = done
+      })
+    }
+    if (this.buffer.length === 0 && this.failure) throw this.failure
+    return this.buffer.splice(0, Math.max(0, max))
+  }
+
+  ack(messages: readonly ReadMessage[]): void {
+    if (this.failure) throw this.failure
+    // An ack gives the consumer credit back. Near the limit, that credit would fetch messages past
+    // it (which go back at close marked redelivered, and on a quorum queue spend an attempt), so
+    // the consumer is cancelled first — the cancel frame goes out before the acks — and a new one
+    // asks for exactly what is left.
+    if (!this.stopped && this.remaining() < (this.credit.get(this.consumerNumber) ?? 0)) this.replaceConsumer()
+    // On a stream an ack only moves the consumer's credit on; nothing is removed.
+    for (const message of messages) this.channel.ack((message as Held).delivery)
+  }
+
+  release(messages: readonly ReadMessage[]): void {
+    if (this.failure) return // the broker already requeued them when the channel closed
+    if (this.stream) {
+      this.ack(messages) // a stream keeps every message; an ack only returns credit
+      return
+    }
+    for (const message of messages) {
+      const held = message as Held
+      this.releasedOnConsumer.set(held.consumer, (this.releasedOnConsumer.get(held.consumer) ?? 0) + 1)
+    }
+    // Released messages block this consumer's credit: start a fresh consumer before it starves.
+    if (!this.stopped && (this.releasedOnConsumer.get(this.consumerNumber) ?? 0) * 2 >= (this.credit.get(this.consumerNumber) ?? 1)) this.replaceConsumer()
+  }
+
+  /** Cancels the current consumer now (the frame is sent at once) and starts the next when the broker confirms. */
+  private replaceConsumer(): void {
+    const tag = this.consumerTag
+    if (!tag) return // a replacement is already on its way
+    this.consumerTag = null
+    const cancelled = this.channel.cancel(tag)
+    const previous = this.rotating ?? Promise.resolve()
+    this.rotating = previous
+      .then(() => cancelled)
+      .then(async () => {
+        // Deliveries sent before the cancel have all arrived by now, so `remaining` is exact.
+        if (!this.closed && !this.stopped && this.remaining() > 0) await this.consume()
+      })
+      .catch((err: unknown) => this.fail(new QsError('BROKER_ERROR', `reading queue "${this.queue}": ${messageOf(err)}`)))
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    await this.rotating
+    await this.stopConsuming()
+    this.closed = true
+    this.wake()
+    this.buffer.length = 0
+    // Everything not acknowledged goes back, in order (RabbitMQ requeues to the original position).
+    try {
+      if (!this.stream) this.channel.nackAll(true)
+      await this.channel.close()
+    } catch {
+      // A closed channel has returned them already.
+    }
+  }
+}
+
+function toReadMessage(delivery: amqp.ConsumeMessage, consumer: number, stream: boolean): Held {
+  const headers = (delivery.properties.headers ?? {}) as Record<string, unknown>
+  const offset = headers['x-stream-offset']
+  const message: Held = {
+    id: stream && typeof offset === 'number' ? String(offset) : String(delivery.fields.deliveryTag),
+    body: delivery.content,
+    properties: toMessageProperties(delivery.properties as unknown as Record<string, unknown>),
+    headers: stream ? withoutStreamHeaders(headers) : headers,
+    redelivered: delivery.fields.redelivered,
+    exchange: delivery.fields.exchange,
+    routingKey: delivery.fields.routingKey,
+    delivery,
+    consumer,
+  }
+  const xDeath = decodeXDeath(headers['x-death'])
+  if (xDeath) message.xDeath = xDeath
+  return message
+}
+
+/** The broker adds x-stream-offset to every delivery from a stream; it is not part of the message. */
+function withoutStreamHeaders(headers: Record<string, unknown>): Record<string, unknown> {
+  const { 'x-stream-offset': _offset, ...rest } = headers
+  return rest
+}
+
+interface Pending {
+  route: Route
+  message: ReplayMessage
+  returned: string | null
+  settle: (result: WriteResult) => void
+  reject: (error: QsError) => void
+}
+
+/**
+ * Publishes for a replay on a confirm channel of its own, every message `mandatory`, many in
+ * flight. A basic.return arrives before the confirm of the same message but may overtake confirms
+ * of earlier ones, so it is matched to the in-flight message with the same exchange, routing key,
+ * body and message id (identical messages are interchangeable for the report).
+ */
+export class RabbitWriter implements TargetWriter {
+  private readonly pending = new Set<Pending>()
+  private drained: Promise<void> | null = null
+  private unblocked: Promise<void> | null = null
+  private failure: QsError | null = null
+  waits = 0
+
+  private constructor(
+    private readonly channel: amqp.ConfirmChannel,
+    private readonly vhost: string,
+  ) {}
+
+  static async open(connection: amqp.ChannelModel, vhost: string, blocked: () => boolean): Promise<RabbitWriter> {
+    const channel = await connection.createConfirmChannel()
+    const writer = new RabbitWriter(channel, vhost)
+    channel.on('return', (message: amqp.Message) => writer.onReturn(message))
+    channel.on('error', (err: unknown) => writer.fail(writeError(err, vhost)))
+    channel.on('close', () => writer.fail(new QsError('NOT_CONNECTED', 'the publishing channel closed before the broker confirmed every message')))
+    const onBlocked = (): void => writer.block()
+    const onUnblocked = (): void => writer.unblock()
+    connection.on('blocked', onBlocked)
+    connection.on('unblocked', onUnblocked)
+    channel.once('close', () => {
+      connection.off('blocked', onBlocked)
+      connection.off('unblocked', onUnblocked)
+    })
+    if (blocked()) writer.block()
+    return writer
+  }
+
+  get inFlight(): number {
+    return this.pending.size
+  }
+
+  private releaseBlock: (() => void) | null = null
+
+  private block(): void {
+    if (this.unblocked) return
+    this.unblocked = new Promise((resolve) => {
+      this.releaseBlock = resolve
+    })
+  }
+
+  private unblock(): void {
+    this.releaseBlock?.()
+    this.releaseBlock = null
+    this.unblocked = null
+  }
+
+  private fail(error: QsError): void {
+    this.failure ??= error
+    for (const entry of this.pending) entry.reject(this.failure)
+    this.pending.clear()
+    this.unblock()
+  }
+
+  private onReturn(message: amqp.Message): void {
+    const fields = message.fields as { exchange: string; routingKey: string; replyText?: string }
+    const messageId = (message.properties as { messageId?: unknown }).messageId
+    for (const entry of this.pending) {
+      if (
+        entry.returned === null &&
+        entry.route.exchange === fields.exchange &&
+        entry.route.routingKey === fields.routingKey &&
+        (entry.message.properties.messageId ?? undefined) === (messageId ?? undefined) &&
+        entry.message.body.equals(message.content)
+      ) {
+        entry.returned = fields.replyText ?? 'NO_ROUTE'
+        return
+      }
+    }
+  }
+
+  async write(message: ReplayMessage, route: Route): Promise<WriteResult> {
+    // Back-pressure: a blocked connection (broker alarm) or a full socket buffer.
+    while (!this.failure && (this.unblocked || this.drained)) {
+      this.waits++
+      await (this.unblocked ?? this.drained)
+    }
+    if (this.failure) throw this.failure
+    return new Promise<WriteResult>((resolve, reject) => {
+      const entry: Pending = {
+        route,
+        message,
+        returned: null,
+        settle: (result) => {
+          this.pending.delete(entry)
+          resolve(result)
+        },
+        reject: (error) => {
+          this.pending.delete(entry)
+          reject(error)
+        },
+      }
+      this.pending.add(entry)
+      const options = { ...toPublishOptions(message.properties, {}), headers: message.headers, mandatory: true }
+      let accepted: boolean
+      try {
+        accepted = this.channel.publish(route.exchange, route.routingKey, message.body, options, (err: unknown) => {
+          if (!this.pending.has(entry)) return
+          if (err) entry.reject(this.failure ?? new QsError('BROKER_ERROR', `the broker refused the message (nack) for exchange "${route.exchange || '(default)'}"`))
+          else entry.settle(entry.returned === null ? { routed: true } : { routed: false, reason: entry.returned })
+        })
+      } catch (err) {
+        entry.reject(this.failure ?? writeError(err, this.vhost))
+        return
+      }
+      if (!accepted && !this.drained) {
+        this.drained = new Promise<void>((resolve) => {
+          const done = (): void => {
+            this.channel.off('drain', done)
+            this.channel.off('close', done)
+            this.drained = null
+            resolve()
+          }
+          this.channel.on('drain', done)
+          this.channel.on('close', done)
+        })
+      }
+    })
+  }
+
+  async close(): Promise<void> {
+    if (!this.failure) {
+      await this.channel.waitForConfirms().catch(() => undefined)
+      await this.channel.close().catch(() => undefined)
+    }
+  }
+}
+
+function writeError(err: unknown, vhost: string): QsError {
+  if (err instanceof QsError) return err
+  const text = messageOf(err)
+  const exchange = /exchange '([^']*)'/.exec(text)?.[1]
+  if (/NOT.FOUND/i.test(text)) return new QsError('NOT_FOUND', `exchange "${exchange ?? '?'}" does not exist in vhost "${vhost}"`, text)
+  if (/ACCESS.REFUSED/i.test(text)) return new QsError('AUTH_FAILED', `the user may not publish to exchange "${exchange ?? '?'}"`, text)
+  return new QsError('BROKER_ERROR', text)
+}

@@ -1,0 +1,86 @@
+/**
+ * Adapter primitives for moving and copying messages (issue #3 item 7, issue #5's engine builds on
+ * them). Broker-neutral: a reader hands out messages it holds unacknowledged at the source, a
+ * writer publishes with confirms and reports returns. Nothing here decides *what* to replay; the
+ * engine does, and it acknowledges a message at its source only after the target confirmed it
+ * (DESIGN.md "Semantics that must hold").
+ */
+import type { XDeathEntry } from '../../shared/messages'
+import type { MessageProperties } from '../../shared/publish'
+
+/** A message as it travels from a reader to a writer. */
+export interface ReplayMessage {
+  body: Buffer
+  properties: MessageProperties
+  /**
+   * Headers as the source decoded them. RabbitMQ keeps amqplib's values (typed values such as
+   * timestamps as `{'!': type, value}`, byte arrays as Buffers), so they re-publish as they came.
+   */
+  headers: Record<string, unknown>
+}
+
+/** A message read from a source, still held there until the reader acks or releases it. */
+export interface ReadMessage extends ReplayMessage {
+  /** Unique within one reader: RabbitMQ delivery tag or stream offset. */
+  id: string
+  redelivered: boolean
+  /** Where the broker says this delivery came from (RabbitMQ: the exchange and routing key it was published with). */
+  exchange: string
+  routingKey: string
+  xDeath?: XDeathEntry[]
+}
+
+export interface ReaderOptions {
+  /**
+   * Most messages held unacknowledged at once (RabbitMQ: the consumer prefetch). Bounds memory and
+   * the duplicates a failure can cause. Default 256.
+   */
+  window?: number
+  /** Stop reading after this many messages (the engine's "all that are there now" count). */
+  limit?: number
+}
+
+export interface BatchReader {
+  /** Messages in the source when the reader opened (null when the broker cannot say). */
+  readonly available: number | null
+  /** False for sources that cannot remove a message (RabbitMQ streams): only copy is possible. */
+  readonly removable: boolean
+  /**
+   * Up to `max` messages. Waits for the first at most `idleMs` (default 1,500 ms) and returns an
+   * empty batch when the source has nothing more for now, or the limit was reached.
+   */
+  read(max: number, options?: { idleMs?: number }): Promise<ReadMessage[]>
+  /** Removes these messages from the source. Call only after the target confirmed them. */
+  ack(messages: readonly ReadMessage[]): void
+  /**
+   * Gives these messages back to the source unchanged. They stay held (so this reader never reads
+   * them again, which would loop) and go back when the reader closes.
+   */
+  release(messages: readonly ReadMessage[]): void
+  /** Returns everything not acknowledged to the source, in its order, and stops reading. */
+  close(): Promise<void>
+}
+
+/** Where one message goes: RabbitMQ exchange ('' is the default exchange) and routing key. */
+export interface Route {
+  exchange: string
+  routingKey: string
+}
+
+export type WriteResult = { routed: true } | { routed: false; reason: string }
+
+export interface TargetWriter {
+  /**
+   * Publishes with confirms and `mandatory`; resolves once the broker confirmed it, as routed or as
+   * returned (unroutable). Waits first while the broker pushes back (full socket buffer, blocked
+   * connection). Rejects when the broker refuses it (nack) or the channel or connection closes
+   * before it was confirmed: then it may or may not have arrived (count it as in doubt).
+   */
+  write(message: ReplayMessage, route: Route): Promise<WriteResult>
+  /** Messages written and not yet confirmed. */
+  readonly inFlight: number
+  /** Times `write` waited for the broker to take more (back-pressure), for tests and reports. */
+  readonly waits: number
+  /** Waits for every in-flight confirm, then closes the channel. */
+  close(): Promise<void>
+}
