@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import * as amqp from 'amqplib'
 import { QsError } from '../../../shared/errors'
 import type { ConnectionTarget } from '../../../shared/connection-url'
@@ -129,6 +130,8 @@ export class RabbitMqAdapter implements BrokerAdapter {
   /** The last browse channel still closing (its messages being requeued); see withThrowAwayChannel. */
   private settling: Promise<unknown> = Promise.resolve()
   private closing = false
+  /** A channel opened after a browse for the next one (one round trip less); see takeChannel. */
+  private spareChannel: Promise<amqp.Channel> | null = null
   /** The broker blocked publishing on this connection (memory or disk alarm). */
   private blocked = false
   /** Major version from the AMQP handshake (RabbitMQ 4 changes the delivery-limit default). */
@@ -167,6 +170,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
     connection.on('close', (err?: Error) => {
       this.connection = null
       this.confirmChannel = null
+      this.spareChannel = null
       if (!this.closing) this.lostListener?.(err ?? new Error('RabbitMQ closed the connection'))
     })
 
@@ -211,6 +215,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
     const connection = this.connection
     this.connection = null
     this.confirmChannel = null
+    this.spareChannel = null
     if (connection) await connection.close().catch(() => undefined)
   }
 
@@ -450,22 +455,63 @@ export class RabbitMqAdapter implements BrokerAdapter {
       throw new QsError('BAD_REQUEST', `RabbitMQ can browse queues only (queue:<name>), not ${ref.kind}:…; exchanges hold no messages`)
     }
     const warnings: string[] = []
-    const info = await this.queueInfo(ref.name, warnings)
-    if (info?.type === 'stream') return this.peekStream(ref.name, request.count, request.from ?? { type: 'first' }, warnings)
-    if (request.from) warnings.push('"from" applies to stream queues only; this queue is browsed from its head')
+    // While the management API says what kind of queue this is, a channel is made ready and the
+    // queue's ready count read (after the previous browse has returned its messages): the page
+    // then costs one consume round trip more, not four (bench/browse.bench.ts).
+    const channel = this.connection ? this.takeChannel() : null
+    const declared = channel ? this.settling.then(() => channel).then((ch) => ch.checkQueue(ref.name)) : null
+    declared?.catch(() => undefined)
+    const prepared = channel && declared ? { channel, declared } : undefined
     try {
-      // A classic queue has no delivery limit to watch message by message: read the page with one
-      // prefetch-limited consumer instead of N basic.get round trips (bench/browse.bench.ts).
-      if (info?.type === 'classic') return await this.peekClassic(ref.name, request.count, warnings)
-      return await this.peekQueue(ref.name, request, info, warnings)
-    } catch (err) {
-      // Without the management API we cannot know the type up front. A stream refuses basic.get
-      // by closing the whole *connection* (540), so that get ran on a connection of its own.
-      if (!info && err instanceof QsError && err.code === 'UNSUPPORTED' && /stream/i.test(String(err.detail))) {
-        return this.peekStream(ref.name, request.count, request.from ?? { type: 'first' }, warnings)
+      const info = await this.queueInfo(ref.name, warnings)
+      if (info?.type === 'stream') return await this.peekStream(ref.name, request.count, request.from ?? { type: 'first' }, warnings, prepared)
+      if (request.from) warnings.push('"from" applies to stream queues only; this queue is browsed from its head')
+      try {
+        // A classic queue has no delivery limit to watch message by message: read the page with one
+        // prefetch-limited consumer instead of N basic.get round trips.
+        if (info?.type === 'classic') return await this.peekClassic(ref.name, request.count, warnings, prepared)
+        // Type unknown (no management API): the gets run on a connection of their own (below).
+        if (info === null) void channel?.then((ch) => ch.close()).catch(() => undefined)
+        return await this.peekQueue(ref.name, request, info, warnings, info === null ? undefined : prepared)
+      } catch (err) {
+        // Without the management API we cannot know the type up front. A stream refuses basic.get
+        // by closing the whole *connection* (540), so that get ran on a connection of its own.
+        if (!info && err instanceof QsError && err.code === 'UNSUPPORTED' && /stream/i.test(String(err.detail))) {
+          return await this.peekStream(ref.name, request.count, request.from ?? { type: 'first' }, warnings)
+        }
+        throw err
       }
+    } catch (err) {
+      // The lookup failed before the channel was used (a missing queue): close it.
+      void channel?.then((ch) => ch.close()).catch(() => undefined)
       throw err
+    } finally {
+      this.prepareSpareChannel()
     }
+  }
+
+  /** The channel made ready after the last browse, or a new one; either way used for one browse only. */
+  private takeChannel(): Promise<amqp.Channel> {
+    const spare = this.spareChannel
+    this.spareChannel = null
+    return spare ?? this.openQuietChannel()
+  }
+
+  private prepareSpareChannel(): void {
+    if (this.spareChannel || !this.connection || this.closing) return
+    const opening = this.openQuietChannel()
+    this.spareChannel = opening
+    opening.catch(() => {
+      if (this.spareChannel === opening) this.spareChannel = null
+    })
+  }
+
+  private openQuietChannel(): Promise<amqp.Channel> {
+    if (!this.connection) return Promise.reject(new QsError('NOT_CONNECTED', 'the RabbitMQ connection is closed'))
+    return this.connection.createChannel().then((ch) => {
+      ch.on('error', () => undefined) // each user listens for its own errors
+      return ch
+    })
   }
 
   /**
@@ -539,14 +585,15 @@ export class RabbitMqAdapter implements BrokerAdapter {
    * returned with one nack(requeue). Anything delivered after we stop (a consumer took some
    * meanwhile) is returned when the channel closes: nothing is ever acked.
    */
-  private async peekClassic(name: string, count: number, warnings: string[]): Promise<PeekResult> {
+  private async peekClassic(name: string, count: number, warnings: string[], prepared?: PreparedChannel): Promise<PeekResult> {
     return this.withThrowAwayChannel(name, async (ch) => {
-      const { messageCount } = await ch.checkQueue(name)
+      const { messageCount } = await (prepared?.declared ?? ch.checkQueue(name))
       const expected = Math.min(count, messageCount)
       if (expected === 0) return { messages: [], warnings }
       await ch.prefetch(expected)
       const received: amqp.ConsumeMessage[] = []
-      let consumerTag: string | null = null
+      // Our own tag: a delivery can arrive in the same read as consume-ok, before its promise settles.
+      const consumerTag = browseTag()
       await new Promise<void>((resolve, reject) => {
         // Other consumers may take messages between the declare and our consume: stop when idle.
         let idle: NodeJS.Timeout = setTimeout(resolve, STREAM_FIRST_WAIT_MS)
@@ -563,23 +610,20 @@ export class RabbitMqAdapter implements BrokerAdapter {
             if (received.length >= expected) resolve()
             else idle = setTimeout(resolve, STREAM_IDLE_MS)
           },
-          { noAck: false },
-        ).then(
-          (ok) => {
-            consumerTag = ok.consumerTag
-          },
-          (err: unknown) => {
-            clearTimeout(idle)
-            reject(err)
-          },
-        )
+          { noAck: false, consumerTag },
+        ).catch((err: unknown) => {
+          clearTimeout(idle)
+          reject(err)
+        })
       })
-      if (consumerTag) await ch.cancel(consumerTag).catch(() => undefined)
+      // Not awaited: the cancel goes out before the nack (frames keep their order on a channel),
+      // so nothing is redelivered to us, and the reply is waited for while the channel closes.
+      ch.cancel(consumerTag).catch(() => undefined)
       const last = received.at(-1)
       if (last) ch.nack(last, true, true)
       if (received.length > 0) warnings.push(REQUEUE_WARNING)
       return { messages: received.map((m, i) => toPeekedMessage(m, String(i + 1))), warnings }
-    }, { settleInBackground: true })
+    }, { settleInBackground: true, channel: prepared?.channel })
   }
 
   /** Quorum (and unknown-type) queues: basic.get up to `count` on a throw-away channel, then nack(requeue) them all at once. */
@@ -588,6 +632,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
     request: PeekRequestParsed,
     info: { type: string; deliveryLimit: number | null } | null,
     warnings: string[],
+    prepared?: PreparedChannel,
   ): Promise<PeekResult> {
     const limit = info?.deliveryLimit ?? null
     const latchKey = `${this.target.host}:${this.target.port}/${this.target.vhost}/${name}`
@@ -650,17 +695,17 @@ export class RabbitMqAdapter implements BrokerAdapter {
         warnings.push(`this browse spent one delivery attempt per message shown: the highest delivery count is now ${highest + 1} of a limit of ${limit}`)
       }
       return { messages: fetched.map((m, i) => toPeekedMessage(m, String(i + 1))), warnings }
-    }, { ownConnection: info === null })
+    }, info === null ? { ownConnection: true } : { channel: prepared?.channel })
   }
 
   /** Stream queues: no basic.get; an offset consumer with prefetch, cancelled once the page is full or idle. */
-  private async peekStream(name: string, count: number, from: StreamFrom, warnings: string[]): Promise<PeekResult> {
+  private async peekStream(name: string, count: number, from: StreamFrom, warnings: string[], prepared?: PreparedChannel): Promise<PeekResult> {
     return this.withThrowAwayChannel(name, async (ch) => {
       await ch.prefetch(Math.min(count, 65_535))
       const offsetArg =
         from.type === 'offset' ? from.value : from.type === 'timestamp' ? { '!': 'timestamp', value: Math.floor(from.value / 1000) } : from.type
       const collected: amqp.ConsumeMessage[] = []
-      let consumerTag: string | null = null
+      const consumerTag = browseTag()
       await new Promise<void>((resolve, reject) => {
         let timer: NodeJS.Timeout = setTimeout(resolve, STREAM_FIRST_WAIT_MS)
         const finish = (): void => {
@@ -683,18 +728,13 @@ export class RabbitMqAdapter implements BrokerAdapter {
             clearTimeout(timer)
             timer = setTimeout(resolve, STREAM_IDLE_MS)
           },
-          { noAck: false, arguments: { 'x-stream-offset': offsetArg } },
-        ).then(
-          (ok) => {
-            consumerTag = ok.consumerTag
-          },
-          (err: unknown) => {
-            clearTimeout(timer)
-            reject(err)
-          },
-        )
+          { noAck: false, consumerTag, arguments: { 'x-stream-offset': offsetArg } },
+        ).catch((err: unknown) => {
+          clearTimeout(timer)
+          reject(err)
+        })
       })
-      if (consumerTag) await ch.cancel(consumerTag)
+      await ch.cancel(consumerTag)
       // On a stream an ack only returns credit; nothing is removed.
       ch.ackAll()
       if (from.type === 'timestamp') warnings.push('a stream starts from the first chunk written at or after the timestamp (whole seconds), so a few earlier messages may show')
@@ -705,7 +745,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
         }),
         warnings,
       }
-    })
+    }, { channel: prepared?.channel })
   }
 
   /**
@@ -722,7 +762,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
   private async withThrowAwayChannel<T>(
     queue: string,
     work: (ch: amqp.Channel) => Promise<T>,
-    options: { ownConnection?: boolean; settleInBackground?: boolean } = {},
+    options: { ownConnection?: boolean; settleInBackground?: boolean; channel?: Promise<amqp.Channel> } = {},
   ): Promise<T> {
     await this.settling
     if (!this.connection) throw new QsError('NOT_CONNECTED', 'the RabbitMQ connection is closed')
@@ -741,7 +781,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
     let closed = false
     let channelError: Error | null = null
     try {
-      const ch = await (own ?? this.connection).createChannel()
+      const ch = await (options.channel ?? (own ?? this.connection).createChannel())
       ch.on('error', (err: Error) => {
         channelError = err
       })
@@ -874,6 +914,17 @@ function toPeekedMessage(message: amqp.Message, id: string): PeekedMessage {
   const xDeath = decodeXDeath(rawHeaders?.['x-death'])
   if (xDeath) out.xDeath = xDeath
   return out
+}
+
+/** A browse channel opened ahead (see peek) and its passive declare, already on the wire. */
+interface PreparedChannel {
+  channel: Promise<amqp.Channel>
+  declared: Promise<{ messageCount: number }>
+}
+
+/** Consumer tags of our own, known before consume-ok (a delivery may arrive in the same read). */
+function browseTag(): string {
+  return `queuescope-browse-${randomUUID()}`
 }
 
 /** "message 3 (message-id m-1)" — enough for a user to find it. */

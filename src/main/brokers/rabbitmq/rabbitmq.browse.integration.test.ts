@@ -115,7 +115,7 @@ describe('RabbitMQ browse and purge through the contract (real broker)', () => {
       expect(again.messages.map((m) => m.body)).toEqual(first.messages.map((m) => m.body))
       expect(again.messages.every((m) => m.redelivered)).toBe(true)
     }
-    expect(await ready('orders')).toBe(3)
+    await expect.poll(() => ready('orders'), { timeout: 3000 }).toBe(3) // browsed messages are back once the browse channel closes
     expect(await drain('orders')).toEqual(['{"order":1}', Buffer.from([0, 1, 2, 255]).toString('utf8'), 'plain text ünïcødé'])
   })
 
@@ -125,7 +125,7 @@ describe('RabbitMQ browse and purge through the contract (real broker)', () => {
     await ch.waitForConfirms()
     const page = await peekOk('queue:paged', { count: 5 })
     expect(page.messages.map((m) => m.body)).toEqual(['p0', 'p1', 'p2', 'p3', 'p4'])
-    expect(await ready('paged')).toBe(7)
+    await expect.poll(() => ready('paged'), { timeout: 3000 }).toBe(7) // browsed messages are back once the browse channel closes
     expect(await peek('queue:paged', { count: 1001 })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } })
   })
 
@@ -157,7 +157,7 @@ describe('RabbitMQ browse and purge through the contract (real broker)', () => {
     // Dead-lettering is asynchronous: give the broker time to do it if it were going to.
     await new Promise((r) => setTimeout(r, 1000))
     expect(await ready('q.dlq')).toBe(0)
-    expect(await ready('limited')).toBe(3)
+    await expect.poll(() => ready('limited'), { timeout: 3000 }).toBe(3) // browsed messages are back once the browse channel closes
     // The refused browse returned job 0 on its own, so it went behind the others: order may shift, nothing is lost.
     expect((await drain('limited')).sort()).toEqual(['job 0', 'job 1', 'job 2'])
   })
@@ -228,7 +228,7 @@ describe('RabbitMQ browse and purge through the contract (real broker)', () => {
     expect(plain.warnings.join(' ')).toMatch(/management API is unavailable/)
     const stream = await ok<PeekResult>('messages:peek', { connectionId: degraded, source: 'queue:audit', count: 3 })
     expect(stream.messages.map((m) => m.streamOffset)).toEqual([0, 1, 2])
-    expect(await ready('plain')).toBe(1)
+    await expect.poll(() => ready('plain'), { timeout: 3000 }).toBe(1) // browsed messages are back once the browse channel closes
     // A stream cannot be purged, and trying must not take the connection down.
     expect(await call('sources:purge', { connectionId: degraded, source: 'queue:audit', confirm: 'audit' })).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED' } })
     expect(await call('sources:purge', { connectionId: rw, source: 'queue:audit', confirm: 'audit' })).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED', message: expect.stringMatching(/is a stream/) } })
@@ -246,9 +246,9 @@ describe('RabbitMQ browse and purge through the contract (real broker)', () => {
     expect(held).not.toBe(false)
 
     expect(await call('sources:purge', { connectionId: rw, source: 'queue:to-purge', confirm: 'to-purg' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/type the queue name "to-purge" exactly/) } })
-    expect(await ready('to-purge')).toBe(4)
+    await expect.poll(() => ready('to-purge'), { timeout: 3000 }).toBe(4) // browsed messages are back once the browse channel closes
     expect(await call('sources:purge', { connectionId: ro, source: 'queue:to-purge', confirm: 'to-purge' })).toMatchObject({ ok: false, error: { code: 'READ_ONLY' } })
-    expect(await ready('to-purge')).toBe(4)
+    await expect.poll(() => ready('to-purge'), { timeout: 3000 }).toBe(4) // browsed messages are back once the browse channel closes
 
     expect(await ok('sources:purge', { connectionId: rw, source: 'queue:to-purge', confirm: 'to-purge' })).toEqual({ purged: 4 })
     expect(await ready('to-purge')).toBe(0)
@@ -263,6 +263,6 @@ describe('RabbitMQ browse and purge through the contract (real broker)', () => {
     ch.sendToQueue('ro-browse', Buffer.from('look only'))
     await ch.waitForConfirms()
     expect(await ok<PeekResult>('messages:peek', { connectionId: ro, source: 'queue:ro-browse' })).toMatchObject({ messages: [{ body: 'look only' }] })
-    expect(await ready('ro-browse')).toBe(1)
+    await expect.poll(() => ready('ro-browse'), { timeout: 3000 }).toBe(1) // browsed messages are back once the browse channel closes
   })
 })
