@@ -71,6 +71,19 @@ export const peekedMessageSchema = z.object({
   /** RabbitMQ streams: the message's offset. */
   streamOffset: z.number().int().nonnegative().optional(),
   xDeath: z.array(xDeathEntrySchema).optional(),
+  /**
+   * A compressed body (content encoding gzip / deflate / br, or gzip's magic bytes) decompressed,
+   * for showing; `body` stays the bytes as stored. `error` says why it could not be decoded.
+   */
+  decoded: z
+    .object({
+      contentEncoding: z.string(),
+      body: z.string().optional(),
+      encoding: z.enum(['utf8', 'base64']).optional(),
+      size: z.number().int().nonnegative().optional(),
+      error: z.string().optional(),
+    })
+    .optional(),
 })
 export type PeekedMessage = z.infer<typeof peekedMessageSchema>
 

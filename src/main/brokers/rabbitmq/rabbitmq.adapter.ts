@@ -14,7 +14,7 @@ import type { BrokerAdapter, ConnectInfo, ListOptions } from '../adapter'
 import type { BatchReader, ReaderOptions, TargetWriter } from '../replay'
 import { RabbitQueueReader, RabbitWriter } from './rabbitmq.replay'
 import { messageOf, networkError } from '../errors'
-import { encodeBody } from '../message-body'
+import { browsedBody } from '../message-body'
 import { toPublishOptions } from './amqp-properties'
 import { decodeXDeath, toHeaders, toMessageProperties } from './amqp-values'
 import { couldReachLimit, deliveryCountOf, effectiveDeliveryLimit } from './delivery-limit'
@@ -903,7 +903,7 @@ function toPeekedMessage(message: amqp.Message, id: string): PeekedMessage {
   const rawHeaders = message.properties.headers as Record<string, unknown> | undefined
   const out: PeekedMessage = {
     id,
-    ...encodeBody(message.content),
+    ...browsedBody(message.content, (message.properties as { contentEncoding?: string }).contentEncoding),
     properties: toMessageProperties(message.properties as unknown as Record<string, unknown>),
     headers: toHeaders(rawHeaders),
     redelivered: message.fields.redelivered,

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib'
 import * as amqp from 'amqplib'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -117,6 +118,16 @@ describe('RabbitMQ browse and purge through the contract (real broker)', () => {
     }
     await expect.poll(() => ready('orders'), { timeout: 3000 }).toBe(3) // browsed messages are back once the browse channel closes
     expect(await drain('orders')).toEqual(['{"order":1}', Buffer.from([0, 1, 2, 255]).toString('utf8'), 'plain text ünïcødé'])
+  })
+
+  it('shows a gzip-encoded body decompressed and keeps the stored bytes', async () => {
+    await ch.assertQueue('zipped')
+    const json = JSON.stringify({ order: 7, lines: Array.from({ length: 20 }, (_, i) => ({ sku: `S-${i}` })) })
+    const stored = gzipSync(json)
+    ch.sendToQueue('zipped', stored, { contentType: 'application/json', contentEncoding: 'gzip' })
+    await ch.waitForConfirms()
+    const [message] = (await peekOk('queue:zipped')).messages
+    expect(message).toMatchObject({ encoding: 'base64', body: stored.toString('base64'), size: stored.length, decoded: { contentEncoding: 'gzip', encoding: 'utf8', body: json, size: json.length } })
   })
 
   it('pages: count limits the page and the rest stays', async () => {

@@ -1,6 +1,6 @@
 import type { HeaderValue, MessageProperties } from '../../../shared/publish'
 import { messagePropertiesSchema } from '../../../shared/publish'
-import { encodeBody, type EncodedBody } from '../message-body'
+import { browsedBody, encodeBody, type DecodedBody, type EncodedBody } from '../message-body'
 
 /** XINFO replies are flat [key, value, key, value...] arrays. */
 export function pairsToObject(flat: unknown[]): Record<string, unknown> {
@@ -42,7 +42,7 @@ export function streamFieldsFromMessage(
  * header with its string value (a JSON-looking value stays a string: we cannot tell who wrote it).
  * An entry without a `body` field shows an empty body and all its fields as headers.
  */
-export function messageFromStreamFields(flat: Buffer[]): EncodedBody & { properties: MessageProperties; headers: Record<string, HeaderValue> } {
+export function messageFromStreamFields(flat: Buffer[]): EncodedBody & { decoded?: DecodedBody; properties: MessageProperties; headers: Record<string, HeaderValue> } {
   let body: Buffer = Buffer.alloc(0)
   let properties: MessageProperties = {}
   const headers: Record<string, HeaderValue> = {}
@@ -61,7 +61,7 @@ export function messageFromStreamFields(flat: Buffer[]): EncodedBody & { propert
       headers[name] = decoded.encoding === 'utf8' ? decoded.body : value.toString('base64')
     }
   }
-  return { ...encodeBody(body), properties, headers }
+  return { ...browsedBody(body, properties.contentEncoding), properties, headers }
 }
 
 function safeJson(text: string): unknown {

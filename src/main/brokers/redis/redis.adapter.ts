@@ -8,7 +8,7 @@ import { parseSourceRef, type SourceRef } from '../../../shared/source-ref'
 import type { BrokerAdapter, ConnectInfo, ListOptions } from '../adapter'
 import type { BrokerOverview } from '../../../shared/broker-overview'
 import { messageOf, networkError } from '../errors'
-import { encodeBody } from '../message-body'
+import { browsedBody } from '../message-body'
 import { globEscape, messageFromStreamFields, pairsToObject, streamFieldsFromMessage } from './redis-encoding'
 
 type RedisTarget = Extract<ConnectionTarget, { broker: 'redis' }>
@@ -237,7 +237,7 @@ export class RedisAdapter implements BrokerAdapter {
       }
       const items = await redis.lrangeBuffer(ref.name, 0, request.count - 1)
       return {
-        messages: items.map((item, index): PeekedMessage => ({ id: String(index), ...encodeBody(item), properties: {}, headers: {}, redelivered: false })),
+        messages: items.map((item, index): PeekedMessage => ({ id: String(index), ...browsedBody(item), properties: {}, headers: {}, redelivered: false })),
         warnings,
       }
     } catch (err) {
