@@ -34,6 +34,48 @@ export class OverviewPage {
     for (const cell of cells) await expect(row.getByRole('cell', { name: cell, exact: true }).first()).toBeVisible()
   }
 
+  /** The top bar's vhost (RabbitMQ) or database (Redis) picker. */
+  scopePicker(kind: 'vhost' | 'database' = 'vhost'): Locator {
+    return this.page.getByRole('combobox', { name: kind, exact: true })
+  }
+
+  /** Re-opens the connection on another vhost or database and waits until the picker settles there. */
+  async switchScope(scope: string, kind: 'vhost' | 'database' = 'vhost'): Promise<void> {
+    const picker = this.scopePicker(kind)
+    await picker.selectOption(scope)
+    await expect(picker).toBeEnabled()
+    await expect(picker).toHaveValue(scope)
+  }
+
+  /** "Connections 3 · Channels 5 · Consumers 2" of the open scope (its name is "Counts for vhost /"). */
+  counts(scope: string): Locator {
+    return this.page.getByRole('group', { name: `Counts for ${scope}` })
+  }
+
+  header(column: string): Locator {
+    return this.table.getByRole('columnheader', { name: column, exact: true })
+  }
+
+  /** Clicks a column header to sort by it; `direction` clicks again until the header says so. */
+  async sortBy(column: string, direction: 'ascending' | 'descending'): Promise<void> {
+    const header = this.header(column)
+    await header.getByRole('button').click()
+    if ((await header.getAttribute('aria-sort')) !== direction) await header.getByRole('button').click()
+    await expect(header).toHaveAttribute('aria-sort', direction)
+  }
+
+  /** The names of the rows drawn, top to bottom (the table is virtualized: the first screen or so). */
+  async rowNames(): Promise<string[]> {
+    const rows = this.table.getByRole('rowgroup').nth(1).getByRole('row')
+    const names = await rows.evaluateAll((elements) =>
+      elements
+        .map((row) => ({ index: Number(row.getAttribute('aria-rowindex')), name: row.querySelector('[role="cell"]')?.textContent ?? '' }))
+        .sort((a, b) => a.index - b.index)
+        .map((row) => row.name),
+    )
+    return names
+  }
+
   async openDetails(kind: string, name: string): Promise<Locator> {
     await this.row(name).click()
     const details = this.page.getByRole('region', { name: `Details of ${kind}:${name}` })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatCount, formatGroupsLag, formatLag } from './format'
+import { formatCount, formatGroupsLag, formatLag, formatPercent } from './format'
 import { queue, stream } from './store/test-data'
 
 describe('format', () => {
@@ -19,5 +19,14 @@ describe('format', () => {
   it('says a lag Redis cannot know is unknown', () => {
     expect(formatLag(null)).toBe('unknown')
     expect(formatLag(7, 'en-US')).toBe('7')
+  })
+
+  it('shows a share as a whole percent that never rounds to full or to none', () => {
+    expect(formatPercent(0.87)).toBe('87%')
+    expect(formatPercent(1)).toBe('100%')
+    expect(formatPercent(0)).toBe('0%')
+    expect(formatPercent(0.996)).toBe('99%')
+    expect(formatPercent(0.004)).toBe('<1%')
+    expect(formatPercent(null)).toBe('—')
   })
 })

@@ -29,3 +29,15 @@ export function formatGroupsLag(item: SourceItem, locale?: string): string {
 export function formatLag(lag: number | null, locale?: string): string {
   return lag === null ? 'unknown' : formatCount(lag, locale)
 }
+
+/**
+ * A 0..1 share as a whole percent: "87%", "—" for null. Never rounds to a value it is not:
+ * 0.996 is "99%" (not full), 0.004 is "<1%" (not none).
+ */
+export function formatPercent(share: number | null): string {
+  if (share === null) return NO_DATA
+  const percent = Math.round(share * 100)
+  if (percent === 100 && share < 1) return '99%'
+  if (percent === 0 && share > 0) return '<1%'
+  return `${percent}%`
+}

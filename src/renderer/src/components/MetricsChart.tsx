@@ -3,7 +3,8 @@ import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
 import type { SourceSample } from '../../../shared/metrics'
 import { useApp } from '../store'
-import { selectMetricsEntry, selectSeries, trendOf, trendSentence } from '../store/metrics.selectors'
+import { formatPercent } from '../format'
+import { capacityStats, selectMetricsEntry, selectSeries, trendOf, trendSentence } from '../store/metrics.selectors'
 import { maxLengthOf, selectTopologyFor } from '../store/topology.selectors'
 
 const HEIGHT = 240
@@ -96,12 +97,24 @@ export function MetricsChart({ connectionId, sourceKey }: { connectionId: string
   const trend = useMemo(() => trendOf(samples, maxLength), [samples, maxLength])
   // Two samples that know ready make a line; before that, the sentence says why there is none.
   const drawable = useMemo(() => samples.filter((s) => s.ready !== null).length >= 2, [samples])
+  const capacity = useMemo(() => capacityStats(samples), [samples])
 
   return (
     <div className="chart-tab">
       <p className={`trend-sentence${trend.trend === 'growing' ? ' trouble' : ''}`} role="status">
         {trendSentence(trend, entry?.note ?? null)}
       </p>
+      {/* A share, not a count: beside the chart rather than a fourth axis on it. */}
+      <dl className="chart-stats" aria-label="Consumer capacity">
+        <div>
+          <dt title="share of time the queue could deliver to its consumers at once">Consumer capacity</dt>
+          <dd className="num">{capacity.current === null ? 'no data' : formatPercent(capacity.current)}</dd>
+        </div>
+        <div>
+          <dt>Lowest in the last hour</dt>
+          <dd className="num">{capacity.lowest === null ? 'no data' : formatPercent(capacity.lowest)}</dd>
+        </div>
+      </dl>
       {drawable ? (
         <Plot samples={samples} />
       ) : (

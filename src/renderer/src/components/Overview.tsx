@@ -1,7 +1,10 @@
 import { useMemo } from 'react'
+import type { BrokerOverview } from '../../../shared/broker-overview'
 import type { Broker, ProfileView } from '../../../shared/model'
+import { formatCount } from '../format'
 import { useAutoRefresh } from '../hooks/useAutoRefresh'
 import { appStore, useApp } from '../store'
+import { countsFor, mergeWarnings, selectOverviewEntry, selectSwitchingScope } from '../store/broker.selectors'
 import { selectStatus, stateOf } from '../store/connections.selectors'
 import { selectSeriesMap } from '../store/metrics.selectors'
 import { selectProfiles, selectProfilesLoad, selectSelectedProfile } from '../store/profiles.selectors'
@@ -11,6 +14,7 @@ import {
   selectSelectedSourceKey,
   selectSort,
   selectSourcesEntry,
+  sortsBySamples,
   visibleSources,
 } from '../store/sources.selectors'
 import { WarningIcon } from './Icons'
@@ -56,14 +60,36 @@ function ConnectionOverview({ profile }: { profile: ProfileView }) {
   const selectedKey = useApp(selectSelectedSourceKey)
   const selected = useApp(selectSelectedSource)
   const series = useApp(selectSeriesMap(profile.id))
+  const overviewEntry = useApp(selectOverviewEntry(profile.id))
+  const switching = useApp(selectSwitchingScope(profile.id))
   const state = stateOf(status)
-  useAutoRefresh(profile.id, state)
+  useAutoRefresh(profile.id, state, status?.scope)
 
   const items = entry?.listing?.items
-  const rows = useMemo(() => (items ? visibleSources(items, filterText, sort) : []), [items, filterText, sort])
+  // Samples only matter to the rate and trend sorts: other sorts do not re-run on every sample.
+  const sortSeries = sortsBySamples(sort.column) ? series : undefined
+  const rows = useMemo(() => (items ? visibleSources(items, filterText, sort, sortSeries) : []), [items, filterText, sort, sortSeries])
   const { connect, setFilterText } = appStore.getState()
 
+  const overview = overviewEntry?.overview ?? null
+  const counts = state === 'open' ? countsFor(overview, status?.scope ?? null) : null
+  const overviewError = state === 'open' ? (overviewEntry?.error?.message ?? null) : null
+  const listingWarnings = entry?.listing?.warnings
+  const overviewWarnings = overview !== null && overview.scope === status?.scope ? overview.warnings : null
+  const warnings = useMemo(
+    () => mergeWarnings(listingWarnings, overviewWarnings, overviewError === null ? null : [`the vhosts or databases and the connection counts could not be read: ${overviewError}`]),
+    [listingWarnings, overviewWarnings, overviewError],
+  )
+
   const banner = (() => {
+    // The picker closes the connection and opens it on the new scope: one line for the whole switch.
+    if (switching !== null && state !== 'failed') {
+      return (
+        <div className="banner" role="status">
+          Opening {overview?.scopeKind ?? 'scope'} {switching}…
+        </div>
+      )
+    }
     switch (state) {
       case 'open':
         return null
@@ -79,7 +105,8 @@ function ConnectionOverview({ profile }: { profile: ProfileView }) {
         return (
           <div className="banner banner-trouble" role="alert">
             <span>Could not connect: {status?.reason ?? 'unknown error'}</span>
-            <button type="button" className="btn btn-small" onClick={() => void connect(profile.id)}>
+            {/* Retry what failed: after a switch of vhost, that vhost, not the profile's. */}
+            <button type="button" className="btn btn-small" onClick={() => void connect(profile.id, status?.scope)}>
               Retry
             </button>
           </div>
@@ -105,9 +132,9 @@ function ConnectionOverview({ profile }: { profile: ProfileView }) {
           Could not list sources: {entry.error.message}
         </div>
       ) : null}
-      {listing && listing.warnings.length > 0 ? (
+      {warnings.length > 0 ? (
         <ul className="warnings" aria-label="Warnings">
-          {listing.warnings.map((warning) => (
+          {warnings.map((warning) => (
             <li key={warning}>
               <WarningIcon size={12} /> {warning}
             </li>
@@ -135,6 +162,7 @@ function ConnectionOverview({ profile }: { profile: ProfileView }) {
                   ? `${listing.items.length.toLocaleString()} sources`
                   : `${rows.length.toLocaleString()} of ${listing.items.length.toLocaleString()} sources`}
               </span>
+              {counts ? <BrokerCounts counts={counts} /> : null}
               {entry?.partial ? (
                 <span className="num" role="status">
                   loaded {entry.partial.loaded.toLocaleString()} of {entry.partial.total.toLocaleString()} queues…
@@ -161,5 +189,29 @@ function ConnectionOverview({ profile }: { profile: ProfileView }) {
         </div>
       )}
     </div>
+  )
+}
+
+/**
+ * "Connections 3 · Channels 5 · Consumers 2 · vhost /": the broker's own counts where they apply,
+ * "—" when it does not report one (Redis has no channels), never 0.
+ */
+function BrokerCounts({ counts }: { counts: BrokerOverview['counts'] }) {
+  const stat = (label: string, value: number | null) => (
+    <span className="stat">
+      {label} <span className="num stat-value">{formatCount(value)}</span>
+    </span>
+  )
+  const dot = <span className="stat-sep"> · </span>
+  return (
+    <span className="broker-counts" role="group" aria-label={`Counts for ${counts.scope}`} title={`Counted over ${counts.scope}`}>
+      {stat('Connections', counts.connections)}
+      {dot}
+      {stat('Channels', counts.channels)}
+      {dot}
+      {stat('Consumers', counts.consumers)}
+      {dot}
+      <span className="stat-scope">{counts.scope}</span>
+    </span>
   )
 }

@@ -2,10 +2,11 @@ import { memo, useMemo, useRef } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { SourceSample } from '../../../shared/metrics'
 import type { Broker, SourceItem } from '../../../shared/model'
-import { formatCount, formatGroupsLag, NO_DATA } from '../format'
+import { formatCount, formatGroupsLag, formatPercent, NO_DATA } from '../format'
 import { appStore } from '../store'
 import { formatRateCell, trendCellText, trendOf, trendSentence } from '../store/metrics.selectors'
 import {
+  capacityOf,
   deadLetterOf,
   hasGroupTrouble,
   hasIdleBacklog,
@@ -20,15 +21,14 @@ import { Sparkline } from './Sparkline'
 
 export const ROW_HEIGHT = 26
 
-/** Columns fed by `metrics:history` rather than the listing; not sortable (the sort runs over the listing). */
-type MetricColumn = 'publishRate' | 'ackRate' | 'lag' | 'trend'
-type ColumnId = SortColumn | MetricColumn
+/** The lag sparkline is not sortable: its latest value is the Ready column, which is. */
+type ColumnId = SortColumn | 'lag'
 
 interface Column {
   id: ColumnId
   label: string
   numeric: boolean
-  /** Its track in the grid template. */
+  /** Its track in the grid template: wide enough for the bold label and its sort arrow (about 30 px besides the text). */
   width: string
   /** The narrowest it gets, for the row's min-width. */
   min: number
@@ -41,16 +41,17 @@ const C = {
   name: col('name', 'Name', 'minmax(160px, 2.4fr)', 160),
   nameNarrow: col('name', 'Name', 'minmax(130px, 1.6fr)', 130),
   kind: col('kind', 'Kind', '76px', 76),
-  messages: col('messages', 'Messages', '86px', 86, true),
+  messages: col('messages', 'Messages', '94px', 94, true),
   ready: col('ready', 'Ready', '74px', 74, true),
-  unacked: col('unacked', 'Unacked', '80px', 80, true),
-  consumers: col('consumers', 'Consumers', '90px', 90, true),
-  publishRate: col('publishRate', 'Publish/s', '74px', 74, true, false),
-  ackRate: col('ackRate', 'Ack/s', '64px', 64, true, false),
+  unacked: col('unacked', 'Unacked', '86px', 86, true),
+  consumers: col('consumers', 'Consumers', '100px', 100, true),
+  capacity: col('capacity', 'Capacity', '86px', 86, true),
+  publishRate: col('publishRate', 'Publish/s', '90px', 90, true),
+  ackRate: col('ackRate', 'Ack/s', '66px', 66, true),
   lag: col('lag', 'Lag', '88px', 88, false, false),
-  trend: col('trend', 'Trend', 'minmax(150px, 1.3fr)', 150, false, false),
+  trend: col('trend', 'Trend', 'minmax(150px, 1.3fr)', 150),
   groups: col('groups', 'Groups / lag', 'minmax(150px, 1.3fr)', 150),
-  deadLetter: col('deadLetter', 'Dead-letter', 'minmax(100px, 1fr)', 100),
+  deadLetter: col('deadLetter', 'Dead-letter', 'minmax(104px, 1fr)', 104),
 }
 
 /**
@@ -60,7 +61,7 @@ const C = {
  */
 const COLUMNS: Record<Broker, { full: Column[]; compact: Column[] }> = {
   rabbitmq: {
-    full: [C.name, C.kind, C.messages, C.ready, C.unacked, C.consumers, C.publishRate, C.ackRate, C.lag, C.trend, C.deadLetter],
+    full: [C.name, C.kind, C.messages, C.ready, C.unacked, C.consumers, C.capacity, C.publishRate, C.ackRate, C.lag, C.trend, C.deadLetter],
     compact: [C.nameNarrow, C.ready, C.unacked, C.consumers, C.lag, C.trend],
   },
   redis: {
@@ -270,6 +271,12 @@ const SourceRow = memo(
           return (
             <div key="consumers" role="cell" className={`td num${idleBacklog ? ' trouble' : ''}`} title={idleBacklog ? 'messages waiting and no consumer' : undefined}>
               {formatCount(item.consumers)}
+            </div>
+          )
+        case 'capacity':
+          return (
+            <div key="capacity" role="cell" className="td num" title={isQueue ? 'consumer capacity: share of time the queue could deliver to its consumers at once' : undefined}>
+              {formatPercent(capacityOf(item))}
             </div>
           )
         case 'publishRate':

@@ -4,13 +4,14 @@ import { FILTER_INPUT_ID } from '../hooks/useKeyboardShortcuts'
 import { selectSelectedProfile } from '../store/profiles.selectors'
 import { selectFilterText, selectSourcesEntry } from '../store/sources.selectors'
 import { RefreshIcon, SearchIcon } from './Icons'
+import { ScopePicker } from './ScopePicker'
 
 export function TopBar() {
   const profile = useApp(selectSelectedProfile)
   const status = useApp(selectSelectedStatus)
   const filterText = useApp(selectFilterText)
   const entry = useApp(selectSourcesEntry(profile?.id ?? null))
-  const { setFilterText, refreshSources, disconnect, connect } = appStore.getState()
+  const { setFilterText, refreshSources, refreshOverview, disconnect, connect } = appStore.getState()
   const open = status?.state === 'open'
 
   return (
@@ -27,7 +28,7 @@ export function TopBar() {
           <span className={`connection-server${open ? '' : ` state-${status?.state ?? 'closed'}`}`}>
             {open ? (status.server ?? 'open') : describeStatus(status)}
           </span>
-          {open && entry?.listing ? <span className="muted mono connection-scope" title="vhost or database">{entry.listing.scope}</span> : null}
+          <ScopePicker connectionId={profile.id} />
         </div>
       ) : (
         <div className="topbar-connection muted">No connection</div>
@@ -59,7 +60,11 @@ export function TopBar() {
           type="button"
           className="btn"
           disabled={!profile || !open}
-          onClick={() => profile && void refreshSources(profile.id)}
+          onClick={() => {
+            if (!profile) return
+            void refreshSources(profile.id)
+            void refreshOverview(profile.id)
+          }}
           title="Refresh (R)"
           aria-keyshortcuts="r"
         >

@@ -39,6 +39,7 @@ export function useKeyboardShortcuts(): void {
         if (id !== null && state.statuses[id]?.state === 'open') {
           event.preventDefault()
           void state.refreshSources(id)
+          void state.refreshOverview(id)
         }
       }
     }

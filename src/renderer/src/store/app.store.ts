@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { QueuescopeApi } from '../../../shared/api'
+import { createBrokerSlice, type BrokerSlice } from './broker.slice'
 import { createConnectionsSlice, type ConnectionsSlice } from './connections.slice'
 import { createMetricsSlice, type MetricsSlice } from './metrics.slice'
 import { createMessagesSlice, type MessagesSlice } from './messages.slice'
@@ -14,6 +15,7 @@ import { createUiSlice, type UiSlice } from './ui.slice'
 /** The one renderer store, built from one slice per domain (STYLE.md "From LobeChat"). */
 export type AppState = ProfilesSlice &
   ConnectionsSlice &
+  BrokerSlice &
   SourcesSlice &
   MessagesSlice &
   MetricsSlice &
@@ -38,6 +40,7 @@ export function createAppStore(deps: StoreDeps): AppStore {
   return createStore<AppState>()((set, get) => ({
     ...createProfilesSlice(set, get, deps),
     ...createConnectionsSlice(set, get, deps),
+    ...createBrokerSlice(set, get, deps),
     ...createSourcesSlice(set, get, deps),
     ...createMessagesSlice(set, get, deps),
     ...createMetricsSlice(set, get, deps),

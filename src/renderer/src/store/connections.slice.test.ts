@@ -32,4 +32,12 @@ describe('connection status', () => {
     expect(selectStatus('p1')(store.getState())?.state).toBe('failed')
     expect(store.getState().toasts).toMatchObject([{ kind: 'error', title: 'Connect to Local Redis', message: 'connect ECONNREFUSED 127.0.0.1:5673' }])
   })
+
+  it('opens another vhost or database only when asked to', async () => {
+    const fake = createFakeApi({ connectionConnect: async () => status({ scope: 'billing', at: 5 }) })
+    const store = createAppStore({ api: () => fake.api })
+    await store.getState().connect('p1')
+    await store.getState().connect('p1', 'billing')
+    expect(fake.calls.map((c) => c.request)).toEqual([{ profileId: 'p1' }, { profileId: 'p1', scope: 'billing' }])
+  })
 })

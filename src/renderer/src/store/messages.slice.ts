@@ -101,8 +101,14 @@ export const createMessagesSlice: SliceCreator<MessagesSlice> = (set, get, { api
         selectedMessageId: same ? previous.selectedMessageId : null,
       },
     })
+    const generation = get().scopeGeneration(connectionId)
+    // Same connection and name, but maybe another vhost by now: the generation tells them apart.
     const patch = (next: Partial<BrowseEntry>) =>
-      set((s) => (s.browse && s.browse.connectionId === connectionId && s.browse.source === source ? { browse: { ...s.browse, ...next } } : {}))
+      set((s) =>
+        s.browse && s.browse.connectionId === connectionId && s.browse.source === source && s.scopeGeneration(connectionId) === generation
+          ? { browse: { ...s.browse, ...next } }
+          : {},
+      )
     try {
       const result = await api().messagesPeek({
         connectionId,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { SourceSample } from '../../../shared/metrics'
 import {
+  capacityStats,
   formatRate,
   formatRateCell,
   recentSamples,
@@ -92,5 +93,19 @@ describe('sparkline', () => {
 
   it('draws a constant backlog as a flat line in the middle', () => {
     expect(sparklineOf([sample(0, 7), sample(5000, 7)], 80, 10)!.path).toBe('M0.0 5.0L80.0 5.0')
+  })
+})
+
+describe('consumer capacity', () => {
+  const at = (n: number, consumerCapacity: number | null): SourceSample => ({ ...sample(n * MIN, 5), consumerCapacity })
+
+  it('reads the newest sample and the lowest of the hour', () => {
+    expect(capacityStats([at(0, 0.9), at(1, 0.4), at(2, 0.87)])).toEqual({ current: 0.87, lowest: 0.4 })
+  })
+
+  it('has no data when the newest sample or every sample reports none', () => {
+    expect(capacityStats([at(0, 0.6), at(1, null)])).toEqual({ current: null, lowest: 0.6 })
+    expect(capacityStats([at(0, null)])).toEqual({ current: null, lowest: null })
+    expect(capacityStats([])).toEqual({ current: null, lowest: null })
   })
 })

@@ -171,3 +171,19 @@ export function sparklineLabel(line: Sparkline | null, formatCount: (n: number) 
   if (line === null) return 'ready over the last 15 minutes: no data'
   return `ready over the last 15 minutes: ${formatCount(line.first)} → ${formatCount(line.last)}`
 }
+
+export interface CapacityStats {
+  /** The newest sample's consumer capacity (0..1); null when it did not report one. */
+  current: number | null
+  /** The lowest reported over the samples held (the last hour); null when none reported one. */
+  lowest: number | null
+}
+
+/** The Chart tab's consumer capacity: now and at its worst over the hour. */
+export function capacityStats(samples: readonly SourceSample[]): CapacityStats {
+  let lowest: number | null = null
+  for (const s of samples) {
+    if (s.consumerCapacity !== null) lowest = lowest === null ? s.consumerCapacity : Math.min(lowest, s.consumerCapacity)
+  }
+  return { current: samples.at(-1)?.consumerCapacity ?? null, lowest }
+}

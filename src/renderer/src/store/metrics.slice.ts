@@ -60,10 +60,14 @@ export const createMetricsSlice: SliceCreator<MetricsSlice> = (set, get, { api }
     refreshMetrics: async (connectionId) => {
       const before = get().metrics[connectionId]
       if (before?.loading) return
+      const generation = get().scopeGeneration(connectionId)
+      // The connection moved to another vhost or database meanwhile: these samples are of the old one.
+      const moved = () => get().scopeGeneration(connectionId) !== generation
       patch(connectionId, { loading: true })
       try {
         const since = before?.lastAt ?? null
         const history = await api().metricsHistory(since === null ? { connectionId } : { connectionId, since })
+        if (moved()) return
         const entry = get().metrics[connectionId] ?? EMPTY_ENTRY
         const newestAt = newestOf(history.series, entry.lastAt)
         const series: Record<string, SourceSample[]> = {}
@@ -81,7 +85,7 @@ export const createMetricsSlice: SliceCreator<MetricsSlice> = (set, get, { api }
           error: null,
         })
       } catch (err) {
-        patch(connectionId, { loading: false, error: toQsErrorShape(err) })
+        if (!moved()) patch(connectionId, { loading: false, error: toQsErrorShape(err) })
       }
     },
   }

@@ -62,11 +62,14 @@ export const createProfilesSlice: SliceCreator<ProfilesSlice> = (set, get, { api
       delete statuses[id]
       const sources = { ...s.sources }
       delete sources[id]
+      const overviews = { ...s.overviews }
+      delete overviews[id]
       const selected = s.selectedProfileId === id
       return {
         profiles: s.profiles.filter((p) => p.id !== id),
         statuses,
         sources,
+        overviews,
         selectedProfileId: selected ? null : s.selectedProfileId,
         selectedSourceKey: selected ? null : s.selectedSourceKey,
       }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import type { SourceSample } from '../../../shared/metrics'
 import type { SourceItem } from '../../../shared/model'
-import { deadLetterOf, hasGroupTrouble, hasIdleBacklog, kindLabel, sourceKey, streamLag, visibleSources } from './sources.selectors'
+import { capacityOf, deadLetterOf, hasGroupTrouble, hasIdleBacklog, kindLabel, sortsBySamples, sourceKey, streamLag, visibleSources } from './sources.selectors'
 import { queue, stream } from './test-data'
 
 const names = (items: SourceItem[]) => items.map((i) => i.name)
@@ -26,6 +27,46 @@ describe('visibleSources', () => {
     const before = names(items)
     visibleSources(items, '', { column: 'messages', direction: 'desc' })
     expect(names(items)).toEqual(before)
+  })
+
+  it('sorts by consumer capacity with queues that report none, and other kinds, at the bottom', () => {
+    const queues: SourceItem[] = [
+      queue('slow', { consumerCapacity: 0.4 }),
+      queue('idle', { consumerCapacity: null }),
+      queue('fast', { consumerCapacity: 1 }),
+      { kind: 'list', name: 'jobs', messages: 7, consumers: null },
+      queue('half', { consumerCapacity: 0.5 }),
+    ]
+    expect(names(visibleSources(queues, '', { column: 'capacity', direction: 'asc' }))).toEqual(['slow', 'half', 'fast', 'idle', 'jobs'])
+    expect(names(visibleSources(queues, '', { column: 'capacity', direction: 'desc' }))).toEqual(['fast', 'half', 'slow', 'idle', 'jobs'])
+  })
+
+  it('sorts by the latest rates and by the trend from the samples, without samples at the bottom', () => {
+    const sample = (at: number, ready: number, publishRate: number | null, ackRate: number | null): SourceSample => ({
+      at,
+      ready,
+      unacked: 0,
+      consumers: 1,
+      consumerCapacity: null,
+      publishRate,
+      deliverRate: null,
+      ackRate,
+    })
+    const queues = [queue('growing'), queue('draining'), queue('steady'), queue('unsampled')]
+    const series = {
+      'queue:growing': [sample(0, 10, 1, 1), sample(5000, 20, 9, 1)],
+      'queue:draining': [sample(0, 50, 0, 0), sample(5000, 40, 2, 6)],
+      'queue:steady': [sample(0, 5, 3, 3), sample(5000, 5, 3, 3)],
+    }
+    expect(sortsBySamples('trend')).toBe(true)
+    expect(sortsBySamples('ready')).toBe(false)
+    expect(names(visibleSources(queues, '', { column: 'publishRate', direction: 'desc' }, series))).toEqual(['growing', 'steady', 'draining', 'unsampled'])
+    expect(names(visibleSources(queues, '', { column: 'ackRate', direction: 'asc' }, series))).toEqual(['growing', 'steady', 'draining', 'unsampled'])
+    // Net rate over the last minute: growing fastest first, draining fastest last.
+    expect(names(visibleSources(queues, '', { column: 'trend', direction: 'desc' }, series))).toEqual(['growing', 'steady', 'draining', 'unsampled'])
+    expect(names(visibleSources(queues, '', { column: 'trend', direction: 'asc' }, series))).toEqual(['draining', 'steady', 'growing', 'unsampled'])
+    // No samples handed in: every row is "—", so the name decides.
+    expect(names(visibleSources(queues, '', { column: 'trend', direction: 'desc' }))).toEqual(['draining', 'growing', 'steady', 'unsampled'])
   })
 
   it('puts streams whose lag cannot be known above every known lag', () => {
@@ -58,6 +99,11 @@ describe('row facts', () => {
     expect(hasGroupTrouble(stream('s', [0, 0]))).toBe(false)
     expect(hasGroupTrouble(stream('s', [0, 3]))).toBe(true)
     expect(hasGroupTrouble(stream('s', [null]))).toBe(true)
+  })
+
+  it('reads consumer capacity of queues only', () => {
+    expect(capacityOf(queue('q', { consumerCapacity: 0.87 }))).toBe(0.87)
+    expect(capacityOf(stream('s', []))).toBeNull()
   })
 
   it('says the dead-letter target, naming the default exchange', () => {

@@ -1,6 +1,8 @@
+import type { SourceSample } from '../../../shared/metrics'
 import type { SourceItem, StreamSource } from '../../../shared/model'
 import { formatSourceRef } from '../../../shared/source-ref'
 import type { AppState } from './app.store'
+import { trendOf } from './metrics.selectors'
 import type { SortColumn, SortState, SourcesEntry } from './sources.slice'
 
 const NO_ITEMS: SourceItem[] = []
@@ -53,6 +55,16 @@ export function unackedOf(item: SourceItem): number | null {
   return item.kind === 'queue' ? item.unacked : null
 }
 
+/** RabbitMQ's consumer capacity (0..1) of a queue; null for anything else or when not reported. */
+export function capacityOf(item: SourceItem): number | null {
+  return item.kind === 'queue' ? item.consumerCapacity : null
+}
+
+/** Columns whose values come from the metrics samples rather than the listing. */
+export function sortsBySamples(column: SortColumn): boolean {
+  return column === 'publishRate' || column === 'ackRate' || column === 'trend'
+}
+
 export interface StreamLag {
   groups: number
   /** Largest known lag over the groups; null when there are no groups. */
@@ -93,7 +105,9 @@ export function hasGroupTrouble(item: SourceItem): boolean {
 
 type SortValue = string | number | null
 
-function sortValue(item: SourceItem, column: SortColumn): SortValue {
+const NO_SERIES: Record<string, readonly SourceSample[]> = {}
+
+function sortValue(item: SourceItem, column: SortColumn, series: Record<string, readonly SourceSample[]>): SortValue {
   switch (column) {
     case 'name':
       return item.name
@@ -107,6 +121,8 @@ function sortValue(item: SourceItem, column: SortColumn): SortValue {
       return unackedOf(item)
     case 'consumers':
       return item.consumers
+    case 'capacity':
+      return capacityOf(item)
     case 'groups': {
       if (item.kind !== 'stream') return null
       const lag = streamLag(item)
@@ -115,6 +131,16 @@ function sortValue(item: SourceItem, column: SortColumn): SortValue {
     }
     case 'deadLetter':
       return deadLetterOf(item)
+    // The table shows rates and trends for queues only; the rest have no value ("—") here either.
+    case 'publishRate':
+      return item.kind === 'queue' ? (series[sourceKey(item)]?.at(-1)?.publishRate ?? null) : null
+    case 'ackRate':
+      return item.kind === 'queue' ? (series[sourceKey(item)]?.at(-1)?.ackRate ?? null) : null
+    case 'trend': {
+      const samples = item.kind === 'queue' ? series[sourceKey(item)] : undefined
+      // Net messages/s (positive = growing): descending puts the fastest-growing backlog first.
+      return samples ? trendOf(samples).netRate : null
+    }
   }
 }
 
@@ -128,17 +154,27 @@ function compareValues(a: SortValue, b: SortValue): number {
 /**
  * The rows to show: names containing the filter (case-insensitive), sorted by the column. Rows
  * without a value ("—") stay at the bottom in both directions; ties fall back to the name.
+ * `series` (metrics samples per `<kind>:<name>`) feeds the rate and trend columns; pass it only
+ * when sorting by one of them (`sortsBySamples`), so other sorts do not re-run on every sample.
  */
-export function visibleSources(items: readonly SourceItem[], filterText: string, sort: SortState): SourceItem[] {
+export function visibleSources(
+  items: readonly SourceItem[],
+  filterText: string,
+  sort: SortState,
+  series: Record<string, readonly SourceSample[]> = NO_SERIES,
+): SourceItem[] {
   const needle = filterText.trim().toLowerCase()
-  const rows = needle ? items.filter((item) => item.name.toLowerCase().includes(needle)) : [...items]
+  const rows = needle ? items.filter((item) => item.name.toLowerCase().includes(needle)) : items
   const sign = sort.direction === 'asc' ? 1 : -1
-  return rows.sort((a, b) => {
-    const va = sortValue(a, sort.column)
-    const vb = sortValue(b, sort.column)
+  // Each value once per row (a trend reads minutes of samples), not once per comparison.
+  const keyed = rows.map((item) => ({ item, value: sortValue(item, sort.column, series) }))
+  keyed.sort((a, b) => {
+    const va = a.value
+    const vb = b.value
     if (va === null && vb !== null) return 1
     if (vb === null && va !== null) return -1
     const byValue = va === null || vb === null ? 0 : sign * compareValues(va, vb)
-    return byValue || collator.compare(a.name, b.name) || collator.compare(a.kind, b.kind)
+    return byValue || collator.compare(a.item.name, b.item.name) || collator.compare(a.item.kind, b.item.kind)
   })
+  return keyed.map((row) => row.item)
 }

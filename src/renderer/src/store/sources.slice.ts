@@ -20,7 +20,21 @@ export interface SourcesEntry {
 /** RabbitMQ's largest page (contract.ts `sources:list`): 10,000 queues come in 20 requests. */
 export const PAGE_SIZE = 500
 
-export const SORT_COLUMNS = ['name', 'kind', 'messages', 'ready', 'unacked', 'consumers', 'groups', 'deadLetter'] as const
+/** The listing's own columns, then those read from the latest metrics samples (publishRate, ackRate, trend). */
+export const SORT_COLUMNS = [
+  'name',
+  'kind',
+  'messages',
+  'ready',
+  'unacked',
+  'consumers',
+  'capacity',
+  'groups',
+  'deadLetter',
+  'publishRate',
+  'ackRate',
+  'trend',
+] as const
 export type SortColumn = (typeof SORT_COLUMNS)[number]
 export type SortDirection = 'asc' | 'desc'
 export interface SortState {
@@ -42,7 +56,7 @@ export interface SourcesSlice {
   selectSource(key: string | null): void
 }
 
-/** Numbers read best largest-first; text A to Z. */
+/** Numbers read best largest-first (the trend: fastest growing first); text A to Z. */
 export function defaultDirection(column: SortColumn): SortDirection {
   return column === 'name' || column === 'kind' || column === 'deadLetter' ? 'asc' : 'desc'
 }
@@ -72,6 +86,9 @@ export const createSourcesSlice: SliceCreator<SourcesSlice> = (set, get, { api }
 
     refreshSources: async (connectionId) => {
       if (get().sources[connectionId]?.loading) return
+      const generation = get().scopeGeneration(connectionId)
+      // The connection moved to another vhost or database meanwhile: this listing is of the old one.
+      const moved = () => get().scopeGeneration(connectionId) !== generation
       patch(connectionId, { loading: true })
       try {
         // Page 1 first, so a vhost with 10,000 queues shows its first screen from one request;
@@ -86,15 +103,16 @@ export const createSourcesSlice: SliceCreator<SourcesSlice> = (set, get, { api }
         }
         const progress = () => ({ loaded: queueCount(listing), total: listing.paging?.total ?? queueCount(listing) })
         for (let page = 2; page <= pageCount; page++) {
+          if (moved()) return
           if (showPartial()) patch(connectionId, { listing, partial: progress() })
           const next = await api().sourcesList({ connectionId, page, pageSize: PAGE_SIZE })
           listing = appendPage(listing, next)
           // The vhost shrank while we read: stop at the page the broker says is the last.
           if ((next.paging?.pageCount ?? page) <= page) break
         }
-        patch(connectionId, { listing, loading: false, error: null, partial: null })
+        if (!moved()) patch(connectionId, { listing, loading: false, error: null, partial: null })
       } catch (err) {
-        patch(connectionId, { loading: false, error: toQsErrorShape(err) })
+        if (!moved()) patch(connectionId, { loading: false, error: toQsErrorShape(err) })
       }
     },
 

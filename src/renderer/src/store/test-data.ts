@@ -28,6 +28,7 @@ export function queue(name: string, overrides: Partial<Extract<SourceItem, { kin
     ready: 0,
     unacked: 0,
     consumers: 0,
+    consumerCapacity: null,
     state: 'running',
     durable: true,
     deadLetterExchange: null,

@@ -24,9 +24,10 @@ export const createTopologySlice: SliceCreator<TopologySlice> = (set, get, { api
     const same = current !== null && current.connectionId === connectionId && current.source === source
     if (same && current.loading) return
     set({ topology: { connectionId, source, loading: true, details: same ? current.details : null, error: null } })
+    const generation = get().scopeGeneration(connectionId)
     const stillAsked = () => {
       const now = get().topology
-      return now !== null && now.connectionId === connectionId && now.source === source
+      return now !== null && now.connectionId === connectionId && now.source === source && get().scopeGeneration(connectionId) === generation
     }
     try {
       const details = await api().sourcesDetails({ connectionId, source })
