@@ -18,6 +18,9 @@ export const CALL_CHANNEL_NAMES = [
   'sources:purge',
   'sources:details',
   'metrics:history',
+  'replay:start',
+  'replay:cancel',
+  'replay:list',
 ] as const
 
-export const EVENT_CHANNEL_NAMES = ['connection:status'] as const
+export const EVENT_CHANNEL_NAMES = ['connection:status', 'replay:progress'] as const

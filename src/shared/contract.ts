@@ -10,6 +10,7 @@ import {
 import { publishRequestSchema, publishResultSchema } from './publish'
 import { metricsHistoryRequestSchema, metricsHistorySchema } from './metrics'
 import { sourceDetailsRequestSchema, sourceDetailsSchema } from './topology'
+import { replayFilterSchema, replayProgressSchema, replayReportSchema, replayRequestSchema } from './replay'
 import { brokerOverviewRequestSchema, brokerOverviewSchema } from './broker-overview'
 import { peekRequestSchema, peekResultSchema, purgeRequestSchema, purgeResultSchema } from './messages'
 
@@ -102,10 +103,44 @@ export const calls = {
   'sources:details': call({ request: sourceDetailsRequestSchema, response: sourceDetailsSchema }),
   /** The last hour of sampled counts and rates, kept by the main process while a connection is open. */
   'metrics:history': call({ request: metricsHistoryRequestSchema, response: metricsHistorySchema }),
+  /**
+   * Move or copy messages (issue #5). Resolves with the final report when the replay ends; progress
+   * arrives as `replay:progress` events with the same id (give one to be able to cancel). Checks
+   * the read-only guard for the target, and for the source when moving, itself.
+   */
+  'replay:start': call({
+    request: replayRequestSchema.extend({ id: z.string().min(1).max(100).optional() }),
+    response: replayReportSchema,
+  }),
+  'replay:cancel': call({
+    request: z.object({ id: z.string().min(1) }),
+    response: z.object({ cancelled: z.boolean() }),
+  }),
+  /** Past replays from the journal, newest first. */
+  'replay:list': call({
+    request: z.object({}).default({}),
+    response: z.object({
+      replays: z.array(
+        z.object({
+          id: z.string(),
+          at: z.number(),
+          source: z.string(),
+          sourceConnection: z.string(),
+          target: z.string(),
+          mode: z.enum(['move', 'copy']),
+          dryRun: z.boolean(),
+          filters: z.array(replayFilterSchema),
+          report: replayReportSchema.optional(),
+        }),
+      ),
+      journal: z.string(),
+    }),
+  }),
 } as const
 
 export const events = {
   'connection:status': connectionStatusSchema,
+  'replay:progress': replayProgressSchema,
 } as const
 
 export type Calls = typeof calls

@@ -59,6 +59,11 @@ export interface BatchReader {
   release(messages: readonly ReadMessage[]): void
   /** Returns everything not acknowledged to the source, in its order, and stops reading. */
   close(): Promise<void>
+  /**
+   * True once the connection to the source broke: acknowledgements sent shortly before may not
+   * have arrived, so those messages are back in the source (and may be in the target too).
+   */
+  readonly lost: boolean
 }
 
 /** Where one message goes: RabbitMQ exchange ('' is the default exchange) and routing key. */

@@ -104,6 +104,25 @@ export function createApi(core: Core): Handlers {
 
     'metrics:history': async ({ connectionId, source, since }) => core.metrics.history(connectionId, source, since),
 
+    'replay:start': async (request) => core.replays.run(request),
+
+    'replay:cancel': async ({ id }) => ({ cancelled: core.replays.cancel(id) }),
+
+    'replay:list': async () => ({
+      replays: (await core.replays.list()).map(({ start, report }) => ({
+        id: start.id,
+        at: start.at,
+        source: start.source,
+        sourceConnection: start.sourceConnection,
+        target: start.target,
+        mode: start.mode,
+        dryRun: start.dryRun,
+        filters: start.filters,
+        ...(report ? { report } : {}),
+      })),
+      journal: core.replays.journalPath,
+    }),
+
     'sources:purge': async ({ connectionId, source, confirm }) => {
       const ref = parseSourceRef(source)
       // The typed confirmation (DESIGN.md): checked here so every front end gets the same rule.

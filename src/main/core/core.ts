@@ -6,6 +6,9 @@ import { SecretStore, type Cipher, type Keyring } from '../storage/secrets'
 import { Workspace } from './workspace'
 import { MetricsService, DEFAULT_METRICS, type MetricsOptions } from './metrics.service'
 import type { BackoffOptions } from './backoff'
+import type { EventChannel, EventPayload } from '../../shared/contract'
+import { ReplayService } from './operations/replays'
+import { ReplayJournal } from './operations/replay.journal'
 
 export interface CoreOptions {
   configDir: string
@@ -27,8 +30,11 @@ export interface Core {
   readonly secrets: SecretStore
   readonly workspace: Workspace
   readonly metrics: MetricsService
+  readonly replays: ReplayService
   readonly adapterFactory: AdapterFactory
   secretStorage(): SecretStorageInfo
+  /** Every contract event (connection status, replay progress), for the transports to forward. */
+  onEvent(listener: <E extends EventChannel>(channel: E, payload: EventPayload<E>) => void): () => void
   /** The adapter config of a saved profile: its URL plus the password from the secret store. */
   profileConfig(profile: StoredProfile): Promise<AdapterConfig>
   close(): Promise<void>
@@ -40,6 +46,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const adapterFactory = options.adapterFactory ?? createAdapter
   const workspace = new Workspace(adapterFactory, options.backoff)
   const metrics = new MetricsService(workspace, options.metrics ?? DEFAULT_METRICS)
+  const replays = new ReplayService(workspace, new ReplayJournal(options.configDir))
   return {
     configDir: options.configDir,
     mode: options.mode,
@@ -48,14 +55,24 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     secrets,
     workspace,
     metrics,
+    replays,
     adapterFactory,
     secretStorage: () => secrets.info(),
+    onEvent(listener) {
+      const offStatus = workspace.onStatus((status) => listener('connection:status', status))
+      const offProgress = replays.onProgress((progress) => listener('replay:progress', progress))
+      return () => {
+        offStatus()
+        offProgress()
+      }
+    },
     async profileConfig(profile) {
       const { target, password: urlPassword } = profileTarget(profile)
       const password = (await profiles.password(profile.id)) ?? urlPassword
       return { target, password, watchQueues: profile.watchQueues }
     },
     close: async () => {
+      replays.cancelAll()
       metrics.close()
       await workspace.closeAll()
     },

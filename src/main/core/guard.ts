@@ -18,3 +18,13 @@ export function assertWritable(workspace: Workspace, channel: CallChannel, reque
     throw new QsError('READ_ONLY', `refused: this profile is read-only, so ${channel} is not allowed. Edit the profile to allow writes.`)
   }
 }
+
+/**
+ * The same rule for calls that write to more than one connection, or only sometimes (a replay
+ * writes to its target, and to its source only when it moves).
+ */
+export function assertConnectionWritable(workspace: Workspace, connectionId: string, what: string): void {
+  if (workspace.status(connectionId)?.readOnly) {
+    throw new QsError('READ_ONLY', `refused: connection "${connectionId}" is read-only, so ${what} is not allowed. Edit the profile to allow writes.`)
+  }
+}

@@ -1,5 +1,5 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
-import { CALL_CHANNELS, EVENT_CHANNELS } from '../../shared/contract'
+import { CALL_CHANNELS } from '../../shared/contract'
 import type { Envelope } from '../../shared/api'
 import type { Core } from '../core/core'
 import { createDispatcher } from '../core/api'
@@ -51,9 +51,8 @@ export function registerIpc(
 
 /** Forwards every core event to a window; returns the unsubscribe. */
 export function forwardEvents(core: Core, target: () => WebContents | null): () => void {
-  const [statusChannel] = EVENT_CHANNELS
-  return core.workspace.onStatus((status) => {
+  return core.onEvent((channel, payload) => {
     const contents = target()
-    if (contents && !contents.isDestroyed()) contents.send(statusChannel ?? 'connection:status', status)
+    if (contents && !contents.isDestroyed()) contents.send(channel, payload)
   })
 }

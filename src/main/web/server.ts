@@ -5,7 +5,6 @@ import { extname, join, normalize, sep } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { EVENT_CHANNELS } from '../../shared/contract'
 import type { Core } from '../core/core'
 import { createDispatcher } from '../core/api'
 
@@ -180,9 +179,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     })
   })
 
-  const [statusChannel] = EVENT_CHANNELS
-  const unsubscribe = options.core.workspace.onStatus((status) => {
-    const text = JSON.stringify({ type: 'event', channel: statusChannel, payload: status })
+  const unsubscribe = options.core.onEvent((channel, payload) => {
+    const text = JSON.stringify({ type: 'event', channel, payload })
     for (const client of wss.clients) if (client.readyState === client.OPEN) client.send(text)
   })
 

@@ -99,6 +99,23 @@ const REQUEUE_WARNING =
  */
 const exhaustedQueues = new Map<string, string>()
 
+/** How long a clean close may wait for the broker's close-ok before the socket is dropped. */
+const CLOSE_TIMEOUT_MS = 2000
+
+/**
+ * Closes an AMQP connection, or drops its socket when the broker does not answer in time (it
+ * vanished, or a proxy in between did): Disconnect must never hang on a dead peer.
+ */
+async function closeWithin(connection: amqp.ChannelModel, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms)
+  })
+  const outcome = await Promise.race([connection.close().then(() => 'closed' as const, () => 'closed' as const), timedOut])
+  clearTimeout(timer)
+  if (outcome === 'timeout') (connection.connection as unknown as { stream?: { destroy(): void } }).stream?.destroy()
+}
+
 /** AMQP connection errors into the user's words (BROKER-NOTES.md: RabbitMQ). */
 export function amqpConnectError(err: unknown, target: RabbitTarget): QsError {
   const where = `RabbitMQ at ${target.host}:${target.port}`
@@ -216,7 +233,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
     this.connection = null
     this.confirmChannel = null
     this.spareChannel = null
-    if (connection) await connection.close().catch(() => undefined)
+    if (connection) await closeWithin(connection, CLOSE_TIMEOUT_MS)
   }
 
   private watchHint(): string {

@@ -82,6 +82,10 @@ export class RabbitQueueReader implements BatchReader {
     }
   }
 
+  get lost(): boolean {
+    return this.failure !== null
+  }
+
   private fail(error: QsError): void {
     if (this.closed) return
     this.failure ??= error

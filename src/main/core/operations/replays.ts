@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto'
+import { QsError } from '../../../shared/errors'
+import type { ReplayProgress, ReplayReport, ReplayRequestParsed } from '../../../shared/replay'
+import { formatSourceRef, parseSourceRef } from '../../../shared/source-ref'
+import type { BatchReader, TargetWriter } from '../../brokers/replay'
+import { assertConnectionWritable } from '../guard'
+import type { Workspace } from '../workspace'
+import { DEFAULT_REPLAY_WINDOW, runReplay, type ReplayPlan, type RouteChoice } from './replay.engine'
+import type { JournalEntry, ReplayJournal } from './replay.journal'
+
+/**
+ * Replays as a core operation: resolves source and target over the workspace's open connections,
+ * applies the read-only guard and the typed confirmation, runs the engine, reports progress, keeps
+ * a cancel handle per running replay, and journals every replay.
+ */
+export class ReplayService {
+  private readonly running = new Map<string, AbortController>()
+  private readonly progressListeners = new Set<(progress: ReplayProgress) => void>()
+
+  constructor(
+    private readonly workspace: Workspace,
+    private readonly journal: ReplayJournal,
+  ) {}
+
+  onProgress(listener: (progress: ReplayProgress) => void): () => void {
+    this.progressListeners.add(listener)
+    return () => this.progressListeners.delete(listener)
+  }
+
+  /** Runs a replay to its end (or cancel) and resolves with its report. */
+  async run(request: ReplayRequestParsed & { id?: string }, onProgress?: (progress: ReplayProgress) => void): Promise<ReplayReport> {
+    const id = request.id ?? randomUUID()
+    if (this.running.has(id)) throw new QsError('BAD_REQUEST', `a replay with id "${id}" is already running`)
+    const sourceRef = parseSourceRef(request.source)
+    const source = formatSourceRef(sourceRef)
+    const { adapter: sourceAdapter } = this.workspace.adapter(request.connectionId)
+
+    const to = request.to
+    const targetConnection = 'target' in to ? to.connectionId : (to.connectionId ?? request.connectionId)
+    const { adapter: targetAdapter } = this.workspace.adapter(targetConnection)
+    let route: RouteChoice
+    let target: string
+    if ('target' in to) {
+      const ref = parseSourceRef(to.target)
+      if (ref.kind === 'queue') route = { kind: 'fixed', exchange: '', routingKey: ref.name }
+      else if (ref.kind === 'exchange') route = { kind: 'fixed', exchange: ref.name, routingKey: to.routingKey ?? null }
+      else throw new QsError('UNSUPPORTED', `replaying into ${ref.kind}:… is not built yet; targets are queue:<name> and exchange:<name>`)
+      target = formatSourceRef(ref)
+    } else {
+      route = { kind: 'origin' }
+      target = 'origin (each message’s x-death)'
+    }
+    if (targetConnection !== request.connectionId) target = `${target} on ${targetConnection}`
+
+    if (!request.dryRun) {
+      assertConnectionWritable(this.workspace, targetConnection, 'replaying into it')
+      if (request.mode === 'move') {
+        assertConnectionWritable(this.workspace, request.connectionId, 'moving messages out of it')
+        // The typed confirmation (DESIGN.md): a move removes messages from the source.
+        if (request.confirm !== sourceRef.name) {
+          throw new QsError('BAD_REQUEST', `move not confirmed: type the source name "${sourceRef.name}" exactly to move its messages (got "${request.confirm ?? ''}")`)
+        }
+      }
+    }
+    if (!sourceAdapter.openReader) throw new QsError('UNSUPPORTED', `replaying from ${sourceAdapter.broker} sources is not built yet`)
+    if (!request.dryRun && !targetAdapter.openWriter) throw new QsError('UNSUPPORTED', `replaying into ${targetAdapter.broker} is not built yet`)
+
+    const plan: ReplayPlan = { id, mode: request.mode, dryRun: request.dryRun, source, target, route, limit: request.limit, rate: request.rate, filters: request.filters, window: DEFAULT_REPLAY_WINDOW }
+    const controller = new AbortController()
+    this.running.set(id, controller)
+    let reader: BatchReader | null = null
+    let writer: TargetWriter | null = null
+    try {
+      reader = await sourceAdapter.openReader(sourceRef, { window: DEFAULT_REPLAY_WINDOW, limit: request.limit })
+      if (!request.dryRun) writer = await targetAdapter.openWriter!()
+      await this.journal.append({ type: 'start', id, at: Date.now(), source, sourceConnection: request.connectionId, target, mode: request.mode, dryRun: request.dryRun, filters: request.filters, limit: request.limit })
+      const report = await runReplay(plan, {
+        reader,
+        writer,
+        signal: controller.signal,
+        onProgress: (progress) => {
+          onProgress?.(progress)
+          for (const listener of this.progressListeners) listener(progress)
+        },
+        onReplayed: (ids) => void this.journal.append({ type: 'ids', id, at: Date.now(), ids }).catch(() => undefined),
+      })
+      await this.journal.append({ type: 'end', id, at: Date.now(), report }).catch(() => undefined)
+      return report
+    } catch (err) {
+      await reader?.close().catch(() => undefined)
+      await writer?.close().catch(() => undefined)
+      throw err
+    } finally {
+      this.running.delete(id)
+    }
+  }
+
+  /** Stops a running replay cleanly: in-flight messages settle, the rest stays in the source. */
+  cancel(id: string): boolean {
+    const controller = this.running.get(id)
+    controller?.abort()
+    return controller !== undefined
+  }
+
+  get journalPath(): string {
+    return this.journal.path
+  }
+
+  list(): Promise<JournalEntry[]> {
+    return this.journal.list()
+  }
+
+  cancelAll(): void {
+    for (const controller of this.running.values()) controller.abort()
+  }
+}
