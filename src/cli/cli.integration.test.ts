@@ -166,6 +166,51 @@ describe('queuescope CLI (real brokers)', () => {
     await client.close()
   })
 
+  it('replay: --to-origin moves dead-lettered messages back, prints the JSON report; move without --yes is a usage error', async () => {
+    const client = await amqp.connect(vhost.url)
+    const ch = await client.createConfirmChannel()
+    await ch.assertExchange('cli.dlx', 'fanout')
+    await ch.assertQueue('cli.dlq')
+    await ch.bindQueue('cli.dlq', 'cli.dlx', '')
+    await ch.assertQueue('cli.work', { arguments: { 'x-dead-letter-exchange': 'cli.dlx' } })
+    for (let i = 0; i < 12; i++) ch.sendToQueue('cli.work', Buffer.from(JSON.stringify({ i, kind: i < 4 ? 'a' : 'b' })), { messageId: `w-${i}` })
+    await ch.waitForConfirms()
+    for (let i = 0; i < 12; i++) {
+      const m = await ch.get('cli.work')
+      if (m) ch.nack(m, false, false)
+    }
+    await expect.poll(async () => (await ch.checkQueue('cli.dlq')).messageCount).toBe(12)
+    const m = ['--management', MANAGEMENT_URL]
+
+    expect(await cli('replay', vhost.url, 'queue:cli.dlq', '--to-origin', ...m)).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/add --yes to confirm/) })
+    expect(await cli('replay', vhost.url, 'queue:cli.dlq', ...m)).toMatchObject({ code: 2, stderr: expect.stringMatching(/exactly one of --to <target> or --to-origin/) })
+    expect(await cli('replay', vhost.url, 'queue:cli.dlq', '--to-origin', '--filter', 'colour=red', ...m)).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown selector "colour"/) })
+    expect(await cli('replay', vhost.url, 'queue:cli.dlq', '--to-origin', '--limit', '-3', ...m)).toMatchObject({ code: 2, stderr: expect.stringMatching(/--limit must be a positive whole number/) })
+
+    const dry = await cli('replay', vhost.url, 'queue:cli.dlq', '--to-origin', '--dry-run', '--filter', 'body.kind=a', '--json', ...m)
+    expect(dry).toMatchObject({ code: 0, stderr: '' })
+    expect(JSON.parse(dry.stdout)).toMatchObject({ published: 4, acknowledged: 0, failed: 0, skipped: 8, left: 12, dryRun: true })
+
+    const copied = await cli('replay', vhost.url, 'queue:cli.dlq', '--to', 'queue:cli.copy', '--mode', 'copy', '--json', ...m)
+    expect(copied).toMatchObject({ code: 1, stderr: expect.stringMatching(/^queuescope: 12 messages could not be replayed.*unroutable/) })
+    await ch.assertQueue('cli.copy')
+    const copy = await cli('replay', vhost.url, 'queue:cli.dlq', '--to', 'queue:cli.copy', '--mode', 'copy', '--limit', '5', '--json', ...m)
+    expect(JSON.parse(copy.stdout)).toMatchObject({ published: 5, acknowledged: 0, left: 5, dryRun: false })
+    expect(copy.code).toBe(0)
+
+    const moved = await cli('replay', vhost.url, 'queue:cli.dlq', '--to-origin', '--yes', '--json', ...m)
+    expect(moved).toMatchObject({ code: 0, stderr: '' })
+    expect(JSON.parse(moved.stdout)).toEqual({ published: 12, acknowledged: 12, failed: 0, skipped: 0, left: 0, dryRun: false, duplicates: 0, cancelled: false })
+    expect((await ch.checkQueue('cli.work')).messageCount).toBe(12)
+    expect((await ch.checkQueue('cli.dlq')).messageCount).toBe(0)
+
+    const text = await cli('replay', vhost.url, 'queue:cli.work', '--to', 'queue:cli.copy', '--mode', 'copy', '--limit', '2', ...m)
+    expect(text).toMatchObject({ code: 0, stdout: expect.stringMatching(/^copied 2 of 2 messages from queue:cli.work to queue:cli.copy\n/) })
+    expect(await cli('replay', vhost.url, 'queue:nope', '--to', 'queue:cli.copy', '--mode', 'copy', ...m)).toMatchObject({ code: 1, stderr: expect.stringMatching(/queue "nope" does not exist/) })
+    expect(await cli('replay', 'amqp://guest:guest@127.0.0.1:1/', 'queue:x', '--to-origin', '--yes')).toMatchObject({ code: 1, stderr: expect.stringMatching(/connection refused/) })
+    await client.close()
+  })
+
   it('the built `queuescope` bin runs the same CLI (npm run build first)', async () => {
     const bin = resolve(__dirname, '../../bin/queuescope.js')
     expect(existsSync(resolve(__dirname, '../../out/main/cli.js')), 'out/main/cli.js is missing: run npm run build').toBe(true)

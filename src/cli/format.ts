@@ -1,3 +1,4 @@
+import type { ReplayReport } from '../shared/replay'
 import type { PeekedMessage } from '../shared/messages'
 import type { SourceItem } from '../shared/model'
 
@@ -64,4 +65,21 @@ export function formatMessages(messages: PeekedMessage[]): string {
     return lines.join('\n')
   })
   return `${blocks.join('\n\n')}\n`
+}
+
+/** A replay's report for people: what happened, then the first failures. */
+export function formatReplayReport(report: ReplayReport): string {
+  const n = (value: number): string => value.toLocaleString('en-US')
+  const verb = report.dryRun ? 'would replay' : report.mode === 'move' ? 'moved' : 'copied'
+  const lines = [
+    `${report.dryRun ? 'dry run: ' : ''}${verb} ${n(report.published)} of ${n(report.total)} message${report.total === 1 ? '' : 's'} from ${report.source} to ${report.target}`,
+    `  looked at ${n(report.scanned)}, acknowledged ${n(report.acknowledged)}, failed ${n(report.failed)}, skipped (filters) ${n(report.skipped)}, left in the source ${n(report.left)}`,
+  ]
+  if (report.duplicates > 0) lines.push(`  at most ${n(report.duplicates)} may now be in both the source and the target (at-least-once)`)
+  if (report.cancelled) lines.push('  cancelled before the end')
+  if (report.error) lines.push(`  stopped: ${report.error}`)
+  for (const failure of report.failures.slice(0, 10)) lines.push(`  failed ${failure.id}: ${failure.reason ?? 'unknown'}`)
+  if (report.dryRun) for (const item of report.preview.slice(0, 20)) lines.push(`  ${item.id} -> ${item.exchange === '' ? '(default exchange)' : item.exchange} ${item.routingKeys.join(', ')} (${n(item.size)} bytes)`)
+  if (report.dryRun && report.preview.length > 20) lines.push(`  … and ${n(report.published - 20)} more`)
+  return `${lines.join('\n')}\n`
 }

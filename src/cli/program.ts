@@ -11,6 +11,9 @@ import { formatMessages, formatSourceTable } from './format'
 import { MAX_PEEK_COUNT, type StreamFrom } from '../shared/messages'
 import { parseSourceRef } from '../shared/source-ref'
 import { parseKeyValues, readBody } from './input'
+import { parseFilterExpression, replayRequestSchema, type ReplayProgress } from '../shared/replay'
+import { formatDuration } from '../shared/trend'
+import { formatReplayReport } from './format'
 
 /** Exit codes (docs/cli.md): 0 success, 1 operational failure, 2 usage error. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const
@@ -18,34 +21,39 @@ export const EXIT = { ok: 0, failure: 1, usage: 2 } as const
 export interface CliIo {
   stdout: (text: string) => void
   stderr: (text: string) => void
+  /** Draw a progress bar on stderr (only when it is a terminal). */
+  stderrIsTTY?: boolean
 }
 
 const defaultIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  stderrIsTTY: process.stderr.isTTY === true,
 }
 
 /** A usage error: wrong or missing arguments (exit 2). */
 class UsageError extends Error {}
 
+type Call = <C extends CallChannel>(channel: C, request: CallRequest<C>) => Promise<CallResponse<C>>
+
 /** Opens the core and one connection, runs `work`, and always closes everything. */
-async function withConnection<T>(
-  args: ConnectionArgs,
-  work: (call: <C extends CallChannel>(channel: C, request: CallRequest<C>) => Promise<CallResponse<C>>, connectionId: string) => Promise<T>,
-): Promise<T> {
+async function withConnection<T>(args: ConnectionArgs, work: (call: Call, connectionId: string, core: Core) => Promise<T>, extra: Record<string, ConnectionArgs> = {}): Promise<T> {
   const core: Core = await createCore({ configDir: configDir(), mode: 'web', version, keyring: await osKeyring() })
   try {
-    const { config, readOnly } = await resolveConnection(core, args)
     const connectionId = 'cli'
-    const status = await core.workspace.open(connectionId, config, { readOnly })
-    if (status.state !== 'open') throw new QsError('UNREACHABLE', status.reason ?? `connection ${status.state}`)
+    // The main connection first, then any others (a replay's target on another broker).
+    for (const [id, connection] of [[connectionId, args], ...Object.entries(extra)] as [string, ConnectionArgs][]) {
+      const { config, readOnly } = await resolveConnection(core, connection)
+      const status = await core.workspace.open(id, config, { readOnly })
+      if (status.state !== 'open') throw new QsError('UNREACHABLE', status.reason ?? `connection ${status.state}`)
+    }
     const dispatch = createDispatcher(core)
     const call = async <C extends CallChannel>(channel: C, request: CallRequest<C>): Promise<CallResponse<C>> => {
       const envelope = await dispatch(channel, request)
       if (!envelope.ok) throw QsError.from(envelope.error as ReturnType<QsError['toJSON']>)
       return envelope.data as CallResponse<C>
     }
-    return await work(call, connectionId)
+    return await work(call, connectionId, core)
   } finally {
     await core.close()
   }
@@ -158,7 +166,103 @@ export function buildProgram(io: CliIo = defaultIo): Command {
       })
     })
 
+  connectionOptions(program.command('replay').description('move or copy messages to a queue or exchange, or back to their dead-letter origin'))
+    .argument('<source>', 'queue:NAME')
+    .option('--to <target>', 'queue:NAME or exchange:NAME')
+    .option('--to-url <url>', 'the target is on another broker (default: the source connection)')
+    .option('--to-origin', 'send each dead-lettered message back to the exchange and routing keys of its x-death')
+    .option('--routing-key <key>', 'with --to exchange:NAME: the routing key (default: each message keeps its own)')
+    .addOption(new Option('--mode <mode>', 'move removes from the source once the target confirmed; copy leaves it').choices(['move', 'copy']).default('move'))
+    .option('--limit <n>', 'at most N messages (default: all that are in the source when it starts)')
+    .option('--rate <n>', 'at most N messages per second')
+    .option('--filter <expr>', 'only matching messages (repeatable, all must match): header.K=V, property.type~=text, body.path=V, body=~regex, xdeath.reason=rejected, header.K?', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--dry-run', 'show what would be replayed and change nothing')
+    .option('--yes', 'confirm a move (it removes messages from the source)')
+    .option('--json', 'print {"published","acknowledged","failed","skipped","left","dryRun"} as JSON')
+    .action(async (url: string | undefined, source: string, options: ReplayOptions) => {
+      const args = connectionArgs(url, options)
+      const ref = parseSourceRef(source)
+      if ((options.to === undefined) === (options.toOrigin !== true)) throw new UsageError('give exactly one of --to <target> or --to-origin')
+      if (options.toUrl && !options.to) throw new UsageError('--to-url goes with --to <target>')
+      const limit = positiveNumber(options.limit, '--limit', true)
+      const rate = positiveNumber(options.rate, '--rate', false)
+      const filters = options.filter.map((expr) => parseFilterExpression(expr))
+      const mode = options.mode as 'move' | 'copy'
+      if (mode === 'move' && !options.dryRun && !options.yes) {
+        throw new UsageError(`a move removes the replayed messages from ${source}: add --yes to confirm (or --mode copy, or --dry-run)`)
+      }
+      const extra: Record<string, ConnectionArgs> = options.toUrl ? { 'cli-target': { url: options.toUrl } } : {}
+      await withConnection(
+        args,
+        async (_call, connectionId, core) => {
+          const id = `cli-${process.pid}-${Date.now()}`
+          const to = options.to ? { connectionId: options.toUrl ? 'cli-target' : connectionId, target: options.to, routingKey: options.routingKey } : { toOrigin: true as const }
+          const request = replayRequestSchema.parse({ connectionId, source, to, mode, limit, rate, filters, dryRun: options.dryRun === true, confirm: ref.name })
+          const bar = io.stderrIsTTY ? progressBar(io, mode, options.dryRun === true) : null
+          const onSigint = (): void => {
+            io.stderr('\ncancelling: waiting for the messages in flight…\n')
+            core.replays.cancel(id)
+          }
+          process.once('SIGINT', onSigint)
+          let report
+          try {
+            // Straight into the core's replay service (the guard and confirmation checks are there).
+            report = await core.replays.run({ ...request, id }, bar ?? undefined)
+          } finally {
+            process.off('SIGINT', onSigint)
+            if (bar) io.stderr('\n')
+          }
+          if (options.json) {
+            const { published, acknowledged, failed, skipped, left, dryRun } = report
+            io.stdout(`${JSON.stringify({ published, acknowledged, failed, skipped, left, dryRun, duplicates: report.duplicates, cancelled: report.cancelled, ...(report.error ? { error: report.error } : {}) })}\n`)
+          } else {
+            io.stdout(formatReplayReport(report))
+          }
+          if (report.error) throw new QsError('BROKER_ERROR', `replay stopped: ${report.error}`)
+          if (report.cancelled) throw new QsError('CANCELLED', 'replay cancelled; the report above says what was moved')
+          if (report.failed > 0) throw new QsError('BROKER_ERROR', `${report.failed} message${report.failed === 1 ? '' : 's'} could not be replayed and stayed in ${source} (first: ${report.failures[0]?.reason ?? 'unknown'})`)
+        },
+        extra,
+      )
+    })
+
   return program
+}
+
+interface ReplayOptions {
+  to?: string
+  toUrl?: string
+  toOrigin?: boolean
+  routingKey?: string
+  mode: string
+  limit?: string
+  rate?: string
+  filter: string[]
+  dryRun?: boolean
+  yes?: boolean
+  json?: boolean
+  profile?: string
+  management?: string
+}
+
+function positiveNumber(text: string | undefined, flag: string, whole: boolean): number | undefined {
+  if (text === undefined) return undefined
+  const value = Number(text)
+  if (!Number.isFinite(value) || value <= 0 || (whole && !Number.isInteger(value))) {
+    throw new UsageError(`${flag} must be a positive ${whole ? 'whole ' : ''}number, not "${text}"`)
+  }
+  return value
+}
+
+/** One line on stderr, redrawn: "moving  1,234 / 10,000  ████░░░░  2,345 msg/s  ETA 4s". */
+function progressBar(io: CliIo, mode: 'move' | 'copy', dryRun: boolean): (progress: ReplayProgress) => void {
+  const verb = dryRun ? 'checking' : mode === 'move' ? 'moving' : 'copying'
+  return (p) => {
+    const width = 24
+    const filled = p.total > 0 ? Math.round((p.scanned / p.total) * width) : 0
+    const eta = p.etaMs === null ? '' : `  ETA ${formatDuration(p.etaMs)}`
+    io.stderr(`\r${verb} ${p.scanned.toLocaleString('en-US')} / ${p.total.toLocaleString('en-US')}  ${'█'.repeat(filled)}${'░'.repeat(width - filled)}  ${Math.round(p.rate).toLocaleString('en-US')} msg/s${eta}   `)
+  }
 }
 
 /** `--from first|last|next|offset:N|timestamp:ISO-or-epoch-ms`. */

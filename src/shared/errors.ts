@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'READ_ONLY', // the profile is read-only and the call writes or destroys
   'UNSUPPORTED', // the broker or its setup cannot do this (e.g. management plugin missing)
   'UNROUTABLE', // a mandatory publish was returned by the broker
+  'CANCELLED', // the user stopped a long operation (a replay); its report says what was done
   'BROKER_ERROR', // any other error the broker reported
   'SECRET_UNAVAILABLE', // the stored password cannot be read by this front end
   'INTERNAL',

@@ -54,6 +54,12 @@ export const replayRequestSchema = z.object({
   /** Messages per second at most; absent: as fast as the brokers confirm. */
   rate: z.number().positive().max(MAX_REPLAY_RATE).optional(),
   filters: z.array(replayFilterSchema).max(32).default([]),
+  /**
+   * Only these messages, by their message-id property (replaying a selection from the message
+   * browser). The replay still looks at most at `limit` / all that are there, and stops early once
+   * every id was found.
+   */
+  messageIds: z.array(z.string().min(1)).max(10_000).optional(),
   /** Show what would be replayed and change nothing. */
   dryRun: z.boolean().default(false),
   /** A move removes messages from the source: the typed confirmation is the source's name. */

@@ -27,6 +27,8 @@ export interface ReplayPlan {
   limit?: number
   rate?: number
   filters: readonly ReplayFilter[]
+  /** Only messages with these message ids; the run ends once all were found. */
+  messageIds?: readonly string[]
   window?: number
 }
 
@@ -74,7 +76,16 @@ export async function runReplay(plan: ReplayPlan, io: ReplayIo): Promise<ReplayR
   const now = io.now ?? Date.now
   const startedAt = now()
   const window = Math.max(1, plan.window ?? DEFAULT_REPLAY_WINDOW)
-  const matches = compileFilters(plan.filters)
+  const filtersMatch = compileFilters(plan.filters)
+  const wanted = plan.messageIds ? new Set(plan.messageIds) : null
+  const matches = (message: ReadMessage): boolean => {
+    if (wanted) {
+      const id = message.properties.messageId
+      if (id === undefined || !wanted.has(id)) return false
+      wanted.delete(id) // a duplicate id later on is not the selected message
+    }
+    return filtersMatch(message)
+  }
   const { reader, writer } = io
   if (!plan.dryRun && !writer) throw new QsError('BAD_REQUEST', 'a replay that is not a dry run needs a target writer')
   if (plan.mode === 'move' && !reader.removable && !plan.dryRun) {
@@ -194,7 +205,7 @@ export async function runReplay(plan: ReplayPlan, io: ReplayIo): Promise<ReplayR
   }
 
   try {
-    while (report.scanned < total && stopError === null) {
+    while (report.scanned < total && stopError === null && (wanted === null || wanted.size > 0)) {
       if (io.signal?.aborted) {
         report.cancelled = true
         break
@@ -212,7 +223,11 @@ export async function runReplay(plan: ReplayPlan, io: ReplayIo): Promise<ReplayR
         break
       }
       if (batch.length === 0) break // fewer than counted at the start (a consumer took some)
-      for (const message of batch) {
+      for (const [index, message] of batch.entries()) {
+        if (wanted !== null && wanted.size === 0) {
+          reader.release(batch.slice(index)) // every selected message was found: the rest stays untouched
+          break
+        }
         report.scanned++
         if (!matches(message)) {
           report.skipped++

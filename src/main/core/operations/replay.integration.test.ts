@@ -154,6 +154,12 @@ describe('replay (real RabbitMQ)', () => {
     expect(report).toMatchObject({ mode: 'copy', scanned: 30, published: 4, skipped: 26, acknowledged: 0, left: 30 })
     expect((await drain('copy.dst')).map((m) => m.properties.messageId)).toEqual(['m-0', 'm-3', 'm-6', 'm-9'])
     await expect.poll(() => count('copy.src'), { timeout: 3000 }).toBe(30)
+
+    // A selection from the message browser, by message id: only those, and it stops once found.
+    const selected = await ok<ReplayReport>('replay:start', { connectionId: rabbit.id, source: 'queue:copy.src', to: { connectionId: rabbit.id, target: 'queue:copy.dst' }, mode: 'move', confirm: 'copy.src', messageIds: ['m-2', 'm-5'] })
+    expect(selected).toMatchObject({ published: 2, acknowledged: 2, scanned: 6 })
+    expect((await drain('copy.dst')).map((m) => m.properties.messageId)).toEqual(['m-2', 'm-5'])
+    await expect.poll(() => count('copy.src'), { timeout: 3000 }).toBe(28)
   })
 
   it('unroutable targets fail without losing the source messages; a move needs the typed confirmation', async () => {

@@ -65,7 +65,7 @@ export class ReplayService {
     if (!sourceAdapter.openReader) throw new QsError('UNSUPPORTED', `replaying from ${sourceAdapter.broker} sources is not built yet`)
     if (!request.dryRun && !targetAdapter.openWriter) throw new QsError('UNSUPPORTED', `replaying into ${targetAdapter.broker} is not built yet`)
 
-    const plan: ReplayPlan = { id, mode: request.mode, dryRun: request.dryRun, source, target, route, limit: request.limit, rate: request.rate, filters: request.filters, window: DEFAULT_REPLAY_WINDOW }
+    const plan: ReplayPlan = { id, mode: request.mode, dryRun: request.dryRun, source, target, route, limit: request.limit, rate: request.rate, filters: request.filters, messageIds: request.messageIds, window: DEFAULT_REPLAY_WINDOW }
     const controller = new AbortController()
     this.running.set(id, controller)
     let reader: BatchReader | null = null
