@@ -1,0 +1,152 @@
+/**
+ * Issue #5 benchmark: move 100,000 persistent 1 KiB messages queue -> queue, in messages/s,
+ * against RabbitMQ's own shovel "move messages" (src-delete-after queue-length, ack-mode
+ * on-confirm) and against a minimal amqplib loop with the same guarantees (consumer prefetch 256,
+ * publisher confirms, ack after confirm), all in the same run on the same broker.
+ */
+import * as amqp from 'amqplib'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { createCore } from '../src/main/core/core'
+import { createDispatcher } from '../src/main/core/api'
+import type { ReplayReport } from '../src/shared/replay'
+import { createTestVhost, MANAGEMENT_URL, type TestVhost } from '../src/test-support/brokers'
+
+const MESSAGES = Number(process.env['QS_BENCH_REPLAY_MESSAGES'] ?? 100_000)
+const RUNS = Number(process.env['QS_BENCH_REPLAY_RUNS'] ?? 3)
+const AUTH = `Basic ${Buffer.from('guest:guest').toString('base64')}`
+
+/** Peak resident memory of this process while Queuescope moved (the whole core runs in-process). */
+export let peakRssBytes = 0
+
+export interface ThroughputRow {
+  benchmark: string
+  queuescope: number
+  reference: number
+  referenceName: string
+  target: string
+}
+
+async function fill(ch: amqp.ConfirmChannel, queue: string): Promise<void> {
+  await ch.purgeQueue(queue)
+  const body = Buffer.alloc(1024, 120)
+  for (let i = 0; i < MESSAGES; i++) {
+    if (!ch.sendToQueue(queue, body, { persistent: true, messageId: String(i) })) await new Promise((resolve) => ch.once('drain', resolve))
+  }
+  await ch.waitForConfirms()
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]!
+}
+
+/** Minimal amqplib move with the same guarantees as Queuescope's: ack only after the target confirmed. */
+async function amqplibMove(connection: amqp.ChannelModel, from: string, to: string): Promise<void> {
+  const source = await connection.createChannel()
+  const target = await connection.createConfirmChannel()
+  await source.prefetch(256)
+  let moved = 0
+  await new Promise<void>((resolve, reject) => {
+    void source.consume(from, (message) => {
+      if (!message) return
+      // The prefetch bounds what is in flight, so amqplib's buffer needs no drain handling here.
+      target.publish('', to, message.content, { ...message.properties, mandatory: true }, (err: unknown) => {
+        if (err) return reject(err as Error)
+        source.ack(message)
+        if (++moved === MESSAGES) resolve()
+      })
+    })
+  })
+  await source.close()
+  await target.close()
+}
+
+async function shovelMove(vhost: TestVhost, from: string, to: string, ch: amqp.ConfirmChannel): Promise<void> {
+  const uri = `amqp:///${encodeURIComponent(vhost.name)}`
+  const name = `bench-move-${Date.now()}`
+  const response = await fetch(`${MANAGEMENT_URL}/api/parameters/shovel/${encodeURIComponent(vhost.name)}/${name}`, {
+    method: 'PUT',
+    headers: { authorization: AUTH, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      value: { 'src-protocol': 'amqp091', 'src-uri': uri, 'src-queue': from, 'src-delete-after': 'queue-length', 'dest-protocol': 'amqp091', 'dest-uri': uri, 'dest-queue': to, 'ack-mode': 'on-confirm' },
+    }),
+  })
+  if (!response.ok) throw new Error(`shovel: ${response.status} ${await response.text()} (enable it: rabbitmq-plugins enable rabbitmq_shovel rabbitmq_shovel_management)`)
+  for (;;) {
+    const [src, dst] = [await ch.checkQueue(from), await ch.checkQueue(to)]
+    if (src.messageCount === 0 && dst.messageCount >= MESSAGES) return
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+export async function benchReplay(log: (line: string) => void): Promise<ThroughputRow[]> {
+  const vhost = await createTestVhost('bench-replay')
+  const connection = await amqp.connect(vhost.url)
+  const ch = await connection.createConfirmChannel()
+  const core = await createCore({ configDir: await mkdtemp(join(tmpdir(), 'qs-bench-replay-')), mode: 'web', version: 'bench' })
+  try {
+    await ch.assertQueue('src', { durable: true })
+    await ch.assertQueue('dst', { durable: true })
+    const call = createDispatcher(core)
+    const profile = await call('profiles:save', { name: 'bench', broker: 'rabbitmq', url: vhost.url.replace('guest:guest@', 'guest@'), password: 'guest', managementUrl: MANAGEMENT_URL })
+    if (!profile.ok) throw new Error(profile.error.message)
+    const id = (profile.data as { id: string }).id
+    await call('connection:connect', { profileId: id })
+
+    const time = async (label: string, move: () => Promise<void>): Promise<number> => {
+      const rates: number[] = []
+      for (let run = 0; run < RUNS; run++) {
+        await ch.purgeQueue('dst')
+        log(`${label}: filling ${MESSAGES.toLocaleString('en-US')} messages (run ${run + 1}/${RUNS})…`)
+        await fill(ch, 'src')
+        const started = performance.now()
+        await move()
+        const seconds = (performance.now() - started) / 1000
+        const moved = (await ch.checkQueue('dst')).messageCount
+        if (moved !== MESSAGES) throw new Error(`${label}: ${moved} of ${MESSAGES} arrived`)
+        rates.push(MESSAGES / seconds)
+        log(`${label}: ${Math.round(MESSAGES / seconds).toLocaleString('en-US')} msg/s`)
+      }
+      return median(rates)
+    }
+
+    const queuescope = await time('Queuescope replay', async () => {
+      const sampler = setInterval(() => {
+        peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss)
+      }, 50)
+      const result = await call('replay:start', { connectionId: id, source: 'queue:src', to: { connectionId: id, target: 'queue:dst' }, mode: 'move', confirm: 'src' })
+      if (!result.ok) throw new Error(result.error.message)
+      const report = result.data as ReplayReport
+      clearInterval(sampler)
+      if (report.acknowledged !== MESSAGES) throw new Error(`moved ${report.acknowledged}: ${report.error ?? ''}`)
+    })
+    const minimal = await time('amqplib loop', () => amqplibMove(connection, 'src', 'dst'))
+    let shovel: number | null = null
+    try {
+      shovel = await time('shovel', () => shovelMove(vhost, 'src', 'dst', ch))
+    } catch (err) {
+      log(`shovel not measured: ${(err as Error).message}`)
+    }
+    const what = `move ${MESSAGES.toLocaleString('en-US')} persistent 1 KiB messages queue → queue`
+    const rows: ThroughputRow[] = [{ benchmark: what, queuescope, reference: minimal, referenceName: 'minimal amqplib loop, same guarantees', target: '≥ 0.9×' }]
+    if (shovel !== null) rows.unshift({ benchmark: what, queuescope, reference: shovel, referenceName: 'RabbitMQ shovel “move messages”', target: '≥ 1.0×' })
+    return rows
+  } finally {
+    await core.close()
+    await connection.close().catch(() => undefined)
+    await vhost.remove()
+  }
+}
+
+export function formatThroughput(rows: ThroughputRow[]): string {
+  const lines = ['| benchmark | Queuescope | reference | ratio Queuescope / reference | target |', '|---|---:|---:|---:|---|']
+  for (const row of rows) {
+    lines.push(
+      `| ${row.benchmark} | ${Math.round(row.queuescope).toLocaleString('en-US')} msg/s | ${Math.round(row.reference).toLocaleString('en-US')} msg/s (${row.referenceName}) | ${(row.queuescope / row.reference).toFixed(2)}× | ${row.target} |`,
+    )
+  }
+  return lines.join('\n')
+}
