@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib'
 import * as amqp from 'amqplib'
 import { test, expect } from './support/fixtures'
 import { ProfilesPage } from './pages/profiles.page'
@@ -9,6 +10,9 @@ import { createTestVhost, type TestVhost } from '../src/test-support/brokers'
 let vhost: TestVhost
 const QUEUE = 'e2e.browse.orders'
 const SEEDED = 4
+const GZIP_QUEUE = 'e2e.browse.gzipped'
+const GZIP_JSON = JSON.stringify({ event: 'order.shipped', order: 42, express: true, note: null, lines: Array.from({ length: 6 }, (_, i) => ({ sku: `SKU-${i + 1}`, qty: i + 1 })) })
+const GZIPPED = gzipSync(Buffer.from(GZIP_JSON))
 
 test.beforeAll(async () => {
   vhost = await createTestVhost('e2e-browse')
@@ -23,6 +27,9 @@ test.beforeAll(async () => {
       headers: { tenant: 'acme', attempt: i },
     })
   }
+  // A compressed body, as a plain AMQP client sends one: gzip bytes with content-encoding set.
+  await ch.assertQueue(GZIP_QUEUE)
+  ch.sendToQueue(GZIP_QUEUE, GZIPPED, { contentType: 'application/json', contentEncoding: 'gzip', messageId: 'shipped-42' })
   await ch.waitForConfirms()
   await client.close()
 })
@@ -60,6 +67,12 @@ test('browse a queue, read a message, publish one, and purge it with a typed nam
 
   // Publish: through the default exchange to the queue.
   await source.openTab('Publish')
+  // The editor lints JSON inline and the hint under it says why.
+  await source.bodyEditor.fill('{"order": ')
+  await expect(source.bodyEditor).toHaveAttribute('aria-invalid', 'true')
+  await expect(source.panel.getByText(/^Not valid JSON/)).toBeVisible()
+  await expect(source.panel.locator('.cm-lintRange-error')).toHaveCount(1)
+  await app.screenshot({ path: testInfo.outputPath('queue-publish-invalid.png') })
   await source.publish(JSON.stringify({ order: 99 }), { source: 'e2e' })
   await expect(source.publishResult).toHaveText('Routed')
   await app.screenshot({ path: testInfo.outputPath('queue-publish.png') })
@@ -76,4 +89,43 @@ test('browse a queue, read a message, publish one, and purge it with a typed nam
   await expect(app.getByRole('status').filter({ hasText: `Purged ${SEEDED + 1} messages` })).toBeVisible()
   // The listing refreshes after the purge: Ready drops to 0.
   await expect(await overview.cell(QUEUE, 'Ready')).toHaveText('0')
+})
+
+test('a gzip-encoded JSON body shows decoded, highlighted and foldable; Hex shows the stored bytes', async ({ app }, testInfo) => {
+  const profiles = new ProfilesPage(app)
+  await profiles.addRabbitMq('e2e gzip', vhost.name)
+  await profiles.open('e2e gzip')
+  const overview = new OverviewPage(app)
+  await overview.filter(GZIP_QUEUE)
+  await overview.expectRow(GZIP_QUEUE, ['1'])
+  const source = new SourcePage(app, await overview.openDetails('queue', GZIP_QUEUE))
+
+  await source.openTab('Messages')
+  await source.browse(10)
+  await source.message('1').getByRole('button').click()
+  const detail = source.messageDetail('1')
+  const body = source.messageBody('1')
+  await expect(detail.getByText(`gzip · ${GZIPPED.length.toLocaleString('en-US')} bytes → ${Buffer.byteLength(GZIP_JSON).toLocaleString('en-US')} bytes decoded`)).toBeVisible()
+  await expect(detail.getByRole('button', { name: 'Pretty' })).toHaveAttribute('aria-pressed', 'true')
+  await expect(body).toContainText('"event": "order.shipped"')
+  // Highlighted: JSON keys and strings are tokens of their own (CodeMirror, lang-json).
+  await expect(body.locator('.tok-propertyName').first()).toHaveText('"event"')
+  await expect(body.locator('.tok-string').first()).toHaveText('"order.shipped"')
+  await expect(detail.locator('.cm-foldGutter')).toBeVisible()
+  await app.screenshot({ path: testInfo.outputPath('queue-message-gzip.png') })
+  await detail.screenshot({ path: testInfo.outputPath('message-detail-gzip.png') })
+  await app.emulateMedia({ colorScheme: 'dark' })
+  await detail.screenshot({ path: testInfo.outputPath('message-detail-gzip-dark.png') })
+  await app.emulateMedia({ colorScheme: 'light' })
+
+  // Folding the top-level object leaves one line with a placeholder.
+  await detail.locator('.cm-foldGutter .cm-gutterElement').filter({ hasText: '⌄' }).first().click()
+  await expect(body.locator('.cm-foldPlaceholder')).toBeVisible()
+  await expect(body).not.toContainText('"order.shipped"')
+
+  // Raw: the decoded text as sent; Hex: the gzip bytes as stored.
+  await detail.getByRole('button', { name: 'Raw' }).click()
+  await expect(body).toContainText(GZIP_JSON)
+  await detail.getByRole('button', { name: 'Hex' }).click()
+  await expect(body).toContainText('00000000  1f 8b 08')
 })

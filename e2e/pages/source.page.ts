@@ -43,8 +43,19 @@ export class SourcePage {
     return this.panel.getByRole('region', { name: `Message ${id}` })
   }
 
+  /** Messages tab: the body of the open message (CodeMirror's content in Pretty and Raw, a <pre> in Hex). */
+  messageBody(id: string): Locator {
+    return this.messageDetail(id).getByLabel('Body', { exact: true })
+  }
+
+  /** Publish tab: the CodeMirror body editor (its content element, named by the "Body" label). */
+  get bodyEditor(): Locator {
+    return this.panel.getByRole('textbox', { name: 'Body', exact: true }).and(this.panel.locator('.cm-content'))
+  }
+
   async publish(body: string, headers: Record<string, string> = {}): Promise<void> {
-    await this.panel.getByLabel('Body', { exact: true }).fill(body)
+    await this.bodyEditor.fill(body)
+    await expect(this.bodyEditor).toHaveText(body)
     for (const [name, value] of Object.entries(headers)) {
       await this.panel.getByRole('button', { name: 'Add header' }).click()
       await this.panel.getByLabel('Header name').last().fill(name)

@@ -1,7 +1,14 @@
+import { lazy, Suspense, useMemo } from 'react'
 import type { PeekedMessage } from '../../../shared/messages'
 import { appStore, useApp } from '../store'
-import { defaultBodyView, formatTime, formatValue, prettyJson, renderBody, selectBodyView } from '../store/messages.selectors'
+import { bodySummary, decodeNote, defaultBodyView, formatTime, formatValue, prettyJson, renderBody, selectBodyView } from '../store/messages.selectors'
 import type { BodyView } from '../store/messages.slice'
+
+// CodeMirror loads on first use, outside the main bundle; until then the body shows as plain text.
+const BodyViewer = lazy(() => import('./CodeView').then((m) => ({ default: m.BodyViewer })))
+
+/** What the plain-text stand-in shows while CodeMirror loads: enough to read, not megabytes of DOM. */
+const FALLBACK_CHARS = 64 * 1024
 
 const VIEWS: { view: BodyView; label: string }[] = [
   { view: 'pretty', label: 'Pretty' },
@@ -16,11 +23,17 @@ export function MessageDetail({ message }: { message: PeekedMessage }) {
   const { setBodyView, pushToast, reportError } = appStore.getState()
   const properties = Object.entries(message.properties)
   const headers = Object.entries(message.headers)
-  const canPretty = prettyJson(message) !== null
+  // Parsing and pretty-printing a big body is the costly part: once per message (and view).
+  const pretty = useMemo(() => prettyJson(message), [message])
+  const canPretty = pretty !== null
+  const text = useMemo(() => (view === 'pretty' && pretty !== null ? pretty : renderBody(message, view === 'pretty' ? 'raw' : view)), [message, view, pretty])
+  const note = decodeNote(message)
+  const summary = bodySummary(message)
 
+  // Copies what is shown: the decompressed body in Pretty and Raw, the dump in Hex.
   const copy = async () => {
     try {
-      await navigator.clipboard.writeText(renderBody(message, view === 'hex' ? 'raw' : view))
+      await navigator.clipboard.writeText(text)
       pushToast({ kind: 'info', message: `Copied the body of message ${message.id}` })
     } catch (err) {
       reportError(err, 'Copy body')
@@ -31,8 +44,8 @@ export function MessageDetail({ message }: { message: PeekedMessage }) {
     <section className="message-detail" aria-label={`Message ${message.id}`}>
       <div className="body-bar">
         <h3>Body</h3>
-        <span className="muted">
-          {message.encoding === 'base64' ? 'binary' : 'text'} · {message.size.toLocaleString()} bytes
+        <span className="muted num-plain body-summary" title={summary}>
+          {summary}
         </span>
         <span className="spacer" />
         <div className="segmented" role="group" aria-label="Body view">
@@ -54,12 +67,23 @@ export function MessageDetail({ message }: { message: PeekedMessage }) {
           Copy body
         </button>
       </div>
+      {note !== null ? <p className="muted body-note">{note}; showing the stored bytes.</p> : null}
       {message.size === 0 ? (
         <p className="muted empty-inline">(empty body)</p>
-      ) : (
-        <pre className={`body-view body-${view}`} aria-label="Body" tabIndex={0}>
-          {renderBody(message, view)}
+      ) : view === 'hex' ? (
+        <pre className="body-view body-hex" aria-label="Body" tabIndex={0}>
+          {text}
         </pre>
+      ) : (
+        <Suspense
+          fallback={
+            <pre className={`body-view body-${view}`} aria-label="Body" tabIndex={0}>
+              {text.slice(0, FALLBACK_CHARS)}
+            </pre>
+          }
+        >
+          <BodyViewer text={text} json={view === 'pretty' && canPretty} label="Body" />
+        </Suspense>
       )}
 
       <h3>Properties</h3>

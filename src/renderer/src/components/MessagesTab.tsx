@@ -128,7 +128,8 @@ export function MessagesTab({ item, connectionId }: { item: SourceItem; connecti
         <MessageList messages={result.messages} selectedId={browse?.selectedMessageId ?? null} />
       )}
 
-      {selected ? <MessageDetail key={selected.id} message={selected} /> : null}
+      {/* No key per message: the body viewer keeps its editor and swaps the document in. */}
+      {selected ? <MessageDetail message={selected} /> : null}
     </div>
   )
 }

@@ -1,9 +1,10 @@
-import { useId } from 'react'
+import { lazy, Suspense, useId, useRef } from 'react'
 import type { SourceItem } from '../../../shared/model'
 import { appStore, useApp } from '../store'
 import {
   describePublishResult,
   describeRecent,
+  isJsonBody,
   jsonHint,
   publishTargetOf,
   selectLastPublishFor,
@@ -13,6 +14,9 @@ import {
 } from '../store/publish.selectors'
 import type { PublishDraft } from '../store/publish.slice'
 import { CloseIcon, PlusIcon } from './Icons'
+
+// CodeMirror loads on first use, outside the main bundle; until then a plain textarea edits the body.
+const BodyEditor = lazy(() => import('./CodeView').then((m) => ({ default: m.BodyEditor })))
 
 type TextField = 'contentType' | 'messageId' | 'correlationId' | 'replyTo' | 'expiration' | 'type' | 'appId' | 'priority'
 
@@ -39,9 +43,12 @@ export function PublishTab({ item, connectionId, readOnly }: { item: SourceItem;
   const { updatePublishDraft, addHeaderRow, updateHeaderRow, removeHeaderRow, applyRecentPublish, publishMessage } = appStore.getState()
   const hint = jsonHint(draft)
   const rabbit = item.kind === 'queue' || item.kind === 'exchange'
+  const form = useRef<HTMLFormElement>(null)
+  const bodyField = useRef<HTMLDivElement>(null)
 
   return (
     <form
+      ref={form}
       className="publish-form"
       aria-label={`Publish to ${target}`}
       onSubmit={(e) => {
@@ -91,18 +98,33 @@ export function PublishTab({ item, connectionId, readOnly }: { item: SourceItem;
         </div>
       ) : null}
 
-      <div className="field">
-        <label htmlFor={id('body')}>Body</label>
-        <textarea
-          id={id('body')}
-          className="mono body-input"
-          rows={8}
-          spellCheck={false}
-          value={draft.body}
-          aria-describedby={hint ? id('hint') : undefined}
-          aria-invalid={hint ? !hint.valid : undefined}
-          onChange={(e) => updatePublishDraft({ body: e.target.value })}
-        />
+      <div className="field" ref={bodyField}>
+        {/* The editor is a contenteditable, which <label for> cannot name: aria-labelledby does, and a click focuses it. */}
+        <label id={id('body-label')} onClick={() => bodyField.current?.querySelector<HTMLElement>('.cm-content, textarea')?.focus()}>
+          Body
+        </label>
+        <Suspense
+          fallback={
+            <textarea
+              className="mono body-input"
+              rows={8}
+              spellCheck={false}
+              value={draft.body}
+              aria-labelledby={id('body-label')}
+              onChange={(e) => updatePublishDraft({ body: e.target.value })}
+            />
+          }
+        >
+          <BodyEditor
+            value={draft.body}
+            onChange={(body) => updatePublishDraft({ body })}
+            json={isJsonBody(draft)}
+            labelledBy={id('body-label')}
+            describedBy={hint ? id('hint') : undefined}
+            invalid={hint ? !hint.valid : undefined}
+            onSubmit={() => form.current?.requestSubmit()}
+          />
+        </Suspense>
         {hint ? (
           <span id={id('hint')} className={`hint ${hint.valid ? 'hint-ok' : 'trouble-text'}`}>
             {hint.text}
@@ -147,7 +169,7 @@ export function PublishTab({ item, connectionId, readOnly }: { item: SourceItem;
       ) : null}
 
       <div className="publish-actions">
-        <button type="submit" className="btn btn-primary" disabled={readOnly || publishing}>
+        <button type="submit" className="btn btn-primary" disabled={readOnly || publishing} title="Publish (Ctrl/⌘+Enter in the body)">
           {publishing ? 'Publishing…' : 'Publish'}
         </button>
         <span role="status" className={`publish-result${last && !last.result.routed ? ' trouble-text' : ''}`}>

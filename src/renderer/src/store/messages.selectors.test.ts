@@ -3,6 +3,8 @@ import type { PeekedMessage } from '../../../shared/messages'
 import {
   browseNotice,
   canPurge,
+  bodySummary,
+  decodeNote,
   defaultBodyView,
   effectiveTab,
   formatShortTime,
@@ -11,7 +13,9 @@ import {
   hexDump,
   messageTime,
   peekRefusalOf,
+  prettyJson,
   renderBody,
+  shownBody,
   tabsFor,
   xDeathBadges,
 } from './messages.selectors'
@@ -65,6 +69,43 @@ describe('messages selectors', () => {
     expect(defaultBodyView(message({ body: 'hello' }))).toBe('raw')
     expect(renderBody(message({ body: 'hello' }), 'pretty')).toBe('hello')
     expect(defaultBodyView(message({ body: 'AAEC', encoding: 'base64' }))).toBe('hex')
+  })
+
+  describe('a compressed body the core decoded', () => {
+    // Stored bytes: gzip's magic (1f 8b 08 00) as base64; the core's decompressed body beside them.
+    const gzipped = (decoded: PeekedMessage['decoded']) => message({ body: 'H4sIAA==', encoding: 'base64', size: 1234, decoded })
+    const json = gzipped({ contentEncoding: 'gzip', body: '{"order":7,"ok":true}', encoding: 'utf8', size: 5678 })
+
+    it('shows Pretty and Raw from the decoded body and Hex from the stored bytes', () => {
+      expect(shownBody(json)).toEqual({ body: '{"order":7,"ok":true}', encoding: 'utf8' })
+      expect(defaultBodyView(json)).toBe('pretty')
+      expect(prettyJson(json)).toBe('{\n  "order": 7,\n  "ok": true\n}')
+      expect(renderBody(json, 'pretty')).toBe(prettyJson(json))
+      expect(renderBody(json, 'raw')).toBe('{"order":7,"ok":true}')
+      expect(renderBody(json, 'hex')).toMatch(/^00000000 {2}1f 8b 08 00 {2}/)
+    })
+
+    it('says the encoding and both sizes', () => {
+      expect(bodySummary(json)).toBe(`gzip · ${(1234).toLocaleString()} bytes → ${(5678).toLocaleString()} bytes decoded`)
+      expect(bodySummary(message())).toBe('text · 11 bytes')
+      expect(bodySummary(message({ body: 'AAEC', encoding: 'base64', size: 3 }))).toBe('binary · 3 bytes')
+      expect(decodeNote(json)).toBeNull()
+    })
+
+    it('treats decoded text that is not JSON as raw, and decoded binary as hex', () => {
+      expect(defaultBodyView(gzipped({ contentEncoding: 'br', body: 'hello', encoding: 'utf8', size: 5 }))).toBe('raw')
+      expect(defaultBodyView(gzipped({ contentEncoding: 'deflate', body: 'AAEC', encoding: 'base64', size: 3 }))).toBe('hex')
+    })
+
+    it('falls back to the stored bytes, with the reason, when the core could not decode it', () => {
+      const failed = gzipped({ contentEncoding: 'gzip', error: 'not shown decompressed: unexpected end of file' })
+      expect(shownBody(failed)).toEqual(failed)
+      expect(defaultBodyView(failed)).toBe('hex')
+      expect(prettyJson(failed)).toBeNull()
+      expect(bodySummary(failed)).toBe(`gzip · ${(1234).toLocaleString()} bytes`)
+      expect(decodeNote(failed)).toBe('not shown decompressed: unexpected end of file')
+      expect(decodeNote(message())).toBeNull()
+    })
   })
 
   it('dumps bytes as offset, hex in two groups of eight, and printable ASCII', () => {

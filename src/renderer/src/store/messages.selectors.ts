@@ -117,10 +117,24 @@ export function bodyBytes(message: Pick<PeekedMessage, 'body' | 'encoding'>): Ui
   return bytes
 }
 
-/** The body pretty-printed when it is JSON, else null. */
-export function prettyJson(message: Pick<PeekedMessage, 'body' | 'encoding'>): string | null {
-  if (message.encoding !== 'utf8') return null
-  const text = message.body.trim()
+type BodyText = Pick<PeekedMessage, 'body' | 'encoding'>
+type WithDecoded = BodyText & Pick<PeekedMessage, 'decoded'>
+
+/**
+ * The body Pretty and Raw show: the core's decompressed body when it could decode one (gzip,
+ * deflate, br), otherwise the bytes as stored. Hex always shows the stored bytes.
+ */
+export function shownBody(message: WithDecoded): BodyText {
+  const decoded = message.decoded
+  if (decoded === undefined || decoded.body === undefined) return message
+  return { body: decoded.body, encoding: decoded.encoding ?? 'utf8' }
+}
+
+/** The shown body pretty-printed when it is JSON, else null. */
+export function prettyJson(message: WithDecoded): string | null {
+  const shown = shownBody(message)
+  if (shown.encoding !== 'utf8') return null
+  const text = shown.body.trim()
   if (!text.startsWith('{') && !text.startsWith('[') && !text.startsWith('"')) return null
   try {
     return JSON.stringify(JSON.parse(text), null, 2)
@@ -129,10 +143,29 @@ export function prettyJson(message: Pick<PeekedMessage, 'body' | 'encoding'>): s
   }
 }
 
-/** Hex for binary, pretty for JSON, raw text otherwise. */
-export function defaultBodyView(message: Pick<PeekedMessage, 'body' | 'encoding'>): BodyView {
-  if (message.encoding === 'base64') return 'hex'
+/** Hex for binary, pretty for JSON, raw text otherwise (of the decompressed body when there is one). */
+export function defaultBodyView(message: WithDecoded): BodyView {
+  if (shownBody(message).encoding === 'base64') return 'hex'
   return prettyJson(message) === null ? 'raw' : 'pretty'
+}
+
+/**
+ * The body bar's summary: "text · 1,234 bytes", or for a compressed body the core decoded
+ * "gzip · 1,234 bytes → 5,678 bytes decoded".
+ */
+export function bodySummary(message: WithDecoded & Pick<PeekedMessage, 'size'>): string {
+  const stored = `${message.size.toLocaleString()} bytes`
+  const decoded = message.decoded
+  if (decoded === undefined) return `${message.encoding === 'base64' ? 'binary' : 'text'} · ${stored}`
+  if (decoded.body === undefined) return `${decoded.contentEncoding} · ${stored}`
+  const size = decoded.size ?? bodyBytes(shownBody(message)).length
+  return `${decoded.contentEncoding} · ${stored} → ${size.toLocaleString()} bytes decoded`
+}
+
+/** Why a compressed body is shown as stored ("not shown decompressed: …"), or null. */
+export function decodeNote(message: Pick<PeekedMessage, 'decoded'>): string | null {
+  const error = message.decoded?.error
+  return error === undefined ? null : error
 }
 
 /** Hex dumps stop here: a browser pane is no place for megabytes of hex. */
@@ -154,14 +187,19 @@ export function hexDump(bytes: Uint8Array, limit = HEX_DUMP_LIMIT): string {
   return lines.join('\n')
 }
 
-/** The body as the viewer shows it. Raw binary is decoded leniently (U+FFFD for bad bytes). */
-export function renderBody(message: Pick<PeekedMessage, 'body' | 'encoding'>, view: BodyView): string {
+/**
+ * The body as the viewer shows it (and "Copy body" copies it): hex of the stored bytes, or the
+ * shown body (decompressed when the core decoded it) pretty-printed or as text. Binary is decoded
+ * leniently (U+FFFD for bad bytes).
+ */
+export function renderBody(message: WithDecoded, view: BodyView): string {
   if (view === 'hex') return hexDump(bodyBytes(message))
   if (view === 'pretty') {
     const pretty = prettyJson(message)
     if (pretty !== null) return pretty
   }
-  return message.encoding === 'utf8' ? message.body : new TextDecoder('utf-8', { fatal: false }).decode(bodyBytes(message))
+  const shown = shownBody(message)
+  return shown.encoding === 'utf8' ? shown.body : new TextDecoder('utf-8', { fatal: false }).decode(bodyBytes(shown))
 }
 
 /** Header and property values as one line of text: strings as they are, anything else as JSON. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildPublishRequest, describePublishResult, jsonHint } from './publish.selectors'
+import { buildPublishRequest, describePublishResult, isJsonBody, jsonHint } from './publish.selectors'
 import { EMPTY_DRAFT } from './publish.slice'
 
 describe('publish selectors', () => {
@@ -8,6 +8,15 @@ describe('publish selectors', () => {
     expect(jsonHint({ body: '{"a":1}', contentType: 'application/json' })).toEqual({ valid: true, text: 'Valid JSON' })
     expect(jsonHint({ body: '{"a":', contentType: 'application/json' })?.valid).toBe(false)
     expect(jsonHint({ body: '{"a":', contentType: 'text/plain' })).toBeNull()
+  })
+
+  it('edits the body as JSON for a JSON content type or a body that starts like JSON', () => {
+    expect(isJsonBody({ contentType: 'application/json', body: '' })).toBe(true)
+    expect(isJsonBody({ contentType: 'application/vnd.api+JSON', body: 'x' })).toBe(true)
+    expect(isJsonBody({ contentType: '', body: '  {"a":1}' })).toBe(true)
+    expect(isJsonBody({ contentType: 'text/plain', body: '[1' })).toBe(true)
+    expect(isJsonBody({ contentType: 'text/plain', body: 'hello {}' })).toBe(false)
+    expect(isJsonBody({ contentType: '', body: '' })).toBe(false)
   })
 
   it('builds a queue publish: persistent by default, empty fields and header rows left out', () => {

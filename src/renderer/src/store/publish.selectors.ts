@@ -31,6 +31,11 @@ export function jsonHint(draft: Pick<PublishDraft, 'body' | 'contentType'>): { v
   }
 }
 
+/** Whether the body editor treats the body as JSON (highlighting, lint): a JSON content type, or a body that starts like JSON. */
+export function isJsonBody(draft: Pick<PublishDraft, 'body' | 'contentType'>): boolean {
+  return /json/i.test(draft.contentType) || /^\s*[[{]/.test(draft.body)
+}
+
 /** The form as a messages:publish request: empty fields are left out, header values stay strings. */
 export function buildPublishRequest(connectionId: string, target: string, draft: PublishDraft): PublishRequest {
   const headers: Record<string, HeaderValue> = {}
