@@ -54,7 +54,8 @@ export interface BrokerAdapter {
    * or released, and a writer with confirms and returns. Absent where not built yet (Redis: #4).
    */
   openReader?(source: SourceRef, options?: ReaderOptions): Promise<BatchReader>
-  openWriter?(): Promise<TargetWriter>
+  /** RabbitMQ routes each write itself (target ignored); Redis writes into `target` (stream, list, channel). */
+  openWriter?(target?: SourceRef): Promise<TargetWriter>
   /** Topology of one source (RabbitMQ queues and exchanges). */
   details?(source: SourceRef): Promise<SourceDetails>
 }

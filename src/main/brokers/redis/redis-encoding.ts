@@ -17,10 +17,12 @@ export function globEscape(text: string): string {
 /**
  * How a message becomes stream fields (documented in docs/architecture.md, "Message mapping"):
  * the body goes in field `body`; each header becomes a field of its own name (strings as they are,
- * anything else as JSON), except a header named `body` or `qs-properties`, which goes in
+ * anything else as JSON, and then its name is listed in `qs-header-json` so reading it back gives
+ * the number, table or list again), except a header named like a reserved field, which goes in
  * `qs-header:<name>`; non-empty properties go as JSON in `qs-properties`.
  */
-const RESERVED_FIELDS = new Set(['body', 'qs-properties'])
+const RESERVED_FIELDS = new Set(['body', 'qs-properties', 'qs-header-json'])
+const JSON_HEADERS_FIELD = 'qs-header-json'
 
 export function streamFieldsFromMessage(
   body: Buffer,
@@ -28,24 +30,23 @@ export function streamFieldsFromMessage(
   properties: MessageProperties,
 ): (string | Buffer)[] {
   const fields: (string | Buffer)[] = ['body', body]
+  const typed: string[] = []
   for (const [name, value] of Object.entries(headers)) {
-    const field = RESERVED_FIELDS.has(name) ? `qs-header:${name}` : name
+    const field = RESERVED_FIELDS.has(name) || name.startsWith('qs-header:') ? `qs-header:${name}` : name
+    if (typeof value !== 'string') typed.push(field)
     fields.push(field, typeof value === 'string' ? value : JSON.stringify(value))
   }
+  if (typed.length > 0) fields.push(JSON_HEADERS_FIELD, JSON.stringify(typed))
   if (Object.keys(properties).length > 0) fields.push('qs-properties', JSON.stringify(properties))
   return fields
 }
 
-/**
- * The reverse of streamFieldsFromMessage, for browsing: field `body` is the body, `qs-properties`
- * the properties (when it parses), `qs-header:<name>` the header <name>, and every other field a
- * header with its string value (a JSON-looking value stays a string: we cannot tell who wrote it).
- * An entry without a `body` field shows an empty body and all its fields as headers.
- */
-export function messageFromStreamFields(flat: Buffer[]): EncodedBody & { decoded?: DecodedBody; properties: MessageProperties; headers: Record<string, HeaderValue> } {
+/** Stream fields back into body, properties and headers (see streamFieldsFromMessage). */
+export function decodeStreamFields(flat: Buffer[]): { body: Buffer; properties: MessageProperties; headers: Record<string, HeaderValue> } {
   let body: Buffer = Buffer.alloc(0)
   let properties: MessageProperties = {}
-  const headers: Record<string, HeaderValue> = {}
+  const raw: [string, Buffer][] = []
+  let typed = new Set<string>()
   for (let i = 0; i + 1 < flat.length; i += 2) {
     const field = flat[i]!.toString('utf8')
     const value = flat[i + 1]!
@@ -54,13 +55,35 @@ export function messageFromStreamFields(flat: Buffer[]): EncodedBody & { decoded
     } else if (field === 'qs-properties') {
       const parsed = messagePropertiesSchema.safeParse(safeJson(value.toString('utf8')))
       if (parsed.success) properties = parsed.data
-      else headers[field] = value.toString('utf8')
+      else raw.push([field, value])
+    } else if (field === JSON_HEADERS_FIELD) {
+      const names = safeJson(value.toString('utf8'))
+      if (Array.isArray(names) && names.every((n) => typeof n === 'string')) typed = new Set(names as string[])
+      else raw.push([field, value])
     } else {
-      const name = field.startsWith('qs-header:') ? field.slice('qs-header:'.length) : field
-      const decoded = encodeBody(value)
-      headers[name] = decoded.encoding === 'utf8' ? decoded.body : value.toString('base64')
+      raw.push([field, value])
     }
   }
+  const headers: Record<string, HeaderValue> = {}
+  for (const [field, value] of raw) {
+    const name = field.startsWith('qs-header:') ? field.slice('qs-header:'.length) : field
+    const decoded = encodeBody(value)
+    const text = decoded.encoding === 'utf8' ? decoded.body : value.toString('base64')
+    const parsed = typed.has(field) ? safeJson(text) : undefined
+    headers[name] = parsed !== undefined ? (parsed as HeaderValue) : text
+  }
+  return { body, properties, headers }
+}
+
+/**
+ * The reverse of streamFieldsFromMessage, for browsing: field `body` is the body, `qs-properties`
+ * the properties (when it parses), `qs-header:<name>` the header <name>, and every other field a
+ * header with its string value (a JSON-looking value stays a string unless `qs-header-json` names
+ * it: we cannot tell who wrote it). An entry without a `body` field shows an empty body and all
+ * its fields as headers.
+ */
+export function messageFromStreamFields(flat: Buffer[]): EncodedBody & { decoded?: DecodedBody; properties: MessageProperties; headers: Record<string, HeaderValue> } {
+  const { body, properties, headers } = decodeStreamFields(flat)
   return { ...browsedBody(body, properties.contentEncoding), properties, headers }
 }
 

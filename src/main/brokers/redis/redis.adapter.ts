@@ -7,6 +7,8 @@ import type { PublishRequestParsed, PublishResult } from '../../../shared/publis
 import { parseSourceRef, type SourceRef } from '../../../shared/source-ref'
 import type { BrokerAdapter, ConnectInfo, ListOptions } from '../adapter'
 import type { BrokerOverview } from '../../../shared/broker-overview'
+import type { BatchReader, ReaderOptions, TargetWriter } from '../replay'
+import { RedisListReader, RedisStreamReader, RedisWriter } from './redis.replay'
 import { messageOf, networkError } from '../errors'
 import { browsedBody } from '../message-body'
 import { globEscape, messageFromStreamFields, pairsToObject, streamFieldsFromMessage } from './redis-encoding'
@@ -244,6 +246,18 @@ export class RedisAdapter implements BrokerAdapter {
       if (err instanceof QsError) throw err
       throw new QsError('BROKER_ERROR', messageOf(err))
     }
+  }
+
+  /** Replay from a stream (XRANGE pages, XDEL on ack) or a list (LMOVE into a holding list, LREM on ack). */
+  async openReader(source: SourceRef, options: ReaderOptions = {}): Promise<BatchReader> {
+    if (source.kind === 'stream') return RedisStreamReader.open(this.redis(), source.name, options)
+    if (source.kind === 'list') return RedisListReader.open(this.redis(), source.name, options)
+    throw new QsError('UNSUPPORTED', `replaying from Redis ${source.kind}:… is not supported; use stream:<key> or list:<key>`)
+  }
+
+  async openWriter(target?: SourceRef): Promise<TargetWriter> {
+    if (!target) throw new QsError('BAD_REQUEST', 'a Redis replay target must name a stream, list or channel')
+    return new RedisWriter(this.redis(), target)
   }
 
   async purge(source: SourceRef): Promise<PurgeResult> {

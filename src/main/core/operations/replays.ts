@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { QsError } from '../../../shared/errors'
 import type { ReplayProgress, ReplayReport, ReplayRequestParsed } from '../../../shared/replay'
-import { formatSourceRef, parseSourceRef } from '../../../shared/source-ref'
+import { formatSourceRef, parseSourceRef, type SourceRef } from '../../../shared/source-ref'
 import type { BatchReader, TargetWriter } from '../../brokers/replay'
 import { assertConnectionWritable } from '../guard'
 import type { Workspace } from '../workspace'
@@ -40,13 +40,24 @@ export class ReplayService {
     const { adapter: targetAdapter } = this.workspace.adapter(targetConnection)
     let route: RouteChoice
     let target: string
+    let targetRef: SourceRef | undefined
     if ('target' in to) {
       const ref = parseSourceRef(to.target)
-      if (ref.kind === 'queue') route = { kind: 'fixed', exchange: '', routingKey: ref.name }
-      else if (ref.kind === 'exchange') route = { kind: 'fixed', exchange: ref.name, routingKey: to.routingKey ?? null }
-      else throw new QsError('UNSUPPORTED', `replaying into ${ref.kind}:… is not built yet; targets are queue:<name> and exchange:<name>`)
+      targetRef = ref
+      if (targetAdapter.broker === 'rabbitmq') {
+        if (ref.kind === 'queue') route = { kind: 'fixed', exchange: '', routingKey: ref.name }
+        else if (ref.kind === 'exchange') route = { kind: 'fixed', exchange: ref.name, routingKey: to.routingKey ?? null }
+        else throw new QsError('BAD_REQUEST', `a RabbitMQ connection takes messages into queue:<name> or exchange:<name>, not ${ref.kind}:…`)
+      } else {
+        if (ref.kind !== 'stream' && ref.kind !== 'list' && ref.kind !== 'channel') {
+          throw new QsError('BAD_REQUEST', `a Redis connection takes messages into stream:<key>, list:<key> or channel:<name>, not ${ref.kind}:…`)
+        }
+        // The Redis writer is bound to its key; the route only names it in reports.
+        route = { kind: 'fixed', exchange: '', routingKey: ref.name }
+      }
       target = formatSourceRef(ref)
     } else {
+      if (targetAdapter.broker !== 'rabbitmq') throw new QsError('UNSUPPORTED', 'back to origin needs a RabbitMQ connection: the origin comes from x-death')
       route = { kind: 'origin' }
       target = 'origin (each message’s x-death)'
     }
@@ -72,7 +83,7 @@ export class ReplayService {
     let writer: TargetWriter | null = null
     try {
       reader = await sourceAdapter.openReader(sourceRef, { window: DEFAULT_REPLAY_WINDOW, limit: request.limit })
-      if (!request.dryRun) writer = await targetAdapter.openWriter!()
+      if (!request.dryRun) writer = await targetAdapter.openWriter!(targetRef)
       await this.journal.append({ type: 'start', id, at: Date.now(), source, sourceConnection: request.connectionId, target, mode: request.mode, dryRun: request.dryRun, filters: request.filters, limit: request.limit })
       const report = await runReplay(plan, {
         reader,
