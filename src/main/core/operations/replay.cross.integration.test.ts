@@ -76,8 +76,8 @@ describe('replay across brokers (real RabbitMQ and Redis)', () => {
     expect((await ch.checkQueue('orders')).messageCount).toBe(0)
     expect(await redis.client.xlen(stream)).toBe(50)
     // Other Redis clients see plain fields: the body, each header, the properties as JSON.
-    const [[, fields]] = (await redis.client.xrange(stream, '-', '+', 'COUNT', 1)) as [string, string[]][]
-    expect(fields.slice(0, 4)).toEqual(['body', '{"order":0}', 'tenant', 'acme'])
+    const [first] = (await redis.client.xrange(stream, '-', '+', 'COUNT', 1)) as [string, string[]][]
+    expect(first![1].slice(0, 4)).toEqual(['body', '{"order":0}', 'tenant', 'acme'])
 
     const back = await ok<ReplayReport>('replay:start', { connectionId: red.id, source: `stream:${stream}`, to: { connectionId: rabbit.id, target: 'queue:orders.back' }, mode: 'move', confirm: stream })
     expect(back).toMatchObject({ total: 50, published: 50, acknowledged: 50, left: 0 })
