@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -208,6 +208,38 @@ describe('queuescope CLI (real brokers)', () => {
     expect(text).toMatchObject({ code: 0, stdout: expect.stringMatching(/^copied 2 of 2 messages from queue:cli.work to queue:cli.copy\n/) })
     expect(await cli('replay', vhost.url, 'queue:nope', '--to', 'queue:cli.copy', '--mode', 'copy', ...m)).toMatchObject({ code: 1, stderr: expect.stringMatching(/queue "nope" does not exist/) })
     expect(await cli('replay', 'amqp://guest:guest@127.0.0.1:1/', 'queue:x', '--to-origin', '--yes')).toMatchObject({ code: 1, stderr: expect.stringMatching(/connection refused/) })
+    await client.close()
+  })
+
+  it('export writes NDJSON without consuming; import publishes it back; bad files and paths are clear errors', async () => {
+    const client = await amqp.connect(vhost.url)
+    const ch = await client.createConfirmChannel()
+    await ch.assertQueue('cli.export')
+    await ch.assertQueue('cli.import')
+    for (let i = 0; i < 7; i++) ch.sendToQueue('cli.export', Buffer.from(`e${i}`), { messageId: `e-${i}`, headers: { n: i } })
+    await ch.waitForConfirms()
+    const m = ['--management', MANAGEMENT_URL]
+    const dir = await mkdtemp(join(tmpdir(), 'qs-cli-export-'))
+    const file = join(dir, 'out.ndjson')
+
+    expect(await cli('export', vhost.url, 'queue:cli.export', ...m)).toMatchObject({ code: 2, stderr: expect.stringMatching(/--out/) })
+    expect(await cli('export', vhost.url, 'queue:cli.export', '--out', file, '--json', ...m)).toEqual({ code: 0, stdout: `${JSON.stringify({ exported: 7, path: file })}\n`, stderr: '' })
+    await expect.poll(async () => (await ch.checkQueue('cli.export')).messageCount).toBe(7)
+    expect(await cli('export', vhost.url, 'queue:cli.export', '--out', file, ...m)).toMatchObject({ code: 2, stderr: expect.stringMatching(/already exists/) })
+    const partial = join(dir, 'three.ndjson')
+    expect(await cli('export', vhost.url, 'queue:cli.export', '--out', partial, '--count', '3', ...m)).toMatchObject({ code: 0, stdout: `exported 3 messages from queue:cli.export to ${partial} (nothing consumed)\n` })
+    const missing = join(dir, 'missing.ndjson')
+    expect(await cli('export', vhost.url, 'queue:nope', '--out', missing, ...m)).toMatchObject({ code: 1, stderr: expect.stringMatching(/queue "nope" does not exist/) })
+    expect(existsSync(missing), 'a failed export leaves no empty file behind').toBe(false)
+
+    expect(await cli('import', vhost.url, 'queue:cli.import', '--in', file, '--json', ...m)).toEqual({ code: 0, stdout: '{"published":7,"failed":0}\n', stderr: '' })
+    const first = await ch.get('cli.import', { noAck: true })
+    expect(first && { body: first.content.toString(), id: first.properties.messageId, headers: first.properties.headers }).toEqual({ body: 'e0', id: 'e-0', headers: { n: 0 } })
+    expect(await cli('import', vhost.url, 'exchange:cli.none', '--in', partial, ...m)).toMatchObject({ code: 1, stderr: expect.stringMatching(/exchange "cli.none" does not exist/) })
+    const bad = join(dir, 'bad.ndjson')
+    await writeFile(bad, `${(await readFile(partial, 'utf8')).split('\n')[0]}\n{"body": 42}\n`)
+    expect(await cli('import', vhost.url, 'queue:cli.import', '--in', bad, ...m)).toMatchObject({ code: 2, stderr: expect.stringMatching(/line 2 is not a Queuescope export line.*; 1 message was published before it/) })
+    expect(await cli('import', vhost.url, 'queue:cli.import', '--in', join(dir, 'none.ndjson'), ...m)).toMatchObject({ code: 1, stderr: expect.stringMatching(/cannot read .*none.ndjson/) })
     await client.close()
   })
 

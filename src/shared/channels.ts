@@ -21,6 +21,8 @@ export const CALL_CHANNEL_NAMES = [
   'replay:start',
   'replay:cancel',
   'replay:list',
+  'messages:export',
+  'messages:import',
 ] as const
 
 export const EVENT_CHANNEL_NAMES = ['connection:status', 'replay:progress'] as const

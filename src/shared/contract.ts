@@ -116,6 +116,26 @@ export const calls = {
     request: z.object({ id: z.string().min(1) }),
     response: z.object({ cancelled: z.boolean() }),
   }),
+  /**
+   * Export a source to an NDJSON file on the machine running the core (one message a line: body
+   * base64, properties, headers, origin), without consuming anything.
+   */
+  'messages:export': call({
+    request: z.object({ connectionId: z.string().min(1), source: z.string().min(1), path: z.string().min(1).max(4096), count: z.number().int().positive().optional() }),
+    response: z.object({ exported: z.number().int().nonnegative(), path: z.string() }),
+  }),
+  /** Publish every line of an export file into a target, with confirms. */
+  'messages:import': call({
+    request: z.object({
+      connectionId: z.string().min(1),
+      target: z.string().min(1),
+      path: z.string().min(1).max(4096),
+      /** Exchange targets: the routing key; absent: each line's origin routing key. */
+      routingKey: z.string().max(255).optional(),
+    }),
+    response: z.object({ published: z.number().int().nonnegative(), failed: z.number().int().nonnegative(), failures: z.array(z.string()) }),
+    writes: true,
+  }),
   /** Past replays from the journal, newest first. */
   'replay:list': call({
     request: z.object({}).default({}),

@@ -2,7 +2,10 @@ import { calls, type CallChannel, type CallRequestParsed, type CallResponse } fr
 import { QsError, toQsErrorShape } from '../../shared/errors'
 import type { Envelope } from '../../shared/api'
 import { profileTarget } from '../storage/profiles.store'
-import { parseSourceRef } from '../../shared/source-ref'
+import { formatSourceRef, parseSourceRef } from '../../shared/source-ref'
+import { resolve as resolvePath } from 'node:path'
+import type { Route } from '../brokers/replay'
+import { exportMessages, importMessages, type ExportLine } from './operations/transfer'
 import { withScope } from '../../shared/connection-url'
 import type { AdapterConfig } from '../brokers/adapter'
 import type { Core } from './core'
@@ -107,6 +110,30 @@ export function createApi(core: Core): Handlers {
     'replay:start': async (request) => core.replays.run(request),
 
     'replay:cancel': async ({ id }) => ({ cancelled: core.replays.cancel(id) }),
+
+    'messages:export': async ({ connectionId, source, path, count }) => {
+      const { adapter } = workspace.adapter(connectionId)
+      const ref = parseSourceRef(source)
+      if (!adapter.openReader) throw new QsError('UNSUPPORTED', `exporting from ${adapter.broker} is not supported`)
+      const openReader = adapter.openReader.bind(adapter)
+      return exportMessages(() => openReader(ref, { limit: count }), formatSourceRef(ref), resolvePath(path), { count })
+    },
+
+    'messages:import': async ({ connectionId, target, path, routingKey }) => {
+      const { adapter } = workspace.adapter(connectionId)
+      const ref = parseSourceRef(target)
+      if (!adapter.openWriter) throw new QsError('UNSUPPORTED', `importing into ${adapter.broker} is not supported`)
+      let route: (line: ExportLine) => Route
+      if (adapter.broker === 'rabbitmq') {
+        if (ref.kind === 'queue') route = () => ({ exchange: '', routingKey: ref.name })
+        else if (ref.kind === 'exchange') route = (line) => ({ exchange: ref.name, routingKey: routingKey ?? line.origin?.routingKey ?? '' })
+        else throw new QsError('BAD_REQUEST', `a RabbitMQ connection takes messages into queue:<name> or exchange:<name>, not ${ref.kind}:…`)
+      } else {
+        route = () => ({ exchange: '', routingKey: ref.name })
+      }
+      const writer = await adapter.openWriter(ref)
+      return importMessages(writer, resolvePath(path), route)
+    },
 
     'replay:list': async () => ({
       replays: (await core.replays.list()).map(({ start, report }) => ({

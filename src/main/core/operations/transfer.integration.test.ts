@@ -1,0 +1,110 @@
+import * as amqp from 'amqplib'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ProfileView } from '../../../shared/model'
+import { createTestRedis, createTestVhost, MANAGEMENT_URL, type TestRedis, type TestVhost } from '../../../test-support/brokers'
+import { createDispatcher } from '../api'
+import { createCore, type Core } from '../core'
+
+/** Export to NDJSON and import back, against real brokers (own vhost and key prefix). */
+describe('export and import (real RabbitMQ and Redis)', () => {
+  let vhost: TestVhost
+  let redis: TestRedis
+  let client: amqp.ChannelModel
+  let ch: amqp.ConfirmChannel
+  let core: Core
+  let call: ReturnType<typeof createDispatcher>
+  let rabbit: ProfileView
+  let red: ProfileView
+  let dir: string
+
+  const ok = async <T>(channel: string, payload: unknown): Promise<T> => {
+    const envelope = await call(channel, payload)
+    if (!envelope.ok) throw new Error(`${channel}: ${envelope.error.code} ${envelope.error.message}`)
+    return envelope.data as T
+  }
+
+  async function drain(queue: string): Promise<amqp.GetMessage[]> {
+    const out: amqp.GetMessage[] = []
+    for (;;) {
+      const message = await ch.get(queue, { noAck: true })
+      if (message === false) return out
+      out.push(message)
+    }
+  }
+
+  beforeAll(async () => {
+    vhost = await createTestVhost('transfer')
+    redis = await createTestRedis('transfer')
+    client = await amqp.connect(vhost.url)
+    ch = await client.createConfirmChannel()
+    dir = await mkdtemp(join(tmpdir(), 'qs-transfer-'))
+    core = await createCore({ configDir: dir, mode: 'web', version: 'test' })
+    call = createDispatcher(core)
+    rabbit = await ok<ProfileView>('profiles:save', { name: 'rabbit', broker: 'rabbitmq', url: vhost.url.replace('guest:guest@', 'guest@'), password: 'guest', managementUrl: MANAGEMENT_URL })
+    red = await ok<ProfileView>('profiles:save', { name: 'redis', broker: 'redis', url: 'redis://127.0.0.1:6379/0' })
+    await ok('connection:connect', { profileId: rabbit.id })
+    await ok('connection:connect', { profileId: red.id })
+  })
+
+  afterAll(async () => {
+    await core?.close()
+    await client?.close().catch(() => undefined)
+    await vhost?.remove()
+    await redis?.remove()
+  })
+
+  it('exports a queue without consuming it and imports it elsewhere, byte for byte', async () => {
+    await ch.assertQueue('export.src')
+    await ch.assertQueue('import.dst')
+    const binary = Buffer.from([0, 159, 146, 150, 255])
+    for (let i = 0; i < 1000; i++) {
+      ch.sendToQueue('export.src', i === 3 ? binary : Buffer.from(`message ${i}`), { messageId: `x-${i}`, type: 'thing', headers: { seq: i, tags: ['a', 'b'] } })
+    }
+    await ch.waitForConfirms()
+    const file = join(dir, 'out', 'queue.ndjson')
+    expect(await ok('messages:export', { connectionId: rabbit.id, source: 'queue:export.src', path: file })).toEqual({ exported: 1000, path: file })
+    await expect.poll(async () => (await ch.checkQueue('export.src')).messageCount, { timeout: 3000 }).toBe(1000)
+    const lines = (await readFile(file, 'utf8')).trimEnd().split('\n')
+    expect(lines).toHaveLength(1000)
+    expect(JSON.parse(lines[0]!)).toMatchObject({ body: Buffer.from('message 0').toString('base64'), properties: { messageId: 'x-0', type: 'thing' }, headers: { seq: 0, tags: ['a', 'b'] }, origin: { source: 'queue:export.src', routingKey: 'export.src' } })
+
+    expect(await ok('messages:import', { connectionId: rabbit.id, target: 'queue:import.dst', path: file })).toEqual({ published: 1000, failed: 0, failures: [] })
+    const imported = await drain('import.dst')
+    expect(imported.map((m) => m.properties.messageId)).toEqual(Array.from({ length: 1000 }, (_, i) => `x-${i}`))
+    expect(imported[3]!.content).toEqual(binary)
+    expect(imported[9]!.properties.headers).toEqual({ seq: 9, tags: ['a', 'b'] })
+
+    const again = await call('messages:export', { connectionId: rabbit.id, source: 'queue:export.src', path: file })
+    expect(again).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('already exists') } })
+  })
+
+  it('a Redis stream exports with --count and imports into a RabbitMQ exchange with its routing key', async () => {
+    const stream = `${redis.prefix}events`
+    for (let i = 0; i < 30; i++) await redis.client.xadd(stream, '*', 'body', `{"e":${i}}`, 'kind', 'created')
+    const file = join(dir, 'stream.ndjson')
+    expect(await ok('messages:export', { connectionId: red.id, source: `stream:${stream}`, path: file, count: 10 })).toMatchObject({ exported: 10 })
+    expect(await redis.client.xlen(stream)).toBe(30)
+    await ch.assertExchange('events', 'topic')
+    await ch.assertQueue('events.created')
+    await ch.bindQueue('events.created', 'events', 'created')
+    expect(await ok('messages:import', { connectionId: rabbit.id, target: 'exchange:events', path: file, routingKey: 'created' })).toMatchObject({ published: 10, failed: 0 })
+    const arrived = await drain('events.created')
+    expect(arrived.map((m) => m.content.toString())).toEqual(Array.from({ length: 10 }, (_, i) => `{"e":${i}}`))
+    expect(arrived[0]!.properties.headers).toEqual({ kind: 'created' })
+    const unrouted = await ok<{ published: number; failed: number; failures: string[] }>('messages:import', { connectionId: rabbit.id, target: 'exchange:events', path: file, routingKey: 'nobody' })
+    expect(unrouted).toMatchObject({ published: 0, failed: 10 })
+    expect(unrouted.failures[0]).toBe('line 1: not routed (NO_ROUTE)')
+  })
+
+  it('a malformed line stops the import and says which; a missing file is a clear error', async () => {
+    const file = join(dir, 'broken.ndjson')
+    await writeFile(file, `${JSON.stringify({ body: Buffer.from('ok').toString('base64') })}\n{not json\n${JSON.stringify({ body: 'eA==' })}\n`)
+    await ch.assertQueue('broken.dst')
+    expect(await call('messages:import', { connectionId: rabbit.id, target: 'queue:broken.dst', path: file })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('line 2 is not a Queuescope export line (not JSON)') } })
+    expect((await drain('broken.dst')).map((m) => m.content.toString())).toEqual(['ok'])
+    expect(await call('messages:import', { connectionId: rabbit.id, target: 'queue:broken.dst', path: join(dir, 'nope.ndjson') })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringContaining('cannot read') } })
+  })
+})

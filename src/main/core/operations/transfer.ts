@@ -1,0 +1,179 @@
+import { createReadStream } from 'node:fs'
+import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { createInterface } from 'node:readline'
+import { once } from 'node:events'
+import { z } from 'zod'
+import { QsError, toQsErrorShape } from '../../../shared/errors'
+import { headerValueSchema, messagePropertiesSchema } from '../../../shared/publish'
+import { toHeaders } from '../../brokers/header-values'
+import type { BatchReader, ReadMessage, Route, TargetWriter } from '../../brokers/replay'
+
+/**
+ * Export and import (issue #5): one message a JSON line, so files stream in both directions with
+ * bounded memory and stay readable with jq. Documented in docs/cli.md.
+ */
+export const exportLineSchema = z.object({
+  /** The body, base64 (binary-safe). */
+  body: z.string(),
+  properties: messagePropertiesSchema.default({}),
+  headers: z.record(z.string(), headerValueSchema).default({}),
+  /** Where it was exported from; import ignores it (except exchange / routing key, see below). */
+  origin: z
+    .object({
+      source: z.string(),
+      id: z.string(),
+      exchange: z.string().optional(),
+      routingKey: z.string().optional(),
+      redelivered: z.boolean().optional(),
+      exportedAt: z.number(),
+    })
+    .partial()
+    .optional(),
+})
+export type ExportLine = z.infer<typeof exportLineSchema>
+
+export interface ExportResult {
+  exported: number
+  path: string
+}
+
+/**
+ * Writes up to `count` messages (default: all that are in the source now) to `path`. Reading is
+ * the replay reader in copy mode: every message read is given back to the source when the export
+ * ends, so nothing is consumed.
+ */
+export async function exportMessages(
+  openReader: () => Promise<BatchReader>,
+  source: string,
+  path: string,
+  options: { count?: number; signal?: AbortSignal } = {},
+): Promise<ExportResult> {
+  // The file first: a path that cannot be written never touches the source.
+  await mkdir(dirname(path), { recursive: true }).catch((err: unknown) => {
+    throw new QsError('BAD_REQUEST', `cannot write ${path}: ${(err as Error).message}`)
+  })
+  let file: FileHandle
+  try {
+    file = await open(path, 'wx', 0o600)
+  } catch (err) {
+    throw (err as NodeJS.ErrnoException).code === 'EEXIST'
+      ? new QsError('BAD_REQUEST', `${path} already exists; export never overwrites a file`)
+      : new QsError('BAD_REQUEST', `cannot write ${path}: ${(err as Error).message}`)
+  }
+  const out = file.createWriteStream()
+  let exported = 0
+  let reader: BatchReader | null = null
+  let failedEmpty = false
+  try {
+    reader = await openReader()
+    const total = options.count ?? reader.available
+    if (total === null || total === undefined) throw new QsError('BAD_REQUEST', `cannot tell how many messages ${source} holds: give --count`)
+    while (exported < total && !options.signal?.aborted) {
+      const batch = await reader.read(Math.min(256, total - exported))
+      if (batch.length === 0) break
+      for (const message of batch) {
+        const line: ExportLine = {
+          body: message.body.toString('base64'),
+          properties: message.properties,
+          headers: toHeaders(message.headers),
+          origin: { source, id: message.id, exchange: message.exchange, routingKey: message.routingKey, redelivered: message.redelivered, exportedAt: Date.now() },
+        }
+        // Honour the file's back-pressure: memory stays bounded for any number of messages.
+        if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain')
+      }
+      exported += batch.length
+      reader.release(batch)
+    }
+  } catch (err) {
+    const error = err instanceof QsError ? err : new QsError('BROKER_ERROR', toQsErrorShape(err).message)
+    // An empty file would only block the next try ("already exists"); a partial one is kept and said.
+    if (exported === 0) failedEmpty = true
+    else error.message = `${error.message} (${exported} messages were written to ${path} before that; nothing was consumed)`
+    throw error
+  } finally {
+    await reader?.close().catch(() => undefined)
+    await new Promise<void>((resolve) => out.end(resolve))
+    if (failedEmpty) await unlink(path).catch(() => undefined)
+  }
+  return { exported, path }
+}
+
+export interface ImportResult {
+  published: number
+  failed: number
+  /** The first failures, "line 12: reason". */
+  failures: string[]
+}
+
+/**
+ * Publishes every line of `path` through `writer` with confirms, up to `window` in flight.
+ * `route(line)` says where each goes. A malformed line stops the import (saying which line) before
+ * anything after it is published; lines already confirmed stay published.
+ */
+export async function importMessages(writer: TargetWriter, path: string, route: (line: ExportLine) => Route, options: { window?: number } = {}): Promise<ImportResult> {
+  const window = options.window ?? 256
+  const result: ImportResult = { published: 0, failed: 0, failures: [] }
+  let input
+  try {
+    input = createReadStream(path, { encoding: 'utf8' })
+    await once(input, 'open')
+  } catch (err) {
+    throw new QsError((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'NOT_FOUND' : 'BAD_REQUEST', `cannot read ${path}: ${(err as Error).message}`)
+  }
+  const inFlight = new Set<Promise<void>>()
+  let lineNumber = 0
+  let fatal: QsError | null = null
+  const failure = (line: number, reason: string): void => {
+    result.failed++
+    if (result.failures.length < 100) result.failures.push(`line ${line}: ${reason}`)
+  }
+  try {
+    for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+      lineNumber++
+      if (text.trim() === '') continue
+      let line: ExportLine
+      try {
+        line = exportLineSchema.parse(JSON.parse(text))
+      } catch (err) {
+        fatal = new QsError('BAD_REQUEST', `${path} line ${lineNumber} is not a Queuescope export line (${err instanceof SyntaxError ? 'not JSON' : 'missing or wrong fields'}); nothing after it was imported`)
+        break
+      }
+      const n = lineNumber
+      const message: ReadMessage = {
+        id: String(n),
+        body: Buffer.from(line.body, 'base64'),
+        properties: line.properties,
+        headers: line.headers,
+        redelivered: false,
+        exchange: line.origin?.exchange ?? '',
+        routingKey: line.origin?.routingKey ?? '',
+      }
+      const running: Promise<void> = writer
+        .write(message, route(line))
+        .then(
+          (outcome) => {
+            if (outcome.routed) result.published++
+            else failure(n, `not routed (${outcome.reason})`)
+          },
+          (err: unknown) => {
+            failure(n, toQsErrorShape(err).message)
+            fatal ??= new QsError('BROKER_ERROR', `import stopped at line ${n}: ${toQsErrorShape(err).message}`)
+          },
+        )
+        .finally(() => inFlight.delete(running))
+      inFlight.add(running)
+      if (inFlight.size >= window) await Promise.race(inFlight)
+      if (fatal) break
+    }
+  } finally {
+    await Promise.allSettled([...inFlight])
+    input.destroy()
+    await writer.close().catch(() => undefined)
+  }
+  if (fatal) {
+    fatal.message = `${fatal.message}; ${result.published} message${result.published === 1 ? ' was' : 's were'} published before it`
+    throw Object.assign(fatal, { detail: result })
+  }
+  return result
+}
