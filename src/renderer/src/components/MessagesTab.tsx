@@ -19,6 +19,8 @@ import {
   xDeathBadges,
 } from '../store/messages.selectors'
 import { PEEK_COUNTS, type StreamFromDraft } from '../store/messages.slice'
+import { selectProfileById } from '../store/profiles.selectors'
+import { canSelectForReplay, replayUnsupportedReason, selectedOnPage, selectReplaySelection } from '../store/replay.selectors'
 import { sourceKey } from '../store/sources.selectors'
 import { WarningIcon } from './Icons'
 import { MessageDetail } from './MessageDetail'
@@ -41,6 +43,13 @@ export function MessagesTab({ item, connectionId }: { item: SourceItem; connecti
   const result = browse?.result ?? null
   const selected = selectedMessageOf(browse)
   const run = (acceptRisk = false) => void browseMessages(connectionId, source, { acceptRisk, streamQueue })
+  const profile = useApp(selectProfileById(connectionId))
+  const replaySelection = useApp(selectReplaySelection)
+  // "Replay selected" (UI.md "Message browser"): only where the app can replay from (RabbitMQ queues).
+  const replayable = profile !== null && replayUnsupportedReason(item, profile.broker) === null
+  const messages = result?.messages ?? null
+  const picked = replayable && messages !== null ? selectedOnPage(replaySelection, connectionId, source, messages) : []
+  const selectable = replayable && messages !== null ? messages.filter(canSelectForReplay).length : 0
 
   return (
     <div className="messages-tab">
@@ -125,7 +134,33 @@ export function MessagesTab({ item, connectionId }: { item: SourceItem; connecti
       ) : result.messages.length === 0 ? (
         <p className="muted empty-inline">No messages{streamQueue ? ' from this position' : ''}.</p>
       ) : (
-        <MessageList messages={result.messages} selectedId={browse?.selectedMessageId ?? null} />
+        <>
+          {replayable ? (
+            <div className="replay-selection-bar" role="toolbar" aria-label="Selected messages">
+              <span className="muted num" role="status">
+                {picked.length === 0
+                  ? selectable === 0
+                    ? 'None of these messages has a message id, so none can be picked for replay.'
+                    : 'Tick messages to replay just those.'
+                  : `${picked.length.toLocaleString()} selected`}
+              </span>
+              <span className="spacer" />
+              {picked.length > 0 ? (
+                <button type="button" className="btn btn-small" onClick={() => appStore.getState().setReplaySelection(connectionId, source, [])}>
+                  Clear selection
+                </button>
+              ) : null}
+              <button type="button" className="btn btn-small" disabled={picked.length === 0} onClick={() => appStore.getState().openReplayDialog(connectionId, source, picked)}>
+                Replay selected…
+              </button>
+            </div>
+          ) : null}
+          <MessageList
+            messages={result.messages}
+            selectedId={browse?.selectedMessageId ?? null}
+            replay={replayable ? { picked: new Set(picked), connectionId, source } : null}
+          />
+        </>
       )}
 
       {/* No key per message: the body viewer keeps its editor and swaps the document in. */}
@@ -134,7 +169,16 @@ export function MessagesTab({ item, connectionId }: { item: SourceItem; connecti
   )
 }
 
-function MessageList({ messages, selectedId }: { messages: PeekedMessage[]; selectedId: string | null }) {
+interface ReplayPicking {
+  /** Message ids (the property) ticked for "Replay selected". */
+  picked: Set<string>
+  connectionId: string
+  source: string
+}
+
+const NO_ID_REASON = 'No message id: replay picks messages by their message-id property, so this one cannot be selected'
+
+function MessageList({ messages, selectedId, replay }: { messages: PeekedMessage[]; selectedId: string | null; replay: ReplayPicking | null }) {
   const scrollRef = useRef<HTMLDivElement>(null)
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual is not compiler-safe; this component opts out by design.
   const virtualizer = useVirtualizer({
@@ -165,15 +209,39 @@ function MessageList({ messages, selectedId }: { messages: PeekedMessage[]; sele
   const idChars = messages.reduce((max, m) => Math.max(max, m.id.length), 1)
   const style = { '--id-col': `${Math.min(180, Math.max(40, idChars * 7.2 + 10))}px` } as React.CSSProperties
 
+  const selectableIds = replay === null ? [] : messages.filter(canSelectForReplay).map((m) => m.properties.messageId!)
+  const allPicked = replay !== null && selectableIds.length > 0 && selectableIds.every((id) => replay.picked.has(id))
+  const head = (
+    <div className="message-row message-head" aria-hidden="true">
+      <span>#</span>
+      <span>Message id</span>
+      <span>Timestamp</span>
+      <span className="num">Size</span>
+      <span />
+    </div>
+  )
+
   return (
-    <div className="message-list" style={style}>
-      <div className="message-row message-head" aria-hidden="true">
-        <span>#</span>
-        <span>Message id</span>
-        <span>Timestamp</span>
-        <span className="num">Size</span>
-        <span />
-      </div>
+    <div className={`message-list${replay === null ? '' : ' pickable'}`} style={style}>
+      {replay === null ? (
+        head
+      ) : (
+        <div className="message-head-wrap">
+          <label className="replay-check" title={selectableIds.length === 0 ? NO_ID_REASON : 'Select every message on this page that has a message id'}>
+            <input
+              type="checkbox"
+              aria-label="Select all messages for replay"
+              disabled={selectableIds.length === 0}
+              checked={allPicked}
+              ref={(el) => {
+                if (el) el.indeterminate = !allPicked && replay.picked.size > 0
+              }}
+              onChange={() => appStore.getState().setReplaySelection(replay.connectionId, replay.source, allPicked ? [] : selectableIds)}
+            />
+          </label>
+          {head}
+        </div>
+      )}
       <div className="message-scroll" ref={scrollRef} style={{ height: Math.min(messages.length * MESSAGE_ROW_HEIGHT, 10 * MESSAGE_ROW_HEIGHT) + 2 }}>
         <div role="list" aria-label="Messages" className="message-space" style={{ height: virtualizer.getTotalSize() }} onKeyDown={onKeyDown}>
           {virtualizer.getVirtualItems().map((row) => {
@@ -182,6 +250,7 @@ function MessageList({ messages, selectedId }: { messages: PeekedMessage[]; sele
             const deaths = xDeathBadges(message)
             return (
               <div key={row.key} role="listitem" className="message-item" style={{ transform: `translateY(${row.start}px)`, height: MESSAGE_ROW_HEIGHT }}>
+                {replay === null ? null : <PickBox message={message} replay={replay} odd={row.index % 2 === 1} />}
                 <button
                   type="button"
                   className={`message-row${selected ? ' selected' : ''}${row.index % 2 ? ' odd' : ''}`}
@@ -217,5 +286,22 @@ function MessageList({ messages, selectedId }: { messages: PeekedMessage[]; sele
         </div>
       </div>
     </div>
+  )
+}
+
+/** The row's tick for "Replay selected"; disabled, with the reason as its tooltip, for a message without a message id. */
+function PickBox({ message, replay, odd }: { message: PeekedMessage; replay: ReplayPicking; odd: boolean }) {
+  const messageId = message.properties.messageId
+  const can = canSelectForReplay(message)
+  return (
+    <label className={`replay-check${odd ? ' odd' : ''}`} title={can ? `Select ${messageId} for replay` : NO_ID_REASON}>
+      <input
+        type="checkbox"
+        aria-label={can ? `Select ${messageId} for replay` : `Message ${message.id} has no message id: it cannot be selected for replay`}
+        disabled={!can}
+        checked={can && replay.picked.has(messageId!)}
+        onChange={() => appStore.getState().toggleReplaySelection(replay.connectionId, replay.source, messageId!)}
+      />
+    </label>
   )
 }

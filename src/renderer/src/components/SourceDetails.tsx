@@ -6,6 +6,8 @@ import { appStore, useApp } from '../store'
 import { canPurge, effectiveTab, selectDetailsTab, tabsFor } from '../store/messages.selectors'
 import type { DetailsTab } from '../store/messages.slice'
 import { kindLabel, sourceKey } from '../store/sources.selectors'
+import { selectProfileById } from '../store/profiles.selectors'
+import { replayUnsupportedReason } from '../store/replay.selectors'
 import { ackMode, exchangeName, selectTopologyFor, settingOrigin } from '../store/topology.selectors'
 import { CloseIcon } from './Icons'
 import { MessagesTab } from './MessagesTab'
@@ -28,7 +30,10 @@ export function SourceDetails({ item, connectionId, readOnly }: Props) {
   const tabs = tabsFor(item)
   const tab = effectiveTab(chosen, item)
   const baseId = useId()
-  const { setDetailsTab, selectSource, openPurgeConfirm } = appStore.getState()
+  const profile = useApp(selectProfileById(connectionId))
+  const { setDetailsTab, selectSource, openPurgeConfirm, openReplayDialog } = appStore.getState()
+  // Exchanges hold nothing to replay: no button at all. Redis sources: shown, disabled, and why.
+  const replayWhyNot = profile === null || item.kind === 'exchange' ? null : replayUnsupportedReason(item, profile.broker)
 
   const onTabKeyDown = (event: React.KeyboardEvent) => {
     const index = tabs.indexOf(tab)
@@ -51,6 +56,23 @@ export function SourceDetails({ item, connectionId, readOnly }: Props) {
         <h2 className="mono" title={item.name}>
           {item.name === '' ? '(AMQP default)' : item.name}
         </h2>
+        {profile !== null && item.kind !== 'exchange' ? (
+          <button
+            type="button"
+            className="btn btn-small"
+            disabled={replayWhyNot !== null}
+            title={replayWhyNot ?? 'Move or copy messages to another queue, an exchange, or back to their origin (x-death)'}
+            aria-describedby={replayWhyNot === null ? undefined : `${baseId}-replay-why`}
+            onClick={() => openReplayDialog(connectionId, key)}
+          >
+            Replay…
+          </button>
+        ) : null}
+        {replayWhyNot !== null ? (
+          <span id={`${baseId}-replay-why`} className="visually-hidden">
+            {replayWhyNot}
+          </span>
+        ) : null}
         {canPurge(item) ? (
           <button
             type="button"

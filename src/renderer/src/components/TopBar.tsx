@@ -2,6 +2,7 @@ import { appStore, useApp } from '../store'
 import { describeStatus, isLive, selectSelectedStatus } from '../store/connections.selectors'
 import { FILTER_INPUT_ID } from '../hooks/useKeyboardShortcuts'
 import { selectSelectedProfile } from '../store/profiles.selectors'
+import { isReplayRunning, selectReplayRun } from '../store/replay.selectors'
 import { selectFilterText, selectSourcesEntry } from '../store/sources.selectors'
 import { RefreshIcon, SearchIcon } from './Icons'
 import { ScopePicker } from './ScopePicker'
@@ -11,7 +12,9 @@ export function TopBar() {
   const status = useApp(selectSelectedStatus)
   const filterText = useApp(selectFilterText)
   const entry = useApp(selectSourcesEntry(profile?.id ?? null))
-  const { setFilterText, refreshSources, refreshOverview, disconnect, connect } = appStore.getState()
+  const replayRun = useApp(selectReplayRun)
+  const { setFilterText, refreshSources, refreshOverview, disconnect, connect, openReplayJournal, openReplayDialog } = appStore.getState()
+  const running = isReplayRunning(replayRun) ? replayRun : null
   const open = status?.state === 'open'
 
   return (
@@ -56,6 +59,16 @@ export function TopBar() {
             autoComplete="off"
           />
         </div>
+        {/* A replay hidden while it runs comes back from here; otherwise the journal of past replays. */}
+        {running !== null ? (
+          <button type="button" className="btn replay-running" title={`Replaying from ${running.source}: show its progress`} onClick={() => openReplayDialog(running.connectionId, running.source)}>
+            <span className="replay-running-dot" aria-hidden="true" /> Replay running…
+          </button>
+        ) : (
+          <button type="button" className="btn" title="Past replays (the journal)" onClick={openReplayJournal}>
+            Replays
+          </button>
+        )}
         <button
           type="button"
           className="btn"

@@ -8,7 +8,11 @@ import { appStore } from '../store'
  */
 export function useMainEvents(): void {
   useEffect(() => {
-    const unsubscribe = getApi().onConnectionStatus((status) => appStore.getState().applyStatus(status))
-    return unsubscribe
+    const api = getApi()
+    const unsubscribes = [
+      api.onConnectionStatus((status) => appStore.getState().applyStatus(status)),
+      api.onReplayProgress((progress) => appStore.getState().applyReplayProgress(progress)),
+    ]
+    return () => unsubscribes.forEach((unsubscribe) => unsubscribe())
   }, [])
 }

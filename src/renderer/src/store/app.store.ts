@@ -7,6 +7,7 @@ import { createMessagesSlice, type MessagesSlice } from './messages.slice'
 import { createProfilesSlice, type ProfilesSlice } from './profiles.slice'
 import { createPublishSlice, type PublishSlice } from './publish.slice'
 import { createPurgeSlice, type PurgeSlice } from './purge.slice'
+import { createReplaySlice, type ReplaySlice } from './replay.slice'
 import { createSourcesSlice, type SourcesSlice } from './sources.slice'
 import { createTopologySlice, type TopologySlice } from './topology.slice'
 import { createToastsSlice, type ToastsSlice } from './toasts.slice'
@@ -22,6 +23,7 @@ export type AppState = ProfilesSlice &
   TopologySlice &
   PublishSlice &
   PurgeSlice &
+  ReplaySlice &
   ToastsSlice &
   UiSlice
 
@@ -47,6 +49,7 @@ export function createAppStore(deps: StoreDeps): AppStore {
     ...createTopologySlice(set, get, deps),
     ...createPublishSlice(set, get, deps),
     ...createPurgeSlice(set, get, deps),
+    ...createReplaySlice(set, get, deps),
     ...createToastsSlice(set, get, deps),
     ...createUiSlice(set, get, deps),
   }))

@@ -9,6 +9,10 @@ export type DialogState =
   | { kind: 'delete-profile'; profileId: string }
   /** Typed confirmation before purging a RabbitMQ queue's ready messages. */
   | { kind: 'purge'; connectionId: string; queue: string }
+  /** Move or copy out of a queue (replay.slice.ts); `messageIds`: only the messages selected in the browser. */
+  | { kind: 'replay'; connectionId: string; source: string; messageIds: string[] | null }
+  /** The journal of past replays. */
+  | { kind: 'replays' }
 
 export interface UiSlice {
   dialog: DialogState | null

@@ -1,0 +1,275 @@
+import type { PeekedMessage } from '../../../shared/messages'
+import type { ConnectionStatus, ProfileView, SourceItem } from '../../../shared/model'
+import { compileFilterRegex, describeFilter, MAX_REPLAY_RATE, type ReplayFilter, type ReplayItem, type ReplayProgress, type ReplayReport } from '../../../shared/replay'
+import { formatCount } from '../format'
+import type { AppState } from './app.store'
+import type { ReplayJournalListing, ReplayJournalState, ReplayRun, ReplaySelection, ReplayStartRequest } from './replay.slice'
+
+export const selectReplayPreview = (state: AppState): ReplayRun | null => state.replayPreview
+export const selectReplayRun = (state: AppState): ReplayRun | null => state.replayRun
+export const selectReplaySelection = (state: AppState): ReplaySelection | null => state.replaySelection
+export const selectReplayJournal = (state: AppState): ReplayJournalState => state.replayJournal
+
+/** Started and not yet ended (no report, no failure). */
+export function isReplayRunning(run: ReplayRun | null): boolean {
+  return run !== null && run.report === null && run.error === null
+}
+
+/** Why this source cannot be replayed from, or null when it can (RabbitMQ queues today). */
+export function replayUnsupportedReason(item: SourceItem, broker: ProfileView['broker']): string | null {
+  if (broker === 'redis') return 'Replay from Redis streams and lists is not in the app yet: RabbitMQ queues only for now'
+  if (item.kind !== 'queue') return 'Exchanges hold no messages: replay reads from a queue'
+  return null
+}
+
+export interface TargetConnection {
+  id: string
+  name: string
+  readOnly: boolean
+}
+
+/** Every open RabbitMQ connection a replay can publish into, the source's own first. */
+export function replayTargetConnections(profiles: ProfileView[], statuses: Record<string, ConnectionStatus>, currentId: string): TargetConnection[] {
+  const open = profiles.filter((p) => p.broker === 'rabbitmq' && statuses[p.id]?.state === 'open')
+  const current = open.filter((p) => p.id === currentId)
+  const others = open.filter((p) => p.id !== currentId).sort((a, b) => a.name.localeCompare(b.name))
+  return [...current, ...others].map((p) => ({ id: p.id, name: p.name, readOnly: p.readOnly }))
+}
+
+/** Names for the target's datalist: that connection's queues or exchanges, when its listing is loaded. */
+export function targetNameSuggestions(items: SourceItem[], kind: 'queue' | 'exchange'): string[] {
+  return items.filter((item) => item.kind === kind && item.name !== '').map((item) => item.name)
+}
+
+export type ReplayTargetKind = 'origin' | 'queue' | 'exchange'
+
+/** What the replay form holds, as typed: numbers stay text until `buildReplayRequest` reads them. */
+export interface ReplayDraft {
+  targetKind: ReplayTargetKind
+  targetConnectionId: string
+  targetName: string
+  routingKey: string
+  mode: 'move' | 'copy'
+  limit: string
+  rate: string
+  filters: ReplayFilter[]
+}
+
+export function initialReplayDraft(connectionId: string): ReplayDraft {
+  return { targetKind: 'origin', targetConnectionId: connectionId, targetName: '', routingKey: '', mode: 'move', limit: '', rate: '', filters: [] }
+}
+
+export const NEW_FILTER: ReplayFilter = { field: 'header', name: '', op: 'equals', value: '' }
+
+/** What is wrong with one filter row, in words, or null. */
+export function filterProblem(filter: ReplayFilter): string | null {
+  if ((filter.field === 'header' || filter.field === 'property') && filter.name.trim() === '') return `name the ${filter.field}`
+  if (filter.op === 'regex') {
+    try {
+      compileFilterRegex(filter)
+    } catch (err) {
+      return (err as Error).message
+    }
+  }
+  return null
+}
+
+/** The filter in words for the row's caption ("header tenant = acme"); trims what the user typed. */
+export function describeDraftFilter(filter: ReplayFilter): string {
+  return describeFilter({ ...filter, name: filter.field === 'xDeathReason' ? '' : filter.name.trim() })
+}
+
+export interface ReplayContext {
+  connectionId: string
+  /** `queue:NAME`. */
+  source: string
+  messageIds: string[] | null
+}
+
+/** The form as a `replay:start` request, or what is wrong with it in words. */
+export function buildReplayRequest(draft: ReplayDraft, context: ReplayContext, options: { dryRun: boolean; confirm?: string }): { request: ReplayStartRequest } | { problem: string } {
+  let limit: number | undefined
+  if (draft.limit.trim() !== '') {
+    const n = Number(draft.limit.trim())
+    if (!Number.isInteger(n) || n <= 0) return { problem: 'Limit: a whole number above 0, or empty for all that are there now' }
+    limit = n
+  }
+  let rate: number | undefined
+  if (draft.rate.trim() !== '') {
+    const n = Number(draft.rate.trim())
+    if (!Number.isFinite(n) || n <= 0 || n > MAX_REPLAY_RATE) return { problem: `Rate: messages per second above 0 (at most ${formatCount(MAX_REPLAY_RATE)}), or empty for as fast as the target confirms` }
+    rate = n
+  }
+  for (const [index, filter] of draft.filters.entries()) {
+    const problem = filterProblem(filter)
+    if (problem !== null) return { problem: `Filter ${index + 1}: ${problem}` }
+  }
+  let to: ReplayStartRequest['to']
+  if (draft.targetKind === 'origin') {
+    to = { toOrigin: true, connectionId: draft.targetConnectionId }
+  } else {
+    const name = draft.targetName.trim()
+    if (draft.targetKind === 'queue' && name === '') return { problem: 'Name the target queue' }
+    if (draft.targetKind === 'queue' && draft.targetConnectionId === context.connectionId && `queue:${name}` === context.source) {
+      return { problem: 'The target is the source queue itself: pick another queue, an exchange, or back to origin' }
+    }
+    const routingKey = draft.routingKey.trim()
+    to = { connectionId: draft.targetConnectionId, target: `${draft.targetKind}:${name}`, ...(draft.targetKind === 'exchange' && routingKey !== '' ? { routingKey } : {}) }
+  }
+  const filters = draft.filters.map((f) => ({ ...f, name: f.field === 'xDeathReason' ? '' : f.name.trim(), value: f.op === 'exists' ? '' : f.value }))
+  const request: ReplayStartRequest = {
+    connectionId: context.connectionId,
+    source: context.source,
+    to,
+    mode: draft.mode,
+    filters,
+    dryRun: options.dryRun,
+    ...(limit === undefined ? {} : { limit }),
+    ...(rate === undefined ? {} : { rate }),
+    ...(context.messageIds === null ? {} : { messageIds: context.messageIds }),
+    ...(options.confirm === undefined ? {} : { confirm: options.confirm }),
+  }
+  return { request }
+}
+
+/**
+ * "Move 20" (what a fresh preview found), "Move 3 selected", "Move up to 50" (the limit), "Move all"
+ * (and Copy).
+ */
+export function replayActionLabel(mode: 'move' | 'copy', preview: ReplayReport | null, limit: string, selected: number | null): string {
+  const verb = mode === 'move' ? 'Move' : 'Copy'
+  if (preview !== null) return `${verb} ${formatCount(preview.published)}`
+  if (selected !== null) return `${verb} ${formatCount(selected)} selected`
+  const n = Number(limit.trim())
+  if (limit.trim() !== '' && Number.isInteger(n) && n > 0) return `${verb} up to ${formatCount(n)}`
+  return `${verb} all`
+}
+
+/** "exchange orders → order.created", "default exchange → orders" (the queue), "—" when it has no route. */
+export function describeRoute(item: Pick<ReplayItem, 'exchange' | 'routingKeys'>): string {
+  if (item.exchange === null) return '—'
+  const exchange = item.exchange === '' ? 'default exchange' : item.exchange
+  return item.routingKeys.length === 0 ? exchange : `${exchange} → ${item.routingKeys.join(', ')}`
+}
+
+/** "340 ms", "3 s", "2 min 5 s", "1 h 4 min". */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`
+  const s = Math.round(ms / 1000)
+  if (s < 60) return `${s} s`
+  const m = Math.floor(s / 60)
+  if (m < 60) return s % 60 === 0 ? `${m} min` : `${m} min ${s % 60} s`
+  const h = Math.floor(m / 60)
+  return m % 60 === 0 ? `${h} h` : `${h} h ${m % 60} min`
+}
+
+export interface ProgressView {
+  /** 0..1, or null before the total is known. */
+  fraction: number | null
+  /** "12 of 20 scanned". */
+  scanned: string
+  /** "340 msg/s". */
+  rate: string
+  /** "about 3 s left", "" while unknown. */
+  eta: string
+}
+
+export function describeProgress(progress: ReplayProgress | null): ProgressView {
+  if (progress === null) return { fraction: null, scanned: 'Starting…', rate: '—', eta: '' }
+  const fraction = progress.total > 0 ? Math.min(1, progress.scanned / progress.total) : null
+  return {
+    fraction,
+    scanned: `${formatCount(progress.scanned)} of ${formatCount(progress.total)} scanned`,
+    rate: `${formatCount(Math.round(progress.rate))} msg/s`,
+    eta: progress.etaMs === null ? '' : `about ${formatDuration(progress.etaMs)} left`,
+  }
+}
+
+const plural = (n: number, one: string, many: string) => `${formatCount(n)} ${n === 1 ? one : many}`
+
+/** "Moved 20 of 20 messages from queue:dlq to origin (each message’s x-death)." — the report's first line, also its toast. */
+export function describeReportHeadline(report: ReplayReport): string {
+  if (report.dryRun) return `Would ${report.mode} ${formatCount(report.published)} of ${plural(report.total, 'message', 'messages')} from ${report.source} to ${report.target}.`
+  const verb = report.mode === 'move' ? 'Moved' : 'Copied'
+  return `${verb} ${formatCount(report.published)} of ${plural(report.total, 'message', 'messages')} from ${report.source} to ${report.target}${report.cancelled ? ' before it was cancelled' : ''}.`
+}
+
+export interface ReportLine {
+  text: string
+  /** Worth colour: something did not go, or may be duplicated. */
+  trouble: boolean
+}
+
+/** The final report in words, one fact a line (the dialog's end screen). */
+export function describeReport(report: ReplayReport): ReportLine[] {
+  const lines: ReportLine[] = [{ text: describeReportHeadline(report), trouble: false }]
+  if (report.error !== undefined) lines.push({ text: `Stopped early: ${report.error}`, trouble: true })
+  if (report.cancelled) lines.push({ text: 'Cancelled: what was published is counted here; everything else stays in the source.', trouble: false })
+  if (!report.dryRun && report.mode === 'move') lines.push({ text: `${plural(report.acknowledged, 'message', 'messages')} removed from the source after the target confirmed ${report.acknowledged === 1 ? 'it' : 'them'}.`, trouble: report.acknowledged < report.published })
+  if (!report.dryRun && report.mode === 'copy') lines.push({ text: 'The source keeps every message (copies were published; the originals were put back).', trouble: false })
+  if (report.failed > 0) lines.push({ text: `${plural(report.failed, 'message', 'messages')} failed and stayed in the source.`, trouble: true })
+  if (report.skipped > 0) lines.push({ text: `${plural(report.skipped, 'message', 'messages')} did not match the filters${report.dryRun ? '' : ' and stayed in the source'}.`, trouble: false })
+  if (!report.dryRun) lines.push({ text: `${formatCount(report.left)} of the ${formatCount(report.total)} left in the source.`, trouble: false })
+  if (report.duplicates > 0) {
+    lines.push({
+      text: `Up to ${plural(report.duplicates, 'message', 'messages')} may now be in both the source and the target (a publish the target never confirmed, or acknowledgements lost): check before replaying again.`,
+      trouble: true,
+    })
+  }
+  lines.push({ text: `Took ${formatDuration(report.finishedAt - report.startedAt)}; ${formatCount(report.scanned)} scanned.`, trouble: false })
+  return lines
+}
+
+/** The first failures grouped by reason, most common first: "unroutable (no origin in x-death) × 3". */
+export function failureReasons(failures: ReplayItem[], max = 5): { reason: string; count: number; ids: string[] }[] {
+  const byReason = new Map<string, string[]>()
+  for (const failure of failures) {
+    const reason = failure.reason ?? 'no reason given'
+    byReason.set(reason, [...(byReason.get(reason) ?? []), failure.id])
+  }
+  return [...byReason.entries()]
+    .map(([reason, ids]) => ({ reason, count: ids.length, ids }))
+    .sort((a, b) => b.count - a.count)
+    .slice(0, max)
+}
+
+/** A message can be picked for "Replay selected" only by its message-id property (the contract's `messageIds`). */
+export function canSelectForReplay(message: PeekedMessage): boolean {
+  return typeof message.properties.messageId === 'string' && message.properties.messageId !== ''
+}
+
+/** The selected message ids that are on the browsed page of this source (a new browse may drop some). */
+export function selectedOnPage(selection: ReplaySelection | null, connectionId: string, source: string, messages: PeekedMessage[]): string[] {
+  if (selection === null || selection.connectionId !== connectionId || selection.source !== source) return []
+  const onPage = new Set(messages.filter(canSelectForReplay).map((m) => m.properties.messageId))
+  return selection.messageIds.filter((id) => onPage.has(id))
+}
+
+export type JournalEntry = ReplayJournalListing['replays'][number]
+
+/** "20 moved · 0 failed · 0 skipped · 0 left", "would move 20 · 1 skipped", "no report (still running, or the app stopped)". */
+export function describeJournalResult(entry: JournalEntry): string {
+  const report = entry.report
+  if (report === undefined) return 'no report (still running, or the core stopped first)'
+  const done = report.dryRun ? `would ${report.mode} ${formatCount(report.published)}` : `${formatCount(report.published)} ${report.mode === 'move' ? 'moved' : 'copied'}`
+  const parts = [done, `${formatCount(report.failed)} failed`, `${formatCount(report.skipped)} skipped`]
+  if (!report.dryRun) parts.push(`${formatCount(report.left)} left`)
+  if (report.duplicates > 0) parts.push(`${formatCount(report.duplicates)} possible duplicates`)
+  if (report.cancelled) parts.push('cancelled')
+  if (report.error !== undefined) parts.push(`stopped: ${report.error}`)
+  return parts.join(' · ')
+}
+
+/** Newest first, whatever order the journal gives. */
+export function journalNewestFirst(listing: ReplayJournalListing | null): JournalEntry[] {
+  return listing === null ? [] : [...listing.replays].sort((a, b) => b.at - a.at)
+}
+
+/**
+ * The journal's target with profile names: the core writes "queue:x on <connection id>" for a
+ * target on another connection, and the id is a profile id no one recognises.
+ */
+export function describeJournalTarget(target: string, profileName: (id: string) => string): string {
+  const match = / on (\S+)$/.exec(target)
+  return match === null ? target : `${target.slice(0, match.index)} on ${profileName(match[1]!)}`
+}
