@@ -27,6 +27,10 @@ function details(item: SourceItem): string {
         : item.groups.map((g) => `${g.name}: lag ${g.lag === null ? 'unknown' : number.format(g.lag)}, pending ${number.format(g.pending)}`).join('; ')
     case 'list':
       return ''
+    case 'channel':
+      return item.pattern ? 'pattern subscribers' : 'subscribers'
+    case 'bullmq':
+      return Object.entries(item.counts).map(([state, n]) => `${state} ${number.format(n)}`).join(', ')
   }
 }
 

@@ -23,6 +23,16 @@ export const CALL_CHANNEL_NAMES = [
   'replay:list',
   'messages:export',
   'messages:import',
+  'sources:cancel',
+  'streams:pending',
+  'streams:claim',
+  'streams:ack',
+  'redis:write',
+  'bullmq:jobs',
+  'bullmq:retry',
+  'bullmq:clean',
+  'tail:start',
+  'tail:stop',
 ] as const
 
-export const EVENT_CHANNEL_NAMES = ['connection:status', 'replay:progress'] as const
+export const EVENT_CHANNEL_NAMES = ['connection:status', 'replay:progress', 'sources:progress', 'tail:batch'] as const

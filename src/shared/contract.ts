@@ -12,6 +12,26 @@ import { metricsHistoryRequestSchema, metricsHistorySchema } from './metrics'
 import { sourceDetailsRequestSchema, sourceDetailsSchema } from './topology'
 import { replayFilterSchema, replayProgressSchema, replayReportSchema, replayRequestSchema } from './replay'
 import { brokerOverviewRequestSchema, brokerOverviewSchema } from './broker-overview'
+import {
+  ackRequestSchema,
+  ackResultSchema,
+  bullmqCleanRequestSchema,
+  bullmqCleanResultSchema,
+  bullmqJobsRequestSchema,
+  bullmqJobsSchema,
+  bullmqRetryRequestSchema,
+  bullmqRetryResultSchema,
+  claimRequestSchema,
+  claimResultSchema,
+  discoveryCancelRequestSchema,
+  discoveryProgressSchema,
+  pendingRequestSchema,
+  pendingResultSchema,
+  redisWriteRequestSchema,
+  redisWriteResultSchema,
+  tailBatchSchema,
+  tailStartRequestSchema,
+} from './redis'
 import { peekRequestSchema, peekResultSchema, purgeRequestSchema, purgeResultSchema } from './messages'
 
 /**
@@ -87,6 +107,10 @@ export const calls = {
       /** RabbitMQ: one page of queues (so 10,000 queues show their first screen at once). */
       page: z.number().int().positive().optional(),
       pageSize: z.number().int().min(1).max(500).optional(),
+      /** Redis: a SCAN MATCH glob (`orders:*`) instead of the substring filter. */
+      pattern: z.string().max(1024).optional(),
+      /** Redis: names this discovery for `sources:progress` events and `sources:cancel`. */
+      discoveryId: z.string().min(1).max(100).optional(),
     }),
     response: sourceListSchema.extend({ broker: brokerSchema }),
   }),
@@ -156,11 +180,32 @@ export const calls = {
       journal: z.string(),
     }),
   }),
+  /** Stops a running Redis discovery; its sources:list call resolves with what was found so far. */
+  'sources:cancel': call({ request: discoveryCancelRequestSchema, response: z.object({ cancelled: z.boolean() }) }),
+  /** Pending entries of a stream group (XPENDING with its extended form), paged by id. */
+  'streams:pending': call({ request: pendingRequestSchema, response: pendingResultSchema }),
+  /** XCLAIM selected pending entries to a consumer. */
+  'streams:claim': call({ request: claimRequestSchema, response: claimResultSchema, writes: true }),
+  /** XACK selected pending entries. */
+  'streams:ack': call({ request: ackRequestSchema, response: ackResultSchema, writes: true }),
+  /** Delete stream entries, trim a stream keeping its groups, or delete a stream / list key. */
+  'redis:write': call({ request: redisWriteRequestSchema, response: redisWriteResultSchema, writes: true }),
+  /** Jobs of one BullMQ queue in one state, newest first, with the queue's counts. */
+  'bullmq:jobs': call({ request: bullmqJobsRequestSchema, response: bullmqJobsSchema }),
+  /** Retry failed jobs through bullmq itself (Job.retry / Queue.retryJobs). */
+  'bullmq:retry': call({ request: bullmqRetryRequestSchema, response: bullmqRetryResultSchema, writes: true }),
+  /** Remove finished jobs through bullmq itself (Queue.clean); `confirm` must equal the queue's name. */
+  'bullmq:clean': call({ request: bullmqCleanRequestSchema, response: bullmqCleanResultSchema, writes: true }),
+  /** Starts a live tail; messages arrive as `tail:batch` events with the returned id. */
+  'tail:start': call({ request: tailStartRequestSchema, response: z.object({ tailId: z.string() }) }),
+  'tail:stop': call({ request: z.object({ tailId: z.string().min(1) }), response: z.object({ stopped: z.boolean() }) }),
 } as const
 
 export const events = {
   'connection:status': connectionStatusSchema,
   'replay:progress': replayProgressSchema,
+  'sources:progress': discoveryProgressSchema,
+  'tail:batch': tailBatchSchema,
 } as const
 
 export type Calls = typeof calls

@@ -35,6 +35,21 @@ export const peekRequestSchema = z.object({
    * (RabbitMQ before 4.3 counts every requeue). Without this the browse is refused.
    */
   acceptDeliveryLimitRisk: z.boolean().default(false),
+  /**
+   * Redis streams: a page by entry id. forward = XRANGE (oldest first), backward = XREVRANGE
+   * (newest first). `after` is exclusive (the previous page's last id: the next page); `at` is
+   * inclusive (jump to an id, or to a time as "<epoch ms>" which means "<ms>-0").
+   */
+  range: z
+    .object({
+      direction: z.enum(['forward', 'backward']).default('forward'),
+      after: z.string().max(64).optional(),
+      at: z.string().max(64).optional(),
+    })
+    .optional(),
+  /** Redis lists: which end the page starts from, and how many items in from that end. */
+  listFrom: z.enum(['head', 'tail']).optional(),
+  offset: z.number().int().nonnegative().optional(),
 })
 export type PeekRequest = z.input<typeof peekRequestSchema>
 export type PeekRequestParsed = z.output<typeof peekRequestSchema>
@@ -91,6 +106,8 @@ export const peekResultSchema = z.object({
   messages: z.array(peekedMessageSchema),
   /** What browsing did or could not do, in words (e.g. redelivered set, order may shift). */
   warnings: z.array(z.string()),
+  /** Redis: where the next page starts (stream: the `after` id; list: the offset); null at the end. */
+  next: z.string().nullable().optional(),
 })
 export type PeekResult = z.infer<typeof peekResultSchema>
 

@@ -19,6 +19,8 @@ export const sourceSampleSchema = z.object({
   publishRate: rate,
   deliverRate: rate,
   ackRate: rate,
+  /** Redis stream groups (series key streamGroupSeriesKey): entries not yet delivered; null = unknown. */
+  lag: count.optional(),
 })
 export type SourceSample = z.infer<typeof sourceSampleSchema>
 

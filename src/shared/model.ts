@@ -133,16 +133,54 @@ export const listSourceSchema = z.object({
   consumers: z.null(),
 })
 
+/** A Redis pub/sub channel (or pattern) with subscribers right now; pub/sub keeps no messages. */
+export const channelSourceSchema = z.object({
+  kind: z.literal('channel'),
+  name: z.string(),
+  messages: z.null(),
+  /** PUBSUB NUMSUB (channels) or, for a pattern, NUMPAT's share is unknown: null. In a Cluster: per node. */
+  consumers: optionalCount,
+  pattern: z.boolean(),
+})
+
+/** A BullMQ queue, found by its `<prefix>:<queue>:meta` hash (name: see parseBullmqName in redis.ts). */
+export const bullmqSourceSchema = z.object({
+  kind: z.literal('bullmq'),
+  name: z.string(),
+  prefix: z.string(),
+  queue: z.string(),
+  /** Jobs not started yet: waiting + prioritized + delayed + paused. */
+  messages: count,
+  /** Workers BullMQ sees (CLIENT LIST names), null when not allowed. */
+  consumers: optionalCount,
+  counts: z.object({
+    waiting: count,
+    active: count,
+    delayed: count,
+    prioritized: count,
+    completed: count,
+    failed: count,
+    paused: count,
+  }),
+  paused: z.boolean(),
+  /** meta.version, e.g. "bullmq:5.61.0". */
+  version: z.string().nullable(),
+})
+
 export const sourceItemSchema = z.discriminatedUnion('kind', [
   queueSourceSchema,
   exchangeSourceSchema,
   streamSourceSchema,
   listSourceSchema,
+  channelSourceSchema,
+  bullmqSourceSchema,
 ])
 export type SourceItem = z.infer<typeof sourceItemSchema>
 export type SourceKind = SourceItem['kind']
 export type QueueSource = z.infer<typeof queueSourceSchema>
 export type StreamSource = z.infer<typeof streamSourceSchema>
+export type ChannelSource = z.infer<typeof channelSourceSchema>
+export type BullmqSource = z.infer<typeof bullmqSourceSchema>
 
 export const sourceListSchema = z.object({
   items: z.array(sourceItemSchema),

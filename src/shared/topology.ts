@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { streamGroupDetailSchema } from './redis'
 
 /** A queue argument or policy key, said in words (issue #3 "arguments that matter shown in words"). */
 export const settingSchema = z.object({
@@ -57,6 +58,22 @@ export const sourceDetailsSchema = z.discriminatedUnion('kind', [
     outgoing: z.array(bindingSchema),
     /** Exchange-to-exchange bindings into this exchange. */
     incoming: z.array(bindingSchema),
+  }),
+  z.object({
+    kind: z.literal('stream'),
+    name: z.string(),
+    length: z.number().int().nonnegative(),
+    firstId: z.string().nullable(),
+    lastId: z.string().nullable(),
+    /** Every entry ever added (XINFO entries-added, Redis 7+); null before. */
+    entriesAdded: z.number().int().nonnegative().nullable(),
+    maxDeletedId: z.string().nullable(),
+    groups: z.array(streamGroupDetailSchema),
+  }),
+  z.object({
+    kind: z.literal('list'),
+    name: z.string(),
+    length: z.number().int().nonnegative(),
   }),
 ])
 export type SourceDetails = z.infer<typeof sourceDetailsSchema>

@@ -7,6 +7,28 @@ import type { Broker, SourceList } from '../../shared/model'
 import type { PeekRequestParsed, PeekResult, PurgeResult } from '../../shared/messages'
 import type { PublishRequestParsed, PublishResult } from '../../shared/publish'
 import type { SourceRef } from '../../shared/source-ref'
+import type { z } from 'zod'
+import type {
+  ackRequestSchema,
+  ackResultSchema,
+  bullmqCleanRequestSchema,
+  bullmqCleanResultSchema,
+  bullmqJobsRequestSchema,
+  bullmqJobsSchema,
+  bullmqRetryRequestSchema,
+  bullmqRetryResultSchema,
+  claimRequestSchema,
+  claimResultSchema,
+  DiscoveryProgress,
+  pendingRequestSchema,
+  pendingResultSchema,
+  redisWriteRequestSchema,
+  redisWriteResultSchema,
+} from '../../shared/redis'
+
+/** A request as the adapter sees it: parsed, without the connection id the core resolved. */
+type Req<S extends z.ZodType> = Omit<z.output<S>, 'connectionId'>
+type Res<S extends z.ZodType> = Promise<z.output<S>>
 
 /** What an open adapter reports about the broker it reached. */
 export interface ConnectInfo {
@@ -23,6 +45,12 @@ export interface ListOptions {
   page?: number
   /** Queues per page, at most 500 (the management API's maximum). */
   pageSize?: number
+  /** Redis: a SCAN MATCH glob instead of the substring filter. */
+  pattern?: string
+  /** Redis: stop scanning when aborted (the listing so far comes back, with a warning). */
+  signal?: AbortSignal
+  /** Redis: called as the scan goes (at most a few times a second). */
+  onProgress?: (progress: Omit<DiscoveryProgress, 'id' | 'connectionId'>) => void
 }
 
 /**
@@ -56,8 +84,18 @@ export interface BrokerAdapter {
   openReader?(source: SourceRef, options?: ReaderOptions): Promise<BatchReader>
   /** RabbitMQ routes each write itself (target ignored); Redis writes into `target` (stream, list, channel). */
   openWriter?(target?: SourceRef): Promise<TargetWriter>
-  /** Topology of one source (RabbitMQ queues and exchanges). */
+  /** Topology of one source (RabbitMQ queues and exchanges; Redis streams and lists). */
   details?(source: SourceRef): Promise<SourceDetails>
+  /** Redis streams (issue #4): pending entries of a group, claim, acknowledge. */
+  pending?(request: Req<typeof pendingRequestSchema>): Res<typeof pendingResultSchema>
+  claim?(request: Req<typeof claimRequestSchema>): Res<typeof claimResultSchema>
+  ack?(request: Req<typeof ackRequestSchema>): Res<typeof ackResultSchema>
+  /** Redis: delete entries, trim a stream, delete a key (typed confirmation checked by the caller). */
+  write?(request: Req<typeof redisWriteRequestSchema>): Res<typeof redisWriteResultSchema>
+  /** BullMQ queues on a Redis connection, through the bullmq package. */
+  bullmqJobs?(request: Req<typeof bullmqJobsRequestSchema>): Res<typeof bullmqJobsSchema>
+  bullmqRetry?(request: Req<typeof bullmqRetryRequestSchema>): Res<typeof bullmqRetryResultSchema>
+  bullmqClean?(request: Req<typeof bullmqCleanRequestSchema>): Res<typeof bullmqCleanResultSchema>
 }
 
 export interface AdapterConfig {

@@ -7,7 +7,7 @@ import { resolve as resolvePath } from 'node:path'
 import type { Route } from '../brokers/replay'
 import { exportMessages, importMessages, type ExportLine } from './operations/transfer'
 import { withScope } from '../../shared/connection-url'
-import type { AdapterConfig } from '../brokers/adapter'
+import type { AdapterConfig, BrokerAdapter } from '../brokers/adapter'
 import type { Core } from './core'
 import { assertWritable } from './guard'
 
@@ -18,6 +18,15 @@ export type Handlers = {
 /** The contract's handlers over a core. Transports call `dispatch`, never these directly. */
 export function createApi(core: Core): Handlers {
   const { profiles, workspace } = core
+  /** Running Redis discoveries by their id, for sources:cancel. */
+  const discoveries = new Map<string, AbortController>()
+
+  /** The adapter of a connection that has `method`, or a clear UNSUPPORTED error. */
+  const redisOperation = <M extends keyof BrokerAdapter>(connectionId: string, method: M, what: string): BrokerAdapter & Required<Pick<BrokerAdapter, M>> => {
+    const { adapter } = workspace.adapter(connectionId)
+    if (typeof adapter[method] !== 'function') throw new QsError('UNSUPPORTED', `${what}: not available on a ${adapter.broker === 'rabbitmq' ? 'RabbitMQ' : 'Redis'} connection`)
+    return adapter as BrokerAdapter & Required<Pick<BrokerAdapter, M>>
+  }
 
   const testConfig = async (config: AdapterConfig) => {
     const started = Date.now()
@@ -83,11 +92,56 @@ export function createApi(core: Core): Handlers {
 
     'broker:overview': async ({ connectionId }) => workspace.adapter(connectionId).adapter.overview(),
 
-    'sources:list': async ({ connectionId, filter, page, pageSize }) => {
+    'sources:list': async ({ connectionId, filter, page, pageSize, pattern, discoveryId }) => {
       const { adapter, warnings } = workspace.adapter(connectionId)
-      const list = await adapter.listSources({ filter, page, pageSize })
-      return { ...list, broker: adapter.broker, warnings: [...new Set([...warnings, ...list.warnings])] }
+      const controller = new AbortController()
+      if (discoveryId) discoveries.set(discoveryId, controller)
+      try {
+        const list = await adapter.listSources({
+          filter,
+          page,
+          pageSize,
+          pattern,
+          signal: controller.signal,
+          onProgress: discoveryId ? (progress) => core.emit('sources:progress', { ...progress, id: discoveryId, connectionId }) : undefined,
+        })
+        return { ...list, broker: adapter.broker, warnings: [...new Set([...warnings, ...list.warnings])] }
+      } finally {
+        if (discoveryId && discoveries.get(discoveryId) === controller) discoveries.delete(discoveryId)
+      }
     },
+
+    'sources:cancel': async ({ id }) => {
+      const controller = discoveries.get(id)
+      controller?.abort()
+      return { cancelled: controller !== undefined }
+    },
+
+    'streams:pending': async ({ connectionId, ...request }) => redisOperation(connectionId, 'pending', 'pending entries').pending!(request),
+    'streams:claim': async ({ connectionId, ...request }) => redisOperation(connectionId, 'claim', 'claiming pending entries').claim!(request),
+    'streams:ack': async ({ connectionId, ...request }) => redisOperation(connectionId, 'ack', 'acknowledging pending entries').ack!(request),
+    'redis:write': async ({ connectionId, ...request }) => {
+      if (request.op !== 'xdel') {
+        const ref = parseSourceRef(request.source)
+        if (request.confirm !== ref.name) {
+          throw new QsError('BAD_REQUEST', `not confirmed: type the ${ref.kind} name "${ref.name}" exactly to ${request.op === 'trim' ? 'trim' : 'delete'} it (got "${request.confirm}")`)
+        }
+      }
+      return redisOperation(connectionId, 'write', 'this write').write!(request)
+    },
+    'bullmq:jobs': async ({ connectionId, ...request }) => redisOperation(connectionId, 'bullmqJobs', 'BullMQ jobs').bullmqJobs!(request),
+    'bullmq:retry': async ({ connectionId, ...request }) => redisOperation(connectionId, 'bullmqRetry', 'retrying BullMQ jobs').bullmqRetry!(request),
+    'bullmq:clean': async ({ connectionId, ...request }) => {
+      const ref = parseSourceRef(request.source)
+      if (request.confirm !== ref.name) {
+        throw new QsError('BAD_REQUEST', `clean not confirmed: type the queue name "${ref.name}" exactly (got "${request.confirm}")`)
+      }
+      return redisOperation(connectionId, 'bullmqClean', 'cleaning BullMQ jobs').bullmqClean!(request)
+    },
+    'tail:start': async () => {
+      throw new QsError('UNSUPPORTED', 'live tail is being built (issue #4)')
+    },
+    'tail:stop': async () => ({ stopped: false }),
 
     'messages:publish': async (request) => {
       const { adapter } = workspace.adapter(request.connectionId)

@@ -33,7 +33,9 @@ export interface Core {
   readonly replays: ReplayService
   readonly adapterFactory: AdapterFactory
   secretStorage(): SecretStorageInfo
-  /** Every contract event (connection status, replay progress), for the transports to forward. */
+  /** Sends a contract event to every transport (discovery progress, tail batches). */
+  emit<E extends EventChannel>(channel: E, payload: EventPayload<E>): void
+  /** Every contract event (connection status, replay progress, ...), for the transports to forward. */
   onEvent(listener: <E extends EventChannel>(channel: E, payload: EventPayload<E>) => void): () => void
   /** The adapter config of a saved profile: its URL plus the password from the secret store. */
   profileConfig(profile: StoredProfile): Promise<AdapterConfig>
@@ -47,6 +49,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const workspace = new Workspace(adapterFactory, options.backoff)
   const metrics = new MetricsService(workspace, options.metrics ?? DEFAULT_METRICS)
   const replays = new ReplayService(workspace, new ReplayJournal(options.configDir))
+  type Listener = <E extends EventChannel>(channel: E, payload: EventPayload<E>) => void
+  const listeners = new Set<Listener>()
   return {
     configDir: options.configDir,
     mode: options.mode,
@@ -58,12 +62,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     replays,
     adapterFactory,
     secretStorage: () => secrets.info(),
+    emit(channel, payload) {
+      for (const listener of listeners) listener(channel, payload)
+    },
     onEvent(listener) {
       const offStatus = workspace.onStatus((status) => listener('connection:status', status))
       const offProgress = replays.onProgress((progress) => listener('replay:progress', progress))
+      listeners.add(listener)
       return () => {
         offStatus()
         offProgress()
+        listeners.delete(listener)
       }
     },
     async profileConfig(profile) {

@@ -189,7 +189,7 @@ function TopologyDetails({ item, connectionId }: { item: SourceItem; connectionI
           Could not refresh: {entry.error.message}
         </p>
       ) : null}
-      {details.kind === 'queue' ? <QueueTopology details={details} /> : <ExchangeTopology details={details} />}
+      {details.kind === 'queue' ? <QueueTopology details={details} /> : details.kind === 'exchange' ? <ExchangeTopology details={details} /> : null}
     </>
   )
 }

@@ -34,6 +34,10 @@ export function tabsFor(item: SourceItem): DetailsTab[] {
     case 'stream':
     case 'list':
       return ['messages', 'publish', 'details']
+    case 'channel':
+      return ['publish', 'details']
+    case 'bullmq':
+      return ['details']
   }
 }
 

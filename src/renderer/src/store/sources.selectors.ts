@@ -43,7 +43,10 @@ export function kindLabel(item: SourceItem): string {
       return item.exchangeType
     case 'stream':
     case 'list':
+    case 'bullmq':
       return item.kind
+    case 'channel':
+      return item.pattern ? 'pattern' : 'channel'
   }
 }
 
