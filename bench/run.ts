@@ -1,51 +1,97 @@
 /**
  * `npm run bench`: every benchmark against a reference measured in the same run, written to
  * docs/performance.md as ratios (never as timed assertions in tests). Needs the local brokers.
+ *
+ * `npm run bench -- redis-stream tail` runs only those; each benchmark owns one section of
+ * docs/performance.md (between `<!-- bench:NAME -->` markers), so a partial run updates its own
+ * sections and keeps the others as they were last measured.
  */
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { cpus, totalmem } from 'node:os'
 import { benchListQueues } from './list-queues.bench'
 import { benchBrowse } from './browse.bench'
 import { benchReplay, formatThroughput, peakRssBytes } from './replay.bench'
-import { formatRows, type ComparisonRow } from './support'
+import { formatRows } from './support'
 
-const log = (line: string) => console.log(line)
-const rows: ComparisonRow[] = []
-rows.push(...(await benchListQueues(log)))
-rows.push(...(await benchBrowse(log)))
-const throughput = await benchReplay(log)
+export interface Bench {
+  /** Short name for the command line and the section marker. */
+  name: string
+  /** Runs the benchmark and returns its section of docs/performance.md (markdown, with a heading). */
+  run(log: (line: string) => void): Promise<string>
+}
 
-const table = formatRows(rows)
-const throughputTable = formatThroughput(throughput)
-console.log(`\n${table}\n\n${throughputTable}\n`)
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`
-await writeFile(
-  'docs/performance.md',
-  `# Performance
+const benches: Bench[] = [
+  {
+    name: 'rabbitmq',
+    async run(log) {
+      const rows = [...(await benchListQueues(log)), ...(await benchBrowse(log))]
+      return `## RabbitMQ listing and browsing
 
-Written by \`npm run bench\` (bench/run.ts). Each benchmark runs Queuescope's code and a reference
-doing the same work, in the same run on the same machine, and reports the ratio of their medians
-(5 or 7 runs after a warm-up; browses are 500 ms apart on both sides, as a user's clicks would be,
-because returning the browsed messages to the queue finishes after the page is shown). Absolute times depend on the machine; the ratios are what we track.
+Each row runs Queuescope's code and a reference doing the same work and reports the ratio of their
+medians (5 or 7 runs after a warm-up; browses are 500 ms apart on both sides, as a user's clicks
+would be, because returning the browsed messages to the queue finishes after the page is shown).
 
-Last run: ${new Date().toISOString()} on ${machine}, against the local RabbitMQ and Redis.
-
-${table}
-
-## Replay throughput
+${formatRows(rows)}`
+    },
+  },
+  {
+    name: 'replay',
+    async run(log) {
+      const throughput = await benchReplay(log)
+      return `## Replay throughput
 
 Median of 3 moves each (the source refilled before every run, untimed); higher is better, so here
 a ratio above 1 means Queuescope is faster. The shovel is RabbitMQ's own server-side mover
 (plugins rabbitmq_shovel and rabbitmq_shovel_management; \`npm run bench\` says so when they are off).
 
-${throughputTable}
+${formatThroughput(throughput)}
 
 Peak resident memory of the benchmark process (the whole core in-process) while Queuescope moved:
-${(peakRssBytes / 2 ** 20).toFixed(0)} MB (target for a 1,000,000-message move: under 300 MB; the
-engine holds at most 256 messages in flight, so memory does not grow with the queue).
+${(peakRssBytes / 2 ** 20).toFixed(0)} MB (the engine holds at most 256 messages in flight, so memory
+does not grow with the queue).`
+    },
+  },
+]
 
-Not yet measured (their issues bring them): Redis stream pages and discovery, Redis stream →
-RabbitMQ replay, export of 1,000,000 messages.
+const PATH = 'docs/performance.md'
+const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'))
+const unknown = wanted.filter((name) => !benches.some((b) => b.name === name))
+if (unknown.length > 0) {
+  console.error(`unknown benchmark ${unknown.join(', ')}; known: ${benches.map((b) => b.name).join(', ')}`)
+  process.exit(2)
+}
+
+const previous = await readFile(PATH, 'utf8').catch(() => '')
+const sectionOf = (name: string): string | null => {
+  const match = new RegExp(`<!-- bench:${name} -->\\n([\\s\\S]*?)\\n<!-- /bench:${name} -->`).exec(previous)
+  return match ? match[1]! : null
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`
+const sections: string[] = []
+for (const bench of benches) {
+  let body: string
+  if (wanted.length === 0 || wanted.includes(bench.name)) {
+    console.log(`\n=== ${bench.name} ===`)
+    body = `${await bench.run((line) => console.log(line))}\n\nMeasured ${new Date().toISOString()} on ${machine}.`
+    console.log(`\n${body}`)
+  } else {
+    body = sectionOf(bench.name) ?? `## ${bench.name}\n\nNot measured yet: run \`npm run bench -- ${bench.name}\`.`
+  }
+  sections.push(`<!-- bench:${bench.name} -->\n${body}\n<!-- /bench:${bench.name} -->`)
+}
+
+await writeFile(
+  PATH,
+  `# Performance
+
+Written by \`npm run bench\` (bench/run.ts); \`npm run bench -- NAME…\` re-measures only the named
+sections (${benches.map((b) => `\`${b.name}\``).join(', ')}). Each benchmark runs Queuescope's code
+and a reference doing the same work in the same run on the same machine, against the local RabbitMQ
+and Redis, and reports their ratio. Absolute times depend on the machine; the ratios are what we
+track.
+
+${sections.join('\n\n')}
 `,
 )
-console.log('wrote docs/performance.md')
+console.log(`wrote ${PATH}`)

@@ -1,6 +1,6 @@
-import { Redis, type RedisOptions } from 'ioredis'
+import type { Redis } from 'ioredis'
+import { createRedisClient, type RedisTarget } from './redis.connection'
 import { QsError } from '../../../shared/errors'
-import type { ConnectionTarget } from '../../../shared/connection-url'
 import type { SourceItem, SourceList, StreamGroup } from '../../../shared/model'
 import type { PeekRequestParsed, PeekResult, PeekedMessage, PurgeResult } from '../../../shared/messages'
 import type { PublishRequestParsed, PublishResult } from '../../../shared/publish'
@@ -13,7 +13,6 @@ import { messageOf, networkError } from '../errors'
 import { browsedBody } from '../message-body'
 import { globEscape, messageFromStreamFields, pairsToObject, streamFieldsFromMessage } from './redis-encoding'
 
-type RedisTarget = Extract<ConnectionTarget, { broker: 'redis' }>
 
 /** Listing stops here and says so; issue #4 brings incremental, cancellable discovery. */
 export const MAX_LISTED_KEYS = 10_000
@@ -51,24 +50,7 @@ export class RedisAdapter implements BrokerAdapter {
 
   async connect(): Promise<ConnectInfo> {
     const t = this.target
-    const options: RedisOptions = {
-      host: t.host,
-      port: t.port,
-      db: t.db,
-      username: t.username ?? undefined,
-      password: this.password ?? undefined,
-      tls: t.tls ? {} : undefined,
-      connectionName: 'queuescope',
-      lazyConnect: true,
-      connectTimeout: 10_000,
-      // The workspace reconnects; ioredis must not queue or re-send writes behind our back
-      // (BROKER-NOTES.md: offline queue and autoResendUnfulfilledCommands).
-      retryStrategy: () => null,
-      enableOfflineQueue: false,
-      autoResendUnfulfilledCommands: false,
-      maxRetriesPerRequest: 0,
-    }
-    const client = new Redis(options)
+    const client = createRedisClient(t, this.password)
     client.on('error', (err: Error) => {
       this.lastError = err
     })
