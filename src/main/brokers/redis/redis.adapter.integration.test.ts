@@ -124,7 +124,7 @@ describe('RedisAdapter against a real Redis', () => {
 
     const stream = await peek(`stream:${p}peek`)
     expect(stream.messages).toHaveLength(2)
-    expect(stream.messages[0]).toMatchObject({ body: 'first', encoding: 'utf8', size: 5, headers: { tenant: 'acme', n: '2' }, properties: { contentType: 'text/plain' }, redelivered: false })
+    expect(stream.messages[0]).toMatchObject({ body: 'first', encoding: 'utf8', size: 5, headers: { tenant: 'acme', n: 2 }, properties: { contentType: 'text/plain' }, redelivered: false })
     expect(stream.messages[1]).toMatchObject({ id: otherId, body: '', headers: { kind: 'raw', blob: '/w==' } })
     expect((await peek(`stream:${p}peek`, { count: 1 })).messages).toHaveLength(1)
     const list = await peek(`list:${p}peek-list`, { count: 2 })
