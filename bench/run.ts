@@ -11,6 +11,11 @@ import { cpus, totalmem } from 'node:os'
 import { benchListQueues } from './list-queues.bench'
 import { benchBrowse } from './browse.bench'
 import { benchReplay, formatThroughput, peakRssBytes } from './replay.bench'
+import { benchRedisReplay, formatRedisReplay } from './replay-redis.bench'
+import { benchBullmq } from './bullmq.bench'
+import { benchTail, formatTail } from './tail.bench'
+import { benchRedisDiscovery } from './redis-discovery.bench'
+import { benchRedisStream } from './redis-stream.bench'
 import { formatRows } from './support'
 
 export interface Bench {
@@ -21,6 +26,19 @@ export interface Bench {
 }
 
 const benches: Bench[] = [
+  {
+    name: 'redis-stream',
+    async run(log) {
+      return `## Redis stream paging
+
+A page of 500 entries from a 1,000,000-entry stream through the adapter's messages:peek (one round
+trip: TYPE pipelined with the XRANGE, each entry decoded into body, headers and properties for the
+browser) against a raw ioredis XRANGE / XREVRANGE of the same page (strings, no decoding); median of
+21 runs each after a warm-up, the two sides alternating run by run.
+
+${formatRows(await benchRedisStream(log))}`
+    },
+  },
   {
     name: 'rabbitmq',
     async run(log) {
@@ -49,6 +67,60 @@ ${formatThroughput(throughput)}
 Peak resident memory of the benchmark process (the whole core in-process) while Queuescope moved:
 ${(peakRssBytes / 2 ** 20).toFixed(0)} MB (the engine holds at most 256 messages in flight, so memory
 does not grow with the queue).`
+    },
+  },
+  {
+    name: 'replay-redis',
+    async run(log) {
+      return `## Replay across brokers, and export memory
+
+A Redis stream moved into a RabbitMQ topic exchange (bound to one queue), median of 3 moves each
+side taken in turns, the stream refilled before every move (untimed); higher is better, so a ratio
+above 1 means Queuescope is faster. Before that, the peak resident memory of the benchmark process
+(the whole core in-process) while it exports a 1,000,000-entry stream to NDJSON.
+
+${formatRedisReplay(await benchRedisReplay(log))}`
+    },
+  },
+  {
+    name: 'bullmq',
+    async run(log) {
+      return `## BullMQ discovery counts
+
+Discovery hands every \`<prefix>:<queue>:meta\` hash it found to bullmqSourcesFromMeta, which reads
+BullMQ's key layout for up to 500 queues in one read-only script call (a pipeline when scripting is
+not allowed) plus one CLIENT LIST; the reference is bullmq's own API with a Queue object per queue,
+all queues in parallel (median of 7 runs after a warm-up).
+
+${formatRows(await benchBullmq(log))}`
+    },
+  },
+  {
+    name: 'tail',
+    async run(log) {
+      return `## Live tail of a Redis stream
+
+A producer process XADDs 20,000 entries/s (paced pipelines) for 10 s, once per row. The reference
+reads them with a raw ioredis XREAD BLOCK loop (COUNT 1000). Queuescope's tail (XREAD BLOCK on its
+own connection, entries decoded as browsing shows them, 5,000-message buffer, a batch at most every
+150 ms) delivers them to a \`core.onEvent\` listener (what every transport sees), then end to end
+through the web server's WebSocket to a client in the same process parsing every frame. Entries
+delivered per second from the producer's start to the last delivery; higher is better, and every
+row is bounded by the producer's rate, so 1.0× means the tail keeps up with the raw loop.
+
+${formatTail(await benchTail(log))}`
+    },
+  },
+  {
+    name: 'redis-discovery',
+    async run(log) {
+      return `## Redis discovery
+
+Queuescope's listSources on a database of 1,000,000 keys against the plain ioredis way of finding
+the same streams, lists and BullMQ meta hashes (three SCAN … TYPE loops at once, COUNT 1000, then
+the same XINFO / LLEN pipelines), median of 5 runs after a warm-up; lower is better.
+
+${formatRows(await benchRedisDiscovery(log))}`
     },
   },
 ]

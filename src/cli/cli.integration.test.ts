@@ -8,6 +8,8 @@ import * as amqp from 'amqplib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestRedis, createTestVhost, MANAGEMENT_URL, type TestRedis, type TestVhost } from '../test-support/brokers'
 import { runCli } from './program'
+import { Queue } from 'bullmq'
+import { Redis } from 'ioredis'
 
 const run = promisify(execFile)
 
@@ -211,6 +213,20 @@ describe('queuescope CLI (real brokers)', () => {
     await client.close()
   })
 
+  it('replay --group moves a stream group’s pending entries (XACK after the confirm); --group needs a stream', async () => {
+    const stream = `${redis.prefix}pending`
+    for (let i = 0; i < 4; i++) await redis.client.xadd(stream, '*', 'body', `p${i}`)
+    await redis.client.xgroup('CREATE', stream, 'mailers', '0')
+    await redis.client.xreadgroup('GROUP', 'mailers', 'm1', 'COUNT', 3, 'STREAMS', stream, '>')
+    const redisUrl = 'redis://127.0.0.1:6379/0'
+    const moved = await cli('replay', redisUrl, `stream:${stream}`, '--group', 'mailers', '--to', `list:${redis.prefix}retry`, '--yes', '--json')
+    expect(moved).toMatchObject({ code: 0, stderr: '' })
+    expect(JSON.parse(moved.stdout)).toMatchObject({ published: 3, acknowledged: 3, failed: 0, left: 0 })
+    expect(((await redis.client.xpending(stream, 'mailers')) as unknown[])[0]).toBe(0)
+    expect(await redis.client.lrange(`${redis.prefix}retry`, 0, -1)).toEqual(['p2', 'p1', 'p0'])
+    expect(await cli('replay', redisUrl, `list:${redis.prefix}jobs`, '--group', 'mailers', '--to', `list:${redis.prefix}x`, '--yes')).toMatchObject({ code: 2, stderr: expect.stringMatching(/--group .* must be stream:KEY/) })
+  })
+
   it('export writes NDJSON without consuming; import publishes it back; bad files and paths are clear errors', async () => {
     const client = await amqp.connect(vhost.url)
     const ch = await client.createConfirmChannel()
@@ -250,5 +266,121 @@ describe('queuescope CLI (real brokers)', () => {
     expect(JSON.parse(stdout)).toEqual({ items: [{ kind: 'list', name: `${redis.prefix}jobs`, messages: 1, consumers: null }] })
     const failed = await run(process.execPath, [bin, 'ls', 'redis://127.0.0.1:1']).catch((err: { code: number; stderr: string }) => err)
     expect(failed).toMatchObject({ code: 1, stderr: expect.stringMatching(/^queuescope: .*connection refused.*\n$/) })
+  })
+
+  it('tail <redis url> stream:KEY --max N --json prints each new entry as one JSON line, then exits 0', async () => {
+    const key = `${redis.prefix}tailed`
+    await redis.client.xadd(key, '*', 'body', 'before')
+    const tail = cli('tail', 'redis://127.0.0.1:6379', `stream:${key}`, '--max', '3', '--json')
+    // The tail starts from "now": keep adding until it has printed three.
+    const added: string[] = []
+    let done = false
+    void tail.finally(() => (done = true))
+    for (let i = 0; !done && i < 300; i++) {
+      added.push(String(await redis.client.xadd(key, '*', 'body', `e${i}`, 'tenant', 'acme')))
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    const { code, stdout, stderr } = await tail
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
+    const lines = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
+    expect(lines).toHaveLength(3)
+    const first = added.indexOf(lines[0]!['id'] as string)
+    expect(first).toBeGreaterThanOrEqual(0)
+    expect(lines).toEqual(
+      [0, 1, 2].map((n) => ({ id: added[first + n], at: Number.parseInt(added[first + n]!, 10), body: `e${first + n}`, encoding: 'utf8', headers: { tenant: 'acme' } })),
+    )
+  })
+
+  it('tail channel:GLOB --pattern prints one line a message with its channel; --timeout and Ctrl-C end it with exit 0', async () => {
+    const channel = `${redis.prefix}chat.room1`
+    const tail = cli('tail', 'redis://127.0.0.1:6379', `channel:${redis.prefix}chat.*`, '--pattern', '--timeout', '3')
+    let done = false
+    void tail.finally(() => (done = true))
+    while (!done) {
+      await redis.client.publish(channel, 'line one\nline two')
+      await redis.client.publish(channel, Buffer.from([0, 255]))
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    const { code, stdout, stderr } = await tail
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
+    const lines = stdout.trimEnd().split('\n')
+    expect(lines.length).toBeGreaterThanOrEqual(2)
+    for (const line of lines) {
+      expect(line).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z  \\d+  ${channel.replace(/[.*]/g, '\\$&')}  (line one\\\\nline two|\\(base64\\) AP8=)$`))
+    }
+
+    // Ctrl-C once a message has been printed: a clean exit, with nothing on stderr.
+    let out = ''
+    let err = ''
+    const interrupted = runCli(['tail', 'redis://127.0.0.1:6379', `channel:${channel}`], { stdout: (t) => void (out += t), stderr: (t) => void (err += t) })
+    while (!out.includes('  hi\n')) {
+      await redis.client.publish(channel, 'hi')
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    process.emit('SIGINT')
+    expect(await interrupted).toBe(0)
+    expect(err).toBe('')
+  })
+
+  it('tail refuses bad arguments (exit 2) and reports a source it cannot tail (exit 1, one line)', async () => {
+    const url = 'redis://127.0.0.1:6379'
+    expect(await cli('tail', url, `stream:${redis.prefix}events`, '--max', '0')).toMatchObject({ code: 2, stderr: expect.stringMatching(/--max must be a positive whole number/) })
+    expect(await cli('tail', url, `stream:${redis.prefix}events`, '--pattern')).toMatchObject({ code: 2, stderr: expect.stringMatching(/--pattern goes with channel:GLOB/) })
+    expect(await cli('tail', url, 'events')).toMatchObject({ code: 2, stderr: expect.stringMatching(/not a source/) })
+    expect(await cli('tail', url, `stream:${redis.prefix}ghost`, '--timeout', '5')).toMatchObject({ code: 1, stderr: expect.stringMatching(/^queuescope: stream ".*ghost" does not exist[^\n]*\n$/) })
+    expect(await cli('tail', vhost.url, 'queue:orders', '--management', MANAGEMENT_URL, '--timeout', '5')).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^queuescope: queue "orders" is a classic queue: .*consuming.*\n$/),
+    })
+  })
+
+  it('ls <redis url> --pattern GLOB --json: streams with group lag (null when unknown), lists, channels with subscribers, BullMQ counts', async () => {
+    const p = `${redis.prefix}ls:`
+    const c = redis.client
+    await c.xadd(`${p}orders`, '*', 'n', '1')
+    const middle = (await c.xadd(`${p}orders`, '*', 'n', '2'))!
+    await c.xadd(`${p}orders`, '*', 'n', '3')
+    await c.xgroup('CREATE', `${p}orders`, 'billing', '0')
+    // A group moved to an arbitrary id: Redis cannot know its lag.
+    await c.xgroup('CREATE', `${p}orders`, 'audit', '$')
+    await c.xgroup('SETID', `${p}orders`, 'audit', middle)
+    await c.rpush(`${p}jobs`, 'a', 'b', 'c')
+    const queue = new Queue('mail', { connection: { host: '127.0.0.1', port: 6379 }, prefix: `${p}bull` })
+    const subscriber = new Redis('redis://127.0.0.1:6379')
+    try {
+      await queue.add('welcome', {})
+      await queue.add('later', {}, { delay: 3_600_000 })
+      await subscriber.subscribe(`${p}news`)
+      const { code, stdout, stderr } = await cli('ls', 'redis://127.0.0.1:6379', '--json', '--pattern', `${p}*`)
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
+      const { items } = JSON.parse(stdout) as { items: { kind: string; name: string }[] }
+      expect(items.map((i) => `${i.kind}:${i.name}`)).toEqual([`stream:${p}orders`, `list:${p}jobs`, `bullmq:${p}bull:mail`, `channel:${p}news`])
+      expect(items[0]).toMatchObject({
+        groups: [
+          { name: 'audit', lag: null, pending: 0, consumers: 0 },
+          { name: 'billing', lag: 3, pending: 0, consumers: 0 },
+        ],
+      })
+      expect(items[1]).toMatchObject({ messages: 3 })
+      expect(items[2]).toMatchObject({ kind: 'bullmq', name: `${p}bull:mail`, counts: { waiting: 1, active: 0, delayed: 1, prioritized: 0, completed: 0, failed: 0, paused: 0 } })
+      expect(Object.keys((items[2] as unknown as { counts: object }).counts).sort()).toEqual(['active', 'completed', 'delayed', 'failed', 'paused', 'prioritized', 'waiting'])
+      expect(items[3]).toMatchObject({ kind: 'channel', consumers: 1, messages: null })
+
+      const table = await cli('ls', 'redis://127.0.0.1:6379', '--pattern', `${p}*`)
+      expect(table.code).toBe(0)
+      expect(table.stdout).toMatch(new RegExp(`^bullmq\\s+${p}bull:mail\\s+2\\s+\\d+\\s+waiting 1, active 0, .*delayed 1, .*failed 0$`, 'm'))
+      expect(table.stdout).toMatch(new RegExp(`^channel\\s+${p}news\\s+—\\s+1\\s+pub/sub, subscribers now$`, 'm'))
+      expect(table.stdout).toContain('group audit: lag unknown, pending 0, consumers 0')
+    } finally {
+      subscriber.disconnect()
+      await queue.close()
+    }
+  })
+
+  it('ls --pattern: usage errors (exit 2) with RabbitMQ or with --filter; a Cluster URL on a plain server fails in words (exit 1)', async () => {
+    expect(await cli('ls', vhost.url, '--pattern', 'orders*')).toMatchObject({ code: 2, stderr: expect.stringMatching(/--pattern applies to Redis; use --filter/) })
+    expect(await cli('ls', 'redis://127.0.0.1:6379', '--pattern', 'a*', '--filter', 'a')).toMatchObject({ code: 2, stderr: expect.stringMatching(/either --filter TEXT or --pattern GLOB/) })
+    expect(await cli('ls', 'redis://127.0.0.1:6379?cluster=1')).toMatchObject({ code: 1, stderr: expect.stringMatching(/^queuescope: .*not part of a Cluster.*remove cluster=1 from the URL\n$/) })
+    expect(await cli('ls', 'redis://127.0.0.1:6379?sentinels=a:1')).toMatchObject({ code: 2, stderr: expect.stringMatching(/needs sentinelMaster=NAME/) })
   })
 })

@@ -24,19 +24,24 @@ function details(item: SourceItem): string {
     case 'stream':
       return item.groups.length === 0
         ? 'no groups'
-        : item.groups.map((g) => `${g.name}: lag ${g.lag === null ? 'unknown' : number.format(g.lag)}, pending ${number.format(g.pending)}`).join('; ')
+        : item.groups
+            .map((g) => `group ${g.name}: lag ${g.lag === null ? 'unknown' : number.format(g.lag)}, pending ${number.format(g.pending)}, consumers ${number.format(g.consumers)}`)
+            .join('; ')
     case 'list':
       return ''
     case 'channel':
-      return item.pattern ? 'pattern subscribers' : 'subscribers'
-    case 'bullmq':
-      return Object.entries(item.counts).map(([state, n]) => `${state} ${number.format(n)}`).join(', ')
+      // Pub/sub keeps nothing: CONSUMERS is who is subscribed right now.
+      return item.pattern ? 'pub/sub pattern, subscribers now' : 'pub/sub, subscribers now'
+    case 'bullmq': {
+      const counts = Object.entries(item.counts).map(([state, n]) => `${state} ${number.format(n)}`).join(', ')
+      return `${item.paused ? 'PAUSED, ' : ''}${counts}`
+    }
   }
 }
 
 /** A plain aligned table for people; scripts use --json. */
 export function formatSourceTable(items: SourceItem[]): string {
-  if (items.length === 0) return 'nothing here yet (no queues, exchanges, streams or lists)\n'
+  if (items.length === 0) return 'nothing here yet (no queues, exchanges, streams, lists, channels or BullMQ queues)\n'
   const rows = items.map((item) => [item.kind, item.kind === 'exchange' && item.name === '' ? '(default)' : item.name, count(item.messages), count(item.consumers), details(item)])
   const header = ['KIND', 'NAME', 'MESSAGES', 'CONSUMERS', 'DETAILS']
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))

@@ -5,7 +5,8 @@ import { createCore, type Core } from '../main/core/core'
 import { createDispatcher } from '../main/core/api'
 import { osKeyring } from '../main/storage/keyring'
 import { configDir } from '../main/storage/paths'
-import type { CallChannel, CallRequest, CallResponse } from '../shared/contract'
+import type { CallChannel, CallRequest, CallResponse, EventPayload } from '../shared/contract'
+import { brokerOfUrl } from '../shared/connection-url'
 import { resolveConnection, type ConnectionArgs } from './connection'
 import { formatMessages, formatSourceTable } from './format'
 import { MAX_PEEK_COUNT, type StreamFrom } from '../shared/messages'
@@ -14,6 +15,7 @@ import { parseKeyValues, readBody } from './input'
 import { parseFilterExpression, replayRequestSchema, type ReplayProgress } from '../shared/replay'
 import { formatDuration } from '../shared/trend'
 import { formatReplayReport } from './format'
+import type { TailBatch, TailMessage } from '../shared/redis'
 
 /** Exit codes (docs/cli.md): 0 success, 1 operational failure, 2 usage error. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const
@@ -81,13 +83,30 @@ export function buildProgram(io: CliIo = defaultIo): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride()
 
-  connectionOptions(program.command('ls').description('list queues, exchanges, streams and lists'))
+  connectionOptions(program.command('ls').description('list queues, exchanges, streams, lists, pub/sub channels and BullMQ queues'))
     .option('--json', 'print {"items":[...]} as JSON')
     .option('--filter <text>', 'only names containing this text (filtered by the broker)')
+    .option('--pattern <glob>', 'Redis: only keys and channels matching this SCAN MATCH glob, e.g. "orders:*"')
     .option('--watch <queue>', 'RabbitMQ without the management plugin: a queue to show from a passive declare (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .action(async (url: string | undefined, options: { json?: boolean; filter?: string; watch: string[]; profile?: string; management?: string }) => {
-      await withConnection({ ...connectionArgs(url, options), watchQueues: options.watch }, async (call, connectionId) => {
-        const list = await call('sources:list', { connectionId, filter: options.filter })
+    .action(async (url: string | undefined, options: { json?: boolean; filter?: string; pattern?: string; watch: string[]; profile?: string; management?: string }) => {
+      const args = connectionArgs(url, options)
+      if (options.filter !== undefined && options.pattern !== undefined) throw new UsageError('give either --filter TEXT or --pattern GLOB, not both')
+      if (options.pattern !== undefined && 'url' in args && brokerOfUrl(args.url) !== 'redis') throw new UsageError('--pattern applies to Redis; use --filter TEXT for RabbitMQ')
+      await withConnection({ ...args, watchQueues: options.watch }, async (call, connectionId, core) => {
+        // On a terminal, a large Redis key space shows how far the scan is, and Ctrl-C keeps what was found.
+        const discoveryId = io.stderrIsTTY ? `cli-ls-${process.pid}` : undefined
+        const off = discoveryId ? core.onEvent((channel, payload) => {
+          if (channel !== 'sources:progress') return
+          const p = payload as EventPayload<'sources:progress'>
+          io.stderr(p.done ? '\r\x1b[K' : `\rscanning ${p.scanned.toLocaleString('en-US')}${p.total === null ? '' : ` of ${p.total.toLocaleString('en-US')}`} keys, found ${p.found.toLocaleString('en-US')}\x1b[K`)
+        }) : () => {}
+        const onSigint = (): void => void call('sources:cancel', { id: discoveryId! }).catch(() => {})
+        if (discoveryId) process.once('SIGINT', onSigint)
+        const list = await call('sources:list', { connectionId, filter: options.filter, pattern: options.pattern, discoveryId }).finally(() => {
+          off()
+          process.off('SIGINT', onSigint)
+        })
+        if (options.pattern !== undefined && list.broker === 'rabbitmq') throw new UsageError('--pattern applies to Redis; use --filter TEXT for RabbitMQ')
         const items = list.items
         for (const warning of list.warnings) io.stderr(`warning: ${warning}\n`)
         if (options.json) io.stdout(`${JSON.stringify({ items })}\n`)
@@ -150,8 +169,8 @@ export function buildProgram(io: CliIo = defaultIo): Command {
       })
     })
 
-  connectionOptions(program.command('purge').description('remove every ready message from a queue (unacked messages stay)'))
-    .argument('<source>', 'queue:NAME')
+  connectionOptions(program.command('purge').description('remove every ready message from a queue, stream or list'))
+    .argument('<source>', 'queue:NAME (unacked messages stay), stream:KEY (groups stay) or list:KEY')
     .option('--yes', 'confirm: really purge')
     .option('--json', 'print {"purged":N} as JSON')
     .action(async (url: string | undefined, source: string, options: { yes?: boolean; json?: boolean; profile?: string; management?: string }) => {
@@ -161,16 +180,18 @@ export function buildProgram(io: CliIo = defaultIo): Command {
       await withConnection(args, async (call, connectionId) => {
         // --yes is the CLI's typed confirmation (DESIGN.md), so it confirms with the name itself.
         const result = await call('sources:purge', { connectionId, source, confirm: ref.name })
+        const kept = ref.kind === 'queue' ? ' (unacked messages stay)' : ref.kind === 'stream' ? ' (its consumer groups stay)' : ''
         if (options.json) io.stdout(`${JSON.stringify({ purged: result.purged })}\n`)
-        else io.stdout(`purged ${result.purged} message${result.purged === 1 ? '' : 's'} from ${source} (unacked messages stay)\n`)
+        else io.stdout(`purged ${result.purged} message${result.purged === 1 ? '' : 's'} from ${source}${kept}\n`)
       })
     })
 
-  connectionOptions(program.command('replay').description('move or copy messages to a queue or exchange, or back to their dead-letter origin'))
-    .argument('<source>', 'queue:NAME')
-    .option('--to <target>', 'queue:NAME or exchange:NAME')
+  connectionOptions(program.command('replay').description('move or copy messages to a queue, exchange, stream, list or channel, or back to their origin'))
+    .argument('<source>', 'queue:NAME, stream:KEY or list:KEY')
+    .option('--to <target>', 'queue:NAME or exchange:NAME (RabbitMQ); stream:KEY, list:KEY or channel:NAME (Redis)')
     .option('--to-url <url>', 'the target is on another broker (default: the source connection)')
-    .option('--to-origin', 'send each dead-lettered message back to the exchange and routing keys of its x-death')
+    .option('--to-origin', 'send each message back where it came from: its x-death (RabbitMQ), else its qs-origin header or field')
+    .option('--group <name>', 'with a stream source: only the pending entries of this consumer group (a move acknowledges them with XACK)')
     .option('--routing-key <key>', 'with --to exchange:NAME: the routing key (default: each message keeps its own)')
     .addOption(new Option('--mode <mode>', 'move removes from the source once the target confirmed; copy leaves it').choices(['move', 'copy']).default('move'))
     .option('--limit <n>', 'at most N messages (default: all that are in the source when it starts)')
@@ -184,6 +205,7 @@ export function buildProgram(io: CliIo = defaultIo): Command {
       const ref = parseSourceRef(source)
       if ((options.to === undefined) === (options.toOrigin !== true)) throw new UsageError('give exactly one of --to <target> or --to-origin')
       if (options.toUrl && !options.to) throw new UsageError('--to-url goes with --to <target>')
+      if (options.group !== undefined && ref.kind !== 'stream') throw new UsageError(`--group reads a consumer group's pending entries: the source must be stream:KEY, not ${source}`)
       const limit = positiveNumber(options.limit, '--limit', true)
       const rate = positiveNumber(options.rate, '--rate', false)
       const filters = options.filter.map((expr) => parseFilterExpression(expr))
@@ -197,7 +219,7 @@ export function buildProgram(io: CliIo = defaultIo): Command {
         async (_call, connectionId, core) => {
           const id = `cli-${process.pid}-${Date.now()}`
           const to = options.to ? { connectionId: options.toUrl ? 'cli-target' : connectionId, target: options.to, routingKey: options.routingKey } : { toOrigin: true as const }
-          const request = replayRequestSchema.parse({ connectionId, source, to, mode, limit, rate, filters, dryRun: options.dryRun === true, confirm: ref.name })
+          const request = replayRequestSchema.parse({ connectionId, source, sourceGroup: options.group, to, mode, limit, rate, filters, dryRun: options.dryRun === true, confirm: ref.name })
           const bar = io.stderrIsTTY ? progressBar(io, mode, options.dryRun === true) : null
           const onSigint = (): void => {
             io.stderr('\ncancelling: waiting for the messages in flight…\n')
@@ -258,13 +280,93 @@ export function buildProgram(io: CliIo = defaultIo): Command {
       })
     })
 
+  connectionOptions(program.command('tail').description('print messages as they arrive, consuming nothing (stream, channel, exchange, stream queue)'))
+    .argument('<source>', 'stream:KEY, channel:NAME (a glob with --pattern), exchange:NAME or queue:NAME (a stream queue)')
+    .option('--max <n>', 'stop after N messages')
+    .option('--timeout <s>', 'stop after S seconds in all (connecting included)')
+    .option('--pattern', 'channel:GLOB is a pattern (PSUBSCRIBE)')
+    .option('--routing-key <key>', 'exchanges: the binding key to watch (a direct exchange needs one; topic: default #)')
+    .option('--json', 'one JSON object a line: {"id","channel"?,"at","body","encoding","headers"}')
+    .action(async (url: string | undefined, source: string, options: TailOptions) => {
+      const started = Date.now()
+      const args = connectionArgs(url, options)
+      const max = positiveNumber(options.max, '--max', true)
+      const timeout = positiveNumber(options.timeout, '--timeout', false)
+      const ref = parseSourceRef(source)
+      if (options.pattern && ref.kind !== 'channel') throw new UsageError('--pattern goes with channel:GLOB')
+      await withConnection(args, async (call, connectionId, core) => {
+        let printed = 0
+        let settle: (outcome: { ended?: string }) => void = () => undefined
+        const finished = new Promise<{ ended?: string }>((resolve) => (settle = resolve))
+        // This process runs one tail, so every batch is this tail's.
+        const off = core.onEvent((channel, payload) => {
+          if (channel !== 'tail:batch') return
+          const batch = payload as TailBatch
+          if (batch.dropped > 0) io.stderr(`warning: ${batch.dropped} message${batch.dropped === 1 ? '' : 's'} dropped: they arrived faster than they could be printed\n`)
+          for (const message of batch.messages) {
+            if (max !== undefined && printed >= max) break
+            io.stdout(options.json ? `${JSON.stringify(tailJson(message))}\n` : tailLine(message))
+            printed++
+          }
+          if (max !== undefined && printed >= max) settle({})
+          if (batch.ended !== undefined) settle({ ended: batch.ended })
+        })
+        const timer = timeout === undefined ? null : setTimeout(() => settle({}), Math.max(0, timeout * 1000 - (Date.now() - started)))
+        const onSigint = (): void => settle({})
+        process.once('SIGINT', onSigint)
+        try {
+          const { tailId } = await call('tail:start', { connectionId, source, pattern: options.pattern === true, routingKey: options.routingKey })
+          const outcome = await finished
+          // Ended by --max, --timeout or Ctrl-C: stop it (its last batch, printed above, says "stopped").
+          if (outcome.ended === undefined) await call('tail:stop', { tailId })
+          else if (outcome.ended !== 'stopped') throw new QsError('BROKER_ERROR', `the tail ended: ${outcome.ended}`)
+        } finally {
+          if (timer) clearTimeout(timer)
+          process.off('SIGINT', onSigint)
+          off()
+        }
+      })
+    })
+
   return program
+}
+
+interface TailOptions {
+  max?: string
+  timeout?: string
+  pattern?: boolean
+  routingKey?: string
+  json?: boolean
+  profile?: string
+  management?: string
+}
+
+/** `tail --json`: one object a line (docs/cli.md); routingKey and properties only where the broker has them. */
+function tailJson(m: TailMessage): Record<string, unknown> {
+  return {
+    id: m.id,
+    ...(m.channel !== undefined ? { channel: m.channel } : {}),
+    at: m.at,
+    body: m.body,
+    encoding: m.encoding,
+    headers: m.headers,
+    ...(m.routingKey !== undefined ? { routingKey: m.routingKey } : {}),
+    ...(m.properties !== undefined ? { properties: m.properties } : {}),
+  }
+}
+
+/** `tail` for people: one line a message — time, id, channel or routing key, body (newlines as \n). */
+function tailLine(m: TailMessage): string {
+  const where = m.channel ?? (m.routingKey !== undefined ? `rk=${m.routingKey}` : '')
+  const body = m.encoding === 'utf8' ? m.body.replace(/\r?\n/g, '\\n') : `(base64) ${m.body}`
+  return `${[new Date(m.at).toISOString(), m.id, ...(where ? [where] : []), body].join('  ')}\n`
 }
 
 interface ReplayOptions {
   to?: string
   toUrl?: string
   toOrigin?: boolean
+  group?: string
   routingKey?: string
   mode: string
   limit?: string

@@ -171,6 +171,8 @@ export const calls = {
           source: z.string(),
           sourceConnection: z.string(),
           target: z.string(),
+          /** The target's connection (profile id); absent for replays journaled before it was recorded. */
+          targetConnection: z.string().optional(),
           mode: z.enum(['move', 'copy']),
           dryRun: z.boolean(),
           filters: z.array(replayFilterSchema),

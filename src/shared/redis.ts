@@ -225,6 +225,11 @@ export const tailStartRequestSchema = z.object({
   /** stream:<key>, channel:<name>, pattern:<glob> is `channel:` with `pattern: true`; queue:/exchange: on RabbitMQ. */
   source: z.string().min(1),
   pattern: z.boolean().default(false),
+  /**
+   * RabbitMQ exchanges: the binding key of the tail's queue (topic: default `#`, everything; a
+   * direct exchange routes by exact key, so it needs one). Ignored by fanout and headers exchanges.
+   */
+  routingKey: z.string().max(255).optional(),
   /** Most messages kept by the core for this tail between batches; older ones are dropped (and counted). */
   buffer: z.number().int().min(1).max(100_000).default(5_000),
 })
@@ -238,6 +243,10 @@ export const tailMessageSchema = z.object({
   encoding: z.enum(['utf8', 'base64']),
   size: count,
   headers: z.record(z.string(), z.unknown()),
+  /** RabbitMQ: the routing key it was published with. */
+  routingKey: z.string().optional(),
+  /** AMQP properties, or the `qs-properties` of a stream entry; absent when there are none. */
+  properties: z.record(z.string(), z.unknown()).optional(),
 })
 export type TailMessage = z.infer<typeof tailMessageSchema>
 

@@ -24,10 +24,14 @@ import type {
   pendingResultSchema,
   redisWriteRequestSchema,
   redisWriteResultSchema,
+  TailMessage,
 } from '../../shared/redis'
 
-/** A request as the adapter sees it: parsed, without the connection id the core resolved. */
-type Req<S extends z.ZodType> = Omit<z.output<S>, 'connectionId'>
+/**
+ * A request as the adapter sees it: parsed, without the connection id the core resolved. Omitted
+ * per member of a union (redisWriteRequestSchema), so `op` still tells them apart.
+ */
+type Req<S extends z.ZodType> = z.output<S> extends infer T ? (T extends unknown ? Omit<T, 'connectionId'> : never) : never
 type Res<S extends z.ZodType> = Promise<z.output<S>>
 
 /** What an open adapter reports about the broker it reached. */
@@ -82,7 +86,7 @@ export interface BrokerAdapter {
    * or released, and a writer with confirms and returns. Absent where not built yet (Redis: #4).
    */
   openReader?(source: SourceRef, options?: ReaderOptions): Promise<BatchReader>
-  /** RabbitMQ routes each write itself (target ignored); Redis writes into `target` (stream, list, channel). */
+  /** RabbitMQ routes each write itself (target ignored); Redis writes into `target` (stream, list, channel), or where each route's `target` says. */
   openWriter?(target?: SourceRef): Promise<TargetWriter>
   /** Topology of one source (RabbitMQ queues and exchanges; Redis streams and lists). */
   details?(source: SourceRef): Promise<SourceDetails>
@@ -96,6 +100,27 @@ export interface BrokerAdapter {
   bullmqJobs?(request: Req<typeof bullmqJobsRequestSchema>): Res<typeof bullmqJobsSchema>
   bullmqRetry?(request: Req<typeof bullmqRetryRequestSchema>): Res<typeof bullmqRetryResultSchema>
   bullmqClean?(request: Req<typeof bullmqCleanRequestSchema>): Res<typeof bullmqCleanResultSchema>
+  /** Live tail (core/operations/tail.ts) on resources of its own; resolves once it is listening. */
+  openTail?(source: SourceRef, options: TailOptions, sink: TailSink): Promise<TailHandle>
+}
+
+export interface TailOptions {
+  /** Redis: `channel:<glob>` is a PSUBSCRIBE pattern. */
+  pattern: boolean
+  /** RabbitMQ exchanges: the binding key (see tailStartRequestSchema). */
+  routingKey?: string
+}
+
+/** Where an adapter's tail delivers; the core buffers and batches. */
+export interface TailSink {
+  message(message: TailMessage): void
+  /** The tail ended by itself (connection lost, key deleted, broker error), in words. Called at most once. */
+  end(reason: string): void
+}
+
+export interface TailHandle {
+  /** Releases the tail's broker resources; `end` is not called after it. */
+  stop(): Promise<void>
 }
 
 export interface AdapterConfig {

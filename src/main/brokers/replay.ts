@@ -7,6 +7,7 @@
  */
 import type { XDeathEntry } from '../../shared/messages'
 import type { MessageProperties } from '../../shared/publish'
+import type { SourceRef } from '../../shared/source-ref'
 
 /** A message as it travels from a reader to a writer. */
 export interface ReplayMessage {
@@ -38,6 +39,17 @@ export interface ReaderOptions {
   window?: number
   /** Stop reading after this many messages (the engine's "all that are there now" count). */
   limit?: number
+  /**
+   * Redis streams: read the pending entries of this consumer group (its PEL) instead of the
+   * stream; ack = XACK in the group, release = leave them pending.
+   */
+  group?: string
+  /** With `group`: only this consumer's pending entries. */
+  consumer?: string
+  /** With `group`: only entries idle at least this long (ms). */
+  minIdleMs?: number
+  /** With `group`: only these entry ids (those of them pending when the reader opened). */
+  ids?: string[]
 }
 
 export interface BatchReader {
@@ -70,6 +82,11 @@ export interface BatchReader {
 export interface Route {
   exchange: string
   routingKey: string
+  /**
+   * Redis: the stream, list or channel this message goes to, for a writer opened without a target
+   * (back to origin, where each message names its own); RabbitMQ writers ignore it.
+   */
+  target?: SourceRef
 }
 
 export type WriteResult = { routed: true } | { routed: false; reason: string }

@@ -138,10 +138,8 @@ export function createApi(core: Core): Handlers {
       }
       return redisOperation(connectionId, 'bullmqClean', 'cleaning BullMQ jobs').bullmqClean!(request)
     },
-    'tail:start': async () => {
-      throw new QsError('UNSUPPORTED', 'live tail is being built (issue #4)')
-    },
-    'tail:stop': async () => ({ stopped: false }),
+    'tail:start': async (request) => core.tails.start(request),
+    'tail:stop': async ({ tailId }) => ({ stopped: await core.tails.stop(tailId) }),
 
     'messages:publish': async (request) => {
       const { adapter } = workspace.adapter(request.connectionId)
@@ -196,6 +194,7 @@ export function createApi(core: Core): Handlers {
         source: start.source,
         sourceConnection: start.sourceConnection,
         target: start.target,
+        ...(start.targetConnection === undefined ? {} : { targetConnection: start.targetConnection }),
         mode: start.mode,
         dryRun: start.dryRun,
         filters: start.filters,

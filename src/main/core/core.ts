@@ -9,6 +9,7 @@ import type { BackoffOptions } from './backoff'
 import type { EventChannel, EventPayload } from '../../shared/contract'
 import { ReplayService } from './operations/replays'
 import { ReplayJournal } from './operations/replay.journal'
+import { TailService, type TailServiceOptions } from './operations/tail'
 
 export interface CoreOptions {
   configDir: string
@@ -19,6 +20,7 @@ export interface CoreOptions {
   adapterFactory?: AdapterFactory
   backoff?: BackoffOptions
   metrics?: MetricsOptions
+  tails?: TailServiceOptions
 }
 
 /** Everything the contract handlers need; no transport, no Electron. */
@@ -31,6 +33,7 @@ export interface Core {
   readonly workspace: Workspace
   readonly metrics: MetricsService
   readonly replays: ReplayService
+  readonly tails: TailService
   readonly adapterFactory: AdapterFactory
   secretStorage(): SecretStorageInfo
   /** Sends a contract event to every transport (discovery progress, tail batches). */
@@ -51,6 +54,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const replays = new ReplayService(workspace, new ReplayJournal(options.configDir))
   type Listener = <E extends EventChannel>(channel: E, payload: EventPayload<E>) => void
   const listeners = new Set<Listener>()
+  const emit: Core['emit'] = (channel, payload) => {
+    for (const listener of listeners) listener(channel, payload)
+  }
+  const tails = new TailService(workspace, (batch) => emit('tail:batch', batch), options.tails)
   return {
     configDir: options.configDir,
     mode: options.mode,
@@ -60,11 +67,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     workspace,
     metrics,
     replays,
+    tails,
     adapterFactory,
     secretStorage: () => secrets.info(),
-    emit(channel, payload) {
-      for (const listener of listeners) listener(channel, payload)
-    },
+    emit,
     onEvent(listener) {
       const offStatus = workspace.onStatus((status) => listener('connection:status', status))
       const offProgress = replays.onProgress((progress) => listener('replay:progress', progress))
@@ -83,6 +89,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     close: async () => {
       replays.cancelAll()
       metrics.close()
+      await tails.close()
       await workspace.closeAll()
     },
   }

@@ -6,7 +6,7 @@ import type { AdapterFactory } from '../brokers/adapter'
 import { MetricsService } from './metrics.service'
 import { Workspace } from './workspace'
 
-const config = { target: { broker: 'redis' as const, tls: false, host: 'h', port: 1, db: 0, username: null }, password: null }
+const config = { target: { broker: 'redis' as const, tls: false, host: 'h', port: 1, db: 0, username: null, topology: { kind: 'standalone' as const } }, password: null }
 
 class SampledAdapter extends FakeAdapter {
   ready = 10

@@ -36,16 +36,48 @@ export function registerIpc(
   isTrusted: (event: IpcMainInvokeEvent) => boolean,
 ): () => void {
   const call = createDispatcher(core)
+  const ownTail = tailOwnership(core)
   for (const channel of CALL_CHANNELS) {
     ipcMain.handle(channel, async (event, payload: unknown): Promise<Envelope<unknown>> => {
       if (!isTrusted(event)) {
         return { ok: false, error: { code: 'BAD_REQUEST', message: `refused ${channel}: the request did not come from the Queuescope window` } }
       }
-      return call(channel, payload)
+      const envelope = await call(channel, payload)
+      if (channel === 'tail:start' && envelope.ok) ownTail(event.sender, (envelope.data as { tailId: string }).tailId)
+      return envelope
     })
   }
   return () => {
     for (const channel of CALL_CHANNELS) ipcMain.removeHandler(channel)
+  }
+}
+
+/**
+ * Live tails belong to the window that started them: when it closes, reloads or its renderer
+ * crashes, nobody will read their batches again, so they are stopped (STYLE.md: streams are torn
+ * down when their window goes away).
+ */
+function tailOwnership(core: Core): (sender: WebContents, tailId: string) => void {
+  const owned = new Map<number, Set<string>>()
+  return (sender, tailId) => {
+    const existing = owned.get(sender.id)
+    if (existing) {
+      existing.add(tailId)
+      return
+    }
+    const tails = new Set([tailId])
+    const id = sender.id
+    owned.set(id, tails)
+    const release = (): void => {
+      sender.off('destroyed', release)
+      sender.off('did-navigate', release)
+      sender.off('render-process-gone', release)
+      owned.delete(id)
+      for (const tail of tails) void core.tails.stop(tail, 'the window that started it closed or reloaded')
+    }
+    sender.on('destroyed', release)
+    sender.on('did-navigate', release)
+    sender.on('render-process-gone', release)
   }
 }
 

@@ -160,6 +160,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   })
 
   wss.on('connection', (ws: WebSocket) => {
+    // Live tails this page started: a closed tab or a reload must not leave them running.
+    const tails = new Set<string>()
+    ws.on('close', () => {
+      for (const tailId of tails) void options.core.tails.stop(tailId, 'the web page that started it went away')
+    })
     ws.on('message', (data) => {
       let frame: { type?: unknown; id?: unknown; channel?: unknown; payload?: unknown }
       try {
@@ -173,7 +178,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         return
       }
       const id = frame.id
-      void call(frame.channel, frame.payload).then((envelope) => {
+      const channel = frame.channel
+      void call(channel, frame.payload).then((envelope) => {
+        if (channel === 'tail:start' && envelope.ok) {
+          const { tailId } = envelope.data as { tailId: string }
+          if (ws.readyState === ws.OPEN) tails.add(tailId)
+          else void options.core.tails.stop(tailId, 'the web page that started it went away')
+        }
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id, ...envelope }))
       })
     })

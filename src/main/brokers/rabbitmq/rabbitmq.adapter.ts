@@ -10,9 +10,10 @@ import { describeSettings } from './queue-arguments'
 import type { PeekedMessage, PeekRequestParsed, PeekResult, PurgeResult, StreamFrom } from '../../../shared/messages'
 import type { PublishRequestParsed, PublishResult } from '../../../shared/publish'
 import { parseSourceRef, type SourceRef } from '../../../shared/source-ref'
-import type { BrokerAdapter, ConnectInfo, ListOptions } from '../adapter'
+import type { BrokerAdapter, ConnectInfo, ListOptions, TailHandle, TailOptions, TailSink } from '../adapter'
 import type { BatchReader, ReaderOptions, TargetWriter } from '../replay'
 import { RabbitQueueReader, RabbitWriter } from './rabbitmq.replay'
+import { openRabbitTail } from './rabbitmq.tail'
 import { messageOf, networkError } from '../errors'
 import { browsedBody } from '../message-body'
 import { toPublishOptions } from './amqp-properties'
@@ -543,6 +544,12 @@ export class RabbitMqAdapter implements BrokerAdapter {
     const info = await this.queueInfo(source.name, [])
     const stream = info?.type === 'stream'
     return RabbitQueueReader.open(this.connection, source.name, { ...options, stream, available: info?.messages ?? null }, (err) => this.queueError(err, source.name))
+  }
+
+  /** Live tail of an exchange (a queue of its own bound to it) or a stream queue, on a channel of its own. */
+  async openTail(source: SourceRef, options: TailOptions, sink: TailSink): Promise<TailHandle> {
+    if (!this.connection) throw new QsError('NOT_CONNECTED', 'the RabbitMQ connection is closed')
+    return openRabbitTail({ connection: this.connection, management: this.management, vhost: this.target.vhost }, source, options, sink)
   }
 
   /** A replay writer: its own confirm channel, `mandatory` on every message, many in flight. */

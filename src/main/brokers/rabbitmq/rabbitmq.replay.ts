@@ -241,6 +241,8 @@ function withoutStreamHeaders(headers: Record<string, unknown>): Record<string, 
   return rest
 }
 
+const CHANNEL_CLOSED = (): QsError => new QsError('NOT_CONNECTED', 'the publishing channel closed before the broker confirmed every message')
+
 interface Pending {
   route: Route
   message: ReplayMessage
@@ -272,7 +274,7 @@ export class RabbitWriter implements TargetWriter {
     const writer = new RabbitWriter(channel, vhost)
     channel.on('return', (message: amqp.Message) => writer.onReturn(message))
     channel.on('error', (err: unknown) => writer.fail(writeError(err, vhost)))
-    channel.on('close', () => writer.fail(new QsError('NOT_CONNECTED', 'the publishing channel closed before the broker confirmed every message')))
+    channel.on('close', () => writer.fail(CHANNEL_CLOSED()))
     const onBlocked = (): void => writer.block()
     const onUnblocked = (): void => writer.unblock()
     connection.on('blocked', onBlocked)
@@ -355,7 +357,9 @@ export class RabbitWriter implements TargetWriter {
       try {
         accepted = this.channel.publish(route.exchange, route.routingKey, message.body, options, (err: unknown) => {
           if (!this.pending.has(entry)) return
-          if (err) entry.reject(this.failure ?? new QsError('BROKER_ERROR', `the broker refused the message (nack) for exchange "${route.exchange || '(default)'}"`))
+          // amqplib settles every unconfirmed publish with "channel closed" before the channel's
+          // close event, so a lost connection must not read as a nack.
+          if (err) entry.reject(this.failure ?? (messageOf(err) === 'channel closed' ? CHANNEL_CLOSED() : new QsError('BROKER_ERROR', `the broker refused the message (nack) for exchange "${route.exchange || '(default)'}"`)))
           else entry.settle(entry.returned === null ? { routed: true } : { routed: false, reason: entry.returned })
         })
       } catch (err) {

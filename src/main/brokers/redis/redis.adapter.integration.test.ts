@@ -116,7 +116,7 @@ describe('RedisAdapter against a real Redis', () => {
     await expect(watched.listSources()).rejects.toMatchObject({ code: 'NOT_CONNECTED' })
   })
 
-  it('peeks streams (XRANGE from the start) and lists (LRANGE) with read-only commands; purge is not supported yet', async () => {
+  it('peeks streams (XRANGE from the start) and lists (LRANGE) with read-only commands; purge empties a list', async () => {
     const peek = (source: string, extra: object = {}) => adapter.peek(peekRequestSchema.parse({ connectionId: 'x', source, ...extra }))
     await adapter.publish(publishRequestSchema.parse({ connectionId: 'x', target: `stream:${p}peek`, body: 'first', headers: { tenant: 'acme', n: 2 }, properties: { contentType: 'text/plain' } }))
     const otherId = await redis.client.xadd(`${p}peek`, '*', 'kind', 'raw', 'blob', Buffer.from([0xff]))
@@ -133,7 +133,8 @@ describe('RedisAdapter against a real Redis', () => {
     await expect(peek(`list:${p}missing`)).rejects.toMatchObject({ code: 'NOT_FOUND' })
     await expect(peek(`stream:${p}peek-list`)).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/is a list, not a stream/) })
     await expect(peek('channel:news')).rejects.toMatchObject({ code: 'BAD_REQUEST' })
-    await expect(adapter.purge({ kind: 'list', name: `${p}peek-list` })).rejects.toMatchObject({ code: 'UNSUPPORTED' })
     expect(await redis.client.llen(`${p}peek-list`)).toBe(3)
+    expect(await adapter.purge({ kind: 'list', name: `${p}peek-list` })).toEqual({ purged: 3 })
+    expect(await redis.client.llen(`${p}peek-list`)).toBe(0)
   })
 })

@@ -1,28 +1,67 @@
-import type { Redis } from 'ioredis'
-import { createRedisClient, type RedisTarget } from './redis.connection'
+import { createRedisClient, isCluster, masters, type RedisClient, type RedisTarget } from './redis.connection'
+import { discoverSources } from './redis.discovery'
 import { QsError } from '../../../shared/errors'
-import type { SourceItem, SourceList, StreamGroup } from '../../../shared/model'
-import type { PeekRequestParsed, PeekResult, PeekedMessage, PurgeResult } from '../../../shared/messages'
+import type { SourceList } from '../../../shared/model'
+import type { PeekRequestParsed, PeekResult, PurgeResult } from '../../../shared/messages'
 import type { PublishRequestParsed, PublishResult } from '../../../shared/publish'
 import { parseSourceRef, type SourceRef } from '../../../shared/source-ref'
-import type { BrokerAdapter, ConnectInfo, ListOptions } from '../adapter'
+import type { BrokerAdapter, ConnectInfo, ListOptions, TailHandle, TailOptions, TailSink } from '../adapter'
 import type { BrokerOverview } from '../../../shared/broker-overview'
 import type { BatchReader, ReaderOptions, TargetWriter } from '../replay'
-import { RedisListReader, RedisStreamReader, RedisWriter } from './redis.replay'
+import { RedisListReader, RedisPendingReader, RedisStreamReader, RedisWriter } from './redis.replay'
+import { ackEntries, claimEntries, deleteEntries, deleteKey, peekStream, pendingEntries, purgeStream, RedisSampler, streamDetails, trimStream } from './redis.streams'
+import { listDetails, peekList, purgeList } from './redis.lists'
+import type { SourceDetails } from '../../../shared/topology'
+import type { SourceSample } from '../../../shared/metrics'
 import { messageOf, networkError } from '../errors'
-import { browsedBody } from '../message-body'
-import { globEscape, messageFromStreamFields, pairsToObject, streamFieldsFromMessage } from './redis-encoding'
+import { streamFieldsFromMessage } from './redis-encoding'
+import { openRedisTail } from './redis.tail'
+import { BullmqQueues } from './redis.bullmq'
 
+const TLS_FAILURE = /CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET)|ERR_TLS|ERR_SSL|SSL routines|secure TLS connection/i
 
-/** Listing stops here and says so; issue #4 brings incremental, cancellable discovery. */
-export const MAX_LISTED_KEYS = 10_000
-const SCAN_COUNT = 1000
+const hostPorts = (nodes: { host: string; port: number }[]): string => nodes.map((node) => `${node.host}:${node.port}`).join(', ')
 
+/** Why a connection failed, in words, for each topology (ioredis wraps Sentinel and Cluster causes). */
 export function redisConnectError(err: unknown, target: RedisTarget): QsError {
-  const where = `Redis at ${target.host}:${target.port}`
-  const net = networkError(err, where)
+  const topology = target.topology
+  const where =
+    topology.kind === 'sentinel'
+      ? `Redis master "${topology.master}" (sentinels ${hostPorts(topology.sentinels)})`
+      : topology.kind === 'cluster'
+        ? `Redis Cluster (seed nodes ${hostPorts(topology.nodes)})`
+        : `Redis at ${target.host}:${target.port}`
+  // A Cluster reports "Failed to refresh slots cache." with the node's own error inside.
+  const cause = (err as { lastNodeError?: unknown } | null)?.lastNodeError ?? err
+  const text = messageOf(cause)
+  const code = String((cause as { code?: unknown } | null)?.code ?? '')
+  if (TLS_FAILURE.test(code) || TLS_FAILURE.test(text)) {
+    const hint = /WRONG_VERSION|wrong version|secure TLS connection/i.test(`${code} ${text}`)
+      ? 'the server does not speak TLS on this port (use redis:// for a plain connection)'
+      : "the server's TLS certificate is not trusted or does not match the host name"
+    return new QsError('UNREACHABLE', `TLS with ${where} failed: ${hint}`, text)
+  }
+  if (target.tls && /timeout|ETIMEDOUT/i.test(`${code} ${text}`)) {
+    return new QsError('TIMEOUT', `timed out connecting to ${where} over TLS: does the server accept TLS on this port? (rediss:// is TLS, redis:// is plain)`, text)
+  }
+  if (topology.kind === 'sentinel') {
+    if (/No such master with that name/i.test(text)) {
+      return new QsError('NOT_FOUND', `the sentinels at ${hostPorts(topology.sentinels)} know no master named "${topology.master}": check sentinelMaster= in the URL`, text)
+    }
+    if (/All sentinels are unreachable/i.test(text)) {
+      return new QsError('UNREACHABLE', `cannot reach any sentinel at ${hostPorts(topology.sentinels)} (is Sentinel running there? the URL's host:port and sentinels= list them)`, text)
+    }
+  }
+  if (topology.kind === 'cluster') {
+    if (/cluster support disabled/i.test(text)) {
+      return new QsError('UNSUPPORTED', `${where}: the node is not part of a Cluster (cluster support is disabled): remove cluster=1 from the URL`, text)
+    }
+    if (/Connection is closed|None of startup nodes is available/i.test(text)) {
+      return new QsError('UNREACHABLE', `cannot reach any seed node of the ${where}`, text)
+    }
+  }
+  const net = networkError(cause, where)
   if (net) return net
-  const text = messageOf(err)
   if (/WRONGPASS|invalid username-password/i.test(text)) {
     return new QsError('AUTH_FAILED', `${where} refused the credentials: wrong user name or password`, text)
   }
@@ -33,15 +72,22 @@ export function redisConnectError(err: unknown, target: RedisTarget): QsError {
     return new QsError('NOT_FOUND', `${where}: database ${target.db} does not exist`, text)
   }
   if (/timeout/i.test(text)) return new QsError('TIMEOUT', `timed out connecting to ${where}`, text)
+  if (!target.tls && /Connection is closed/i.test(text)) {
+    return new QsError('UNREACHABLE', `${where} closed the connection at once: if it expects TLS, use rediss://`, text)
+  }
   return new QsError('BROKER_ERROR', `${where}: ${text}`)
 }
 
 export class RedisAdapter implements BrokerAdapter {
   readonly broker = 'redis' as const
-  private client: Redis | null = null
+  private client: RedisClient | null = null
   private lostListener: ((error: Error) => void) | null = null
   private closing = false
   private lastError: Error | null = null
+  /** BullMQ Queue objects on this connection's client, made on first use (redis.bullmq.ts). */
+  private bullmq: BullmqQueues | null = null
+  /** The keys listings found, sampled for the metrics history with their rates. */
+  private readonly sampler = new RedisSampler()
 
   constructor(
     private readonly target: RedisTarget,
@@ -58,14 +104,23 @@ export class RedisAdapter implements BrokerAdapter {
       await client.connect()
       const info = await client.info('server')
       const version = /redis_version:([^\r\n]+)/.exec(info)?.[1] ?? 'unknown'
+      const mode = /redis_mode:(\w+)/.exec(info)?.[1]
+      const warnings: string[] = []
+      if (mode === 'sentinel') {
+        throw new QsError('UNSUPPORTED', `${t.host}:${t.port} is a Sentinel, not a data node: add ?sentinelMaster=NAME to the URL to reach the master it monitors`)
+      }
+      if (mode === 'cluster' && t.topology.kind !== 'cluster') {
+        warnings.push(`${t.host}:${t.port} is a Cluster node: only its own keys are listed; add ?cluster=1 to the URL to see every master`)
+      }
       this.client = client
       client.on('end', () => {
         this.client = null
         if (!this.closing) this.lostListener?.(this.lastError ?? new Error('Redis closed the connection'))
       })
-      return { server: `Redis ${version}`, warnings: [] }
+      return { server: `Redis ${version}${serverSuffix(t, client)}`, warnings }
     } catch (err) {
       client.disconnect()
+      if (err instanceof QsError) throw err
       throw redisConnectError(this.lastError && !(err instanceof Error && /WRONGPASS|NOAUTH/.test(err.message)) ? this.lastError : err, t)
     }
   }
@@ -76,98 +131,63 @@ export class RedisAdapter implements BrokerAdapter {
 
   async close(): Promise<void> {
     this.closing = true
+    const bullmq = this.bullmq
+    this.bullmq = null
+    await bullmq?.close()
     const client = this.client
     this.client = null
     if (client) await client.quit().catch(() => client.disconnect())
   }
 
-  private redis(): Redis {
+  private redis(): RedisClient {
     if (!this.client) throw new QsError('NOT_CONNECTED', 'the Redis connection is closed')
     return this.client
   }
 
   /**
-   * The databases (with their key counts from INFO keyspace) and the server's client and pub/sub
-   * counts. Cluster mode has only database 0.
+   * The databases (with their key counts from INFO keyspace) and the server's client count. A
+   * Cluster has only database 0; its keys and clients are summed over the masters.
    */
   async overview(): Promise<BrokerOverview> {
     const redis = this.redis()
-    const [keyspace, clients, databases] = await Promise.all([
-      redis.info('keyspace'),
-      redis.info('clients'),
-      redis.config('GET', 'databases').catch(() => null),
+    const cluster = isCluster(redis)
+    const nodes = masters(redis)
+    const [keyspaces, clients, databases] = await Promise.all([
+      Promise.all(nodes.map((node) => node.info('keyspace'))),
+      Promise.all(nodes.map((node) => node.info('clients'))),
+      cluster ? null : redis.config('GET', 'databases').catch(() => null),
     ])
     const keys = new Map<number, number>()
-    for (const match of keyspace.matchAll(/^db(\d+):keys=(\d+)/gm)) keys.set(Number(match[1]), Number(match[2]))
+    for (const keyspace of keyspaces) {
+      for (const match of keyspace.matchAll(/^db(\d+):keys=(\d+)/gm)) keys.set(Number(match[1]), (keys.get(Number(match[1])) ?? 0) + Number(match[2]))
+    }
     const configured = Array.isArray(databases) ? Number(databases[1]) : Number.NaN
-    const count = Number.isInteger(configured) && configured > 0 ? Math.min(configured, 256) : Math.max(16, ...[...keys.keys()].map((db) => db + 1))
+    const count = cluster ? 1 : Number.isInteger(configured) && configured > 0 ? Math.min(configured, 256) : Math.max(16, ...[...keys.keys()].map((db) => db + 1))
     const scopes = Array.from({ length: count }, (_, db) => ({ name: String(db), items: keys.get(db) ?? 0 }))
-    const connected = /connected_clients:(\d+)/.exec(clients)?.[1]
+    const perNode = clients.map((info) => /connected_clients:(\d+)/.exec(info)?.[1])
+    const connected = perNode.includes(undefined) ? undefined : perNode.reduce((sum, c) => sum + Number(c), 0)
     const warnings: string[] = []
-    if (!Array.isArray(databases)) warnings.push('CONFIG GET databases is not allowed for this user: showing databases 0-15 and any that hold keys')
+    if (!cluster && !Array.isArray(databases)) warnings.push('CONFIG GET databases is not allowed for this user: showing databases 0-15 and any that hold keys')
     return {
       scope: String(this.target.db),
       scopeKind: 'database',
       scopes,
       counts: {
-        connections: connected === undefined ? null : Number(connected),
+        connections: connected ?? null,
         // Redis has no AMQP-style channels, and consumers are per stream group (see each stream).
         channels: null,
         consumers: null,
-        scope: 'server',
+        scope: cluster ? `${nodes.length} Cluster masters` : 'server',
       },
       warnings,
     }
   }
 
-  /** SCAN with TYPE (never KEYS), deduplicated: SCAN may return a key more than once. */
-  private async scanKeys(type: 'stream' | 'list', match: string, limit: number): Promise<string[]> {
-    const redis = this.redis()
-    const keys = new Set<string>()
-    let cursor = '0'
-    do {
-      const [next, batch] = await redis.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT, 'TYPE', type)
-      cursor = next
-      for (const key of batch) keys.add(key)
-    } while (cursor !== '0' && keys.size < limit)
-    return [...keys].sort().slice(0, limit)
-  }
-
+  /** Streams, lists, BullMQ queues and channels: SCAN on every master (redis.discovery.ts). */
   async listSources(options: ListOptions = {}): Promise<SourceList> {
-    const redis = this.redis()
-    const match = options.filter ? `*${globEscape(options.filter)}*` : '*'
-    const warnings: string[] = []
-    const [streamKeys, listKeys] = await Promise.all([
-      this.scanKeys('stream', match, MAX_LISTED_KEYS),
-      this.scanKeys('list', match, MAX_LISTED_KEYS),
-    ])
-    if (streamKeys.length + listKeys.length >= MAX_LISTED_KEYS) {
-      warnings.push(`showing the first ${MAX_LISTED_KEYS.toLocaleString('en-US')} keys of each kind; narrow the filter to see others`)
-    }
-
-    const pipeline = redis.pipeline()
-    for (const key of streamKeys) {
-      pipeline.xinfo('STREAM', key)
-      pipeline.xinfo('GROUPS', key)
-    }
-    for (const key of listKeys) pipeline.llen(key)
-    const results = (await pipeline.exec()) ?? []
-
-    const items: SourceItem[] = []
-    let i = 0
-    for (const name of streamKeys) {
-      const [streamErr, streamInfo] = results[i++] ?? [null, null]
-      const [groupsErr, groupsInfo] = results[i++] ?? [null, null]
-      // A key deleted or retyped between SCAN and XINFO is simply gone; skip it.
-      if (streamErr || groupsErr) continue
-      items.push(toStreamItem(name, streamInfo as unknown[], groupsInfo as unknown[][]))
-    }
-    for (const name of listKeys) {
-      const [err, length] = results[i++] ?? [null, null]
-      if (err) continue
-      items.push({ kind: 'list', name, messages: Number(length), consumers: null })
-    }
-    return { items, warnings, scope: `db ${this.target.db}`, listedAt: Date.now() }
+    const list = await discoverSources(this.redis(), options, `db ${this.target.db}`)
+    this.sampler.remember(list.items)
+    return list
   }
 
   async publish(request: PublishRequestParsed): Promise<PublishResult> {
@@ -203,75 +223,105 @@ export class RedisAdapter implements BrokerAdapter {
     }
   }
 
-  /** Read-only commands only (DESIGN.md): TYPE, then XRANGE from the start or LRANGE from the head. */
+  /** One page by id (streams) or by offset from either end (lists), read-only (redis.streams.ts, redis.lists.ts). */
   async peek(request: PeekRequestParsed): Promise<PeekResult> {
-    const redis = this.redis()
     const ref = parseSourceRef(request.source)
-    if (ref.kind !== 'stream' && ref.kind !== 'list') {
-      throw new QsError('BAD_REQUEST', `Redis can browse stream:<key> and list:<key>, not ${ref.kind}:…${ref.kind === 'channel' ? ' (pub/sub keeps nothing to browse: use live tail)' : ''}`)
-    }
-    const warnings = request.from ? ['"from" applies to RabbitMQ stream queues only; this key is browsed from its start'] : []
-    try {
-      const type = await redis.type(ref.name)
-      if (type === 'none') throw new QsError('NOT_FOUND', `key "${ref.name}" does not exist in db ${this.target.db}`)
-      if (type !== ref.kind) throw new QsError('BAD_REQUEST', `key "${ref.name}" is a ${type}, not a ${ref.kind}`)
-      if (ref.kind === 'stream') {
-        const entries = await redis.xrangeBuffer(ref.name, '-', '+', 'COUNT', request.count)
-        return { messages: entries.map(([id, fields]) => ({ id: id.toString(), ...messageFromStreamFields(fields), redelivered: false })), warnings }
-      }
-      const items = await redis.lrangeBuffer(ref.name, 0, request.count - 1)
-      return {
-        messages: items.map((item, index): PeekedMessage => ({ id: String(index), ...browsedBody(item), properties: {}, headers: {}, redelivered: false })),
-        warnings,
-      }
-    } catch (err) {
-      if (err instanceof QsError) throw err
-      throw new QsError('BROKER_ERROR', messageOf(err))
-    }
+    if (ref.kind === 'stream') return peekStream(this.redis(), ref.name, request)
+    if (ref.kind === 'list') return peekList(this.redis(), ref.name, request)
+    throw new QsError('BAD_REQUEST', `Redis can browse stream:<key> and list:<key>, not ${ref.kind}:…${ref.kind === 'channel' ? ' (pub/sub keeps nothing to browse: use live tail)' : ''}`)
   }
 
-  /** Replay from a stream (XRANGE pages, XDEL on ack) or a list (LMOVE into a holding list, LREM on ack). */
+  /**
+   * Replay from a stream (XRANGE pages, XDEL on ack), a group's pending entries (`group`: XPENDING
+   * pages, XACK on ack) or a list (LMOVE into a holding list, LREM on ack).
+   */
   async openReader(source: SourceRef, options: ReaderOptions = {}): Promise<BatchReader> {
+    const { group } = options
+    if (group !== undefined && source.kind !== 'stream') throw new QsError('BAD_REQUEST', `pending entries of group "${group}" belong to a stream:<key>, not ${source.kind}:…`)
+    if (group !== undefined) return RedisPendingReader.open(this.redis(), source.name, { ...options, group })
     if (source.kind === 'stream') return RedisStreamReader.open(this.redis(), source.name, options)
     if (source.kind === 'list') return RedisListReader.open(this.redis(), source.name, options)
     throw new QsError('UNSUPPORTED', `replaying from Redis ${source.kind}:… is not supported; use stream:<key> or list:<key>`)
   }
 
+  /** Live tail of a stream (XREAD BLOCK) or a channel / pattern, on a connection of its own. */
+  async openTail(source: SourceRef, options: TailOptions, sink: TailSink): Promise<TailHandle> {
+    this.redis() // refuses at once when this connection is closed
+    return openRedisTail(this.target, this.password, source, options, sink)
+  }
+
+  /** Without a target, each write names its stream or list (`route.target`: back to origin). */
   async openWriter(target?: SourceRef): Promise<TargetWriter> {
-    if (!target) throw new QsError('BAD_REQUEST', 'a Redis replay target must name a stream, list or channel')
     return new RedisWriter(this.redis(), target)
   }
 
+  /** A stream is emptied keeping its groups (XTRIM MAXLEN 0); a list loses every item (DEL). */
   async purge(source: SourceRef): Promise<PurgeResult> {
-    // Deliberately not built yet: deleting or trimming a key is the Redis issue's decision (#4).
-    throw new QsError('UNSUPPORTED', `purging Redis ${source.kind}:… is not supported yet; only RabbitMQ queues can be purged`)
+    if (source.kind === 'stream') return purgeStream(this.redis(), source.name)
+    if (source.kind === 'list') return purgeList(this.redis(), source.name)
+    throw new QsError('UNSUPPORTED', `Redis can purge stream:<key> and list:<key>, not ${source.kind}:…${source.kind === 'bullmq' ? ' (clean its completed or failed jobs instead)' : ''}`)
+  }
+
+  async details(source: SourceRef): Promise<SourceDetails> {
+    if (source.kind === 'stream') return streamDetails(this.redis(), source.name)
+    if (source.kind === 'list') return listDetails(this.redis(), source.name)
+    throw new QsError('UNSUPPORTED', `Redis has details for stream:<key> and list:<key>, not ${source.kind}:…`)
+  }
+
+  /** Streams, their groups' lag and lists, for the metrics history (RedisSampler). */
+  async sample(): Promise<Map<string, SourceSample>> {
+    return this.sampler.sample(this.redis())
+  }
+
+  async pending(request: Parameters<NonNullable<BrokerAdapter['pending']>>[0]) {
+    return pendingEntries(this.redis(), streamKey(request.source), request)
+  }
+
+  async claim(request: Parameters<NonNullable<BrokerAdapter['claim']>>[0]) {
+    return claimEntries(this.redis(), streamKey(request.source), request)
+  }
+
+  async ack(request: Parameters<NonNullable<BrokerAdapter['ack']>>[0]) {
+    return ackEntries(this.redis(), streamKey(request.source), request)
+  }
+
+  /** XDEL, XTRIM keeping the groups, or DEL (typed confirmation checked in api.ts). */
+  async write(request: Parameters<NonNullable<BrokerAdapter['write']>>[0]) {
+    if (request.op === 'xdel') return deleteEntries(this.redis(), streamKey(request.source), request.ids)
+    if (request.op === 'trim') return trimStream(this.redis(), streamKey(request.source), request.keep)
+    const ref = parseSourceRef(request.source)
+    if (ref.kind !== 'stream' && ref.kind !== 'list') throw new QsError('BAD_REQUEST', `Redis can delete stream:<key> or list:<key>, not ${ref.kind}:…`)
+    return deleteKey(this.redis(), ref.name, ref.kind)
+  }
+
+  private bullmqQueues(): BullmqQueues {
+    const client = this.redis()
+    this.bullmq ??= new BullmqQueues(client, `db ${this.target.db}`)
+    return this.bullmq
+  }
+
+  async bullmqJobs(request: Parameters<BullmqQueues['jobs']>[0]) {
+    return this.bullmqQueues().jobs(request)
+  }
+
+  async bullmqRetry(request: Parameters<BullmqQueues['retry']>[0]) {
+    return this.bullmqQueues().retry(request)
+  }
+
+  async bullmqClean(request: Parameters<BullmqQueues['clean']>[0]) {
+    return this.bullmqQueues().clean(request)
   }
 }
 
-function toStreamItem(name: string, streamInfo: unknown[], groupsInfo: unknown[][]): SourceItem {
-  const info = pairsToObject(streamInfo)
-  const firstEntry = info['first-entry'] as [string, unknown] | null | undefined
-  const lastEntry = info['last-entry'] as [string, unknown] | null | undefined
-  const groups: StreamGroup[] = groupsInfo.map((raw) => {
-    const g = pairsToObject(raw)
-    const lag = g['lag']
-    const entriesRead = g['entries-read']
-    return {
-      name: String(g['name']),
-      lag: lag === null || lag === undefined ? null : Number(lag),
-      pending: Number(g['pending'] ?? 0),
-      consumers: Number(g['consumers'] ?? 0),
-      lastDeliveredId: String(g['last-delivered-id'] ?? '0-0'),
-      entriesRead: entriesRead === null || entriesRead === undefined ? null : Number(entriesRead),
-    }
-  })
-  return {
-    kind: 'stream',
-    name,
-    messages: Number(info['length'] ?? 0),
-    consumers: groups.reduce((sum, g) => sum + g.consumers, 0),
-    firstId: firstEntry ? String(firstEntry[0]) : null,
-    lastId: lastEntry ? String(lastEntry[0]) : null,
-    groups,
-  }
+/** " (Cluster, 3 masters)" or " (master "m" via Sentinel)" after the version, so the status says how it is reached. */
+/** The key of a `stream:<key>` source; anything else is refused in words. */
+function streamKey(source: string): string {
+  const ref = parseSourceRef(source)
+  if (ref.kind !== 'stream') throw new QsError('BAD_REQUEST', `this works on stream:<key> sources, not ${ref.kind}:…`)
+  return ref.name
+}
+
+function serverSuffix(target: RedisTarget, client: RedisClient): string {
+  if (isCluster(client)) return ` (Cluster, ${masters(client).length} masters)`
+  return target.topology.kind === 'sentinel' ? ` (master "${target.topology.master}" via Sentinel)` : ''
 }

@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto'
-import type { Redis } from 'ioredis'
+import type { RedisClient as Redis } from './redis.connection'
 import { QsError } from '../../../shared/errors'
 import type { SourceRef } from '../../../shared/source-ref'
 import { messageOf } from '../errors'
 import { toHeaders } from '../header-values'
-import type { BatchReader, ReaderOptions, ReadMessage, ReplayMessage, TargetWriter, WriteResult } from '../replay'
+import type { BatchReader, ReaderOptions, ReadMessage, ReplayMessage, Route, TargetWriter, WriteResult } from '../replay'
 import { decodeStreamFields, streamFieldsFromMessage } from './redis-encoding'
+import { compareStreamIds, parseStreamId, pendingEntriesOf, pendingRangeArgs, readPendingSummary, streamError } from './redis.streams'
+
+/** Pending ids asked for per XPENDING page (reading and counting the PEL). */
+const PENDING_PAGE = 1000
 
 function redisError(err: unknown, key: string): QsError {
   if (err instanceof QsError) return err
@@ -26,6 +30,8 @@ export class RedisStreamReader implements BatchReader {
   private cursor = '-'
   private read_ = 0
   private pending: Promise<unknown> = Promise.resolve()
+  /** Acknowledged ids not sent yet (one XDEL a tick). */
+  private toDelete: string[] = []
   private failure: QsError | null = null
 
   private constructor(
@@ -77,8 +83,16 @@ export class RedisStreamReader implements BatchReader {
   ack(messages: readonly ReadMessage[]): void {
     if (this.failure) throw this.failure
     if (messages.length === 0) return
-    const ids = messages.map((m) => m.id)
-    // Pipelined by ioredis; close() waits for every XDEL and reports a failure there.
+    // The engine acks one message at a time: gather a tick's worth into one XDEL (a third
+    // faster than one XDEL each). close() sends the rest and waits for every XDEL.
+    if (this.toDelete.length === 0) setImmediate(() => this.deleteAcked())
+    for (const message of messages) this.toDelete.push(message.id)
+  }
+
+  private deleteAcked(): void {
+    const ids = this.toDelete
+    this.toDelete = []
+    if (ids.length === 0) return
     this.pending = Promise.all([this.pending, this.redis.xdel(this.key, ...ids)]).catch((err: unknown) => {
       this.failure ??= redisError(err, this.key)
     })
@@ -89,7 +103,155 @@ export class RedisStreamReader implements BatchReader {
   }
 
   async close(): Promise<void> {
+    this.deleteAcked()
     await this.pending
+  }
+}
+
+/**
+ * Reads the pending entries of a consumer group for a replay (issue #4 item 11: re-add them to the
+ * stream, or move them anywhere else). The PEL is paged with XPENDING by exclusive id (only one
+ * consumer's, only entries idle long enough, when asked) up to the newest id pending when the
+ * reader opened, so entries a replay re-adds and a consumer then reads are not read again; given
+ * `ids`, only those of them pending at the start are read. Bodies come from XRANGE of each id:
+ * nothing is claimed and no delivery is counted. `ack` = XACK in the group (the move); `release`
+ * leaves an entry pending. A pending id whose entry was deleted from the stream has no body to
+ * replay: it is skipped, stays pending, and is listed in `deleted`.
+ */
+export class RedisPendingReader implements BatchReader {
+  readonly removable = true
+  /** Pending ids whose entries no longer exist in the stream (skipped, left pending). */
+  readonly deleted: string[] = []
+  private cursor: string | undefined
+  private position = 0
+  private read_ = 0
+  private exhausted = false
+  private acks: Promise<unknown> = Promise.resolve()
+  private failure: QsError | null = null
+
+  private constructor(
+    private readonly redis: Redis,
+    private readonly key: string,
+    private readonly group: string,
+    readonly available: number,
+    /** The newest id pending at open (null: nothing was pending). */
+    private readonly end: string | null,
+    /** Given ids still pending at open, in stream order; null pages the PEL. */
+    private readonly ids: string[] | null,
+    private readonly filter: { consumer?: string; minIdleMs?: number },
+    private readonly limit: number,
+  ) {}
+
+  static async open(redis: Redis, key: string, options: ReaderOptions & { group: string }): Promise<RedisPendingReader> {
+    const { group, consumer, minIdleMs } = options
+    const filter = { consumer, minIdleMs }
+    const limit = options.limit ?? Number.POSITIVE_INFINITY
+    const summary = await readPendingSummary(redis, key, group)
+    try {
+      if (options.ids) {
+        const wanted = [...new Set(options.ids.map((id) => parseStreamId(id, 'entry id')))].sort(compareStreamIds)
+        const pending: string[] = []
+        for (let i = 0; i < wanted.length; i += PENDING_PAGE) {
+          const batch = wanted.slice(i, i + PENDING_PAGE)
+          const pipeline = redis.pipeline()
+          for (const id of batch) pipeline.call('XPENDING', key, group, ...pendingRangeArgs({ ...filter, start: id, end: id, count: 1 }))
+          const results = (await pipeline.exec()) ?? []
+          const failed = results.find(([error]) => error)
+          if (failed) throw failed[0]
+          batch.forEach((id, j) => {
+            if ((results[j]![1] as unknown[]).length > 0) pending.push(id)
+          })
+        }
+        return new RedisPendingReader(redis, key, group, pending.length, summary.maxId, pending, filter, limit)
+      }
+      let available = consumer === undefined ? summary.total : (summary.consumers.find((c) => c.name === consumer)?.pending ?? 0)
+      if (minIdleMs && summary.maxId !== null) {
+        // Only counted: XPENDING pages by id, each page dropped before the next.
+        available = 0
+        let after: string | undefined
+        for (;;) {
+          const page = pendingEntriesOf((await redis.call('XPENDING', key, group, ...pendingRangeArgs({ ...filter, after, end: summary.maxId, count: PENDING_PAGE }))) as unknown[])
+          available += page.length
+          if (page.length < PENDING_PAGE) break
+          after = page.at(-1)!.id
+        }
+      }
+      return new RedisPendingReader(redis, key, group, available, summary.maxId, null, filter, limit)
+    } catch (err) {
+      throw streamError(err, key, group)
+    }
+  }
+
+  get lost(): boolean {
+    return this.failure !== null
+  }
+
+  /** The next pending ids to read, at most `count`. */
+  private async nextIds(count: number): Promise<string[]> {
+    if (this.ids) {
+      const ids = this.ids.slice(this.position, this.position + count)
+      this.position += ids.length
+      this.exhausted = this.position >= this.ids.length
+      return ids
+    }
+    if (this.end === null) {
+      this.exhausted = true
+      return []
+    }
+    const reply = await this.redis.call('XPENDING', this.key, this.group, ...pendingRangeArgs({ ...this.filter, after: this.cursor, end: this.end, count }))
+    const ids = pendingEntriesOf(reply as unknown[]).map((entry) => entry.id)
+    this.cursor = ids.at(-1) ?? this.cursor
+    this.exhausted = ids.length < count
+    return ids
+  }
+
+  async read(max: number): Promise<ReadMessage[]> {
+    if (this.failure) throw this.failure
+    const messages: ReadMessage[] = []
+    try {
+      // Loops only past pending ids whose entries were deleted, so an empty batch means the end.
+      while (messages.length === 0 && !this.exhausted) {
+        const count = Math.min(max, this.limit - this.read_)
+        if (count <= 0) break
+        const ids = await this.nextIds(count)
+        const pipeline = this.redis.pipeline()
+        for (const id of ids) pipeline.xrangeBuffer(this.key, id, id)
+        const results = ids.length > 0 ? ((await pipeline.exec()) ?? []) : []
+        ids.forEach((id, i) => {
+          const [error, entries] = results[i] ?? [new Error('no reply'), null]
+          if (error) throw error
+          const entry = (entries as [Buffer, Buffer[]][])[0]
+          if (!entry) {
+            this.deleted.push(id)
+            return
+          }
+          const { body, properties, headers } = decodeStreamFields(entry[1])
+          messages.push({ id, body, properties, headers, redelivered: true, exchange: '', routingKey: '' })
+        })
+        this.read_ += messages.length
+      }
+    } catch (err) {
+      this.failure = streamError(err, this.key, this.group)
+      throw this.failure
+    }
+    return messages
+  }
+
+  ack(messages: readonly ReadMessage[]): void {
+    if (this.failure) throw this.failure
+    if (messages.length === 0) return
+    // Pipelined by ioredis; close() waits for every XACK.
+    this.acks = Promise.all([this.acks, this.redis.xack(this.key, this.group, ...messages.map((m) => m.id))]).catch((err: unknown) => {
+      this.failure ??= streamError(err, this.key, this.group)
+    })
+  }
+
+  release(): void {
+    // Reading claimed nothing: released entries simply stay pending where they were.
+  }
+
+  async close(): Promise<void> {
+    await this.acks
   }
 }
 
@@ -193,10 +355,17 @@ export class RedisListReader implements BatchReader {
   }
 }
 
+function checkWritable(target: SourceRef): void {
+  if (target.kind !== 'stream' && target.kind !== 'list' && target.kind !== 'channel') {
+    throw new QsError('BAD_REQUEST', `Redis can take messages into stream:, list: or channel:, not ${target.kind}:…`)
+  }
+}
+
 /**
  * Writes a replay into a Redis stream (XADD, the message mapped to fields), a list (LPUSH, as
  * producers do) or a channel (PUBLISH; nobody subscribed counts as not routed, as pub/sub keeps
  * nothing). Redis's reply is the confirm. Headers from another broker become JSON-safe values.
+ * Opened without a target, each write names its own (`route.target`: back to origin).
  */
 export class RedisWriter implements TargetWriter {
   inFlight = 0
@@ -204,17 +373,18 @@ export class RedisWriter implements TargetWriter {
 
   constructor(
     private readonly redis: Redis,
-    private readonly target: SourceRef,
+    private readonly target?: SourceRef,
   ) {
-    if (target.kind !== 'stream' && target.kind !== 'list' && target.kind !== 'channel') {
-      throw new QsError('BAD_REQUEST', `Redis can take messages into stream:, list: or channel:, not ${target.kind}:…`)
-    }
+    if (target) checkWritable(target)
   }
 
-  async write(message: ReplayMessage): Promise<WriteResult> {
+  async write(message: ReplayMessage, route?: Route): Promise<WriteResult> {
+    const target = route?.target ?? this.target
+    if (!target) throw new QsError('BAD_REQUEST', 'a Redis write needs a stream, list or channel to go to')
+    checkWritable(target)
     this.inFlight++
     try {
-      const { kind, name } = this.target
+      const { kind, name } = target
       if (kind === 'stream') {
         await this.redis.xadd(name, '*', ...streamFieldsFromMessage(message.body, toHeaders(message.headers), message.properties))
         return { routed: true }
@@ -226,7 +396,7 @@ export class RedisWriter implements TargetWriter {
       const receivers = await this.redis.publish(name, message.body)
       return receivers > 0 ? { routed: true } : { routed: false, reason: 'NO_SUBSCRIBERS' }
     } catch (err) {
-      throw redisError(err, this.target.name)
+      throw redisError(err, target.name)
     } finally {
       this.inFlight--
     }
