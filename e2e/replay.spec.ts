@@ -4,18 +4,22 @@ import { ProfilesPage } from './pages/profiles.page'
 import { OverviewPage } from './pages/overview.page'
 import { ReplayPage } from './pages/replay.page'
 import { SourcePage } from './pages/source.page'
-import { createTestVhost, type TestVhost } from '../src/test-support/brokers'
+import { createTestRedis, createTestVhost, type TestRedis, type TestVhost } from '../src/test-support/brokers'
 
-// Its own vhost, removed afterwards (DESIGN.md): parallel-safe and leaves nothing behind.
+// Its own vhost and Redis key prefix, removed afterwards (DESIGN.md): parallel-safe and leaves nothing behind.
 let vhost: TestVhost
+let redis: TestRedis
 const ORIGIN = 'e2e.replay.orders'
 const DLX = 'e2e.replay.dlx'
 const DLQ = 'e2e.replay.orders.dlq'
 const DEAD = 20
-// The engine reports progress once per batch it reads (up to 256): a slow replay needs a few batches to show any.
+// A rate-limited copy slow enough to watch its progress (sent at least every second while it runs).
 const BULK = 'e2e.replay.bulk'
 const BULK_COPY = 'e2e.replay.bulk.copy'
 const BULK_COUNT = 1000
+// Redis stream -> RabbitMQ queue, across connections.
+const FROM_REDIS = 'e2e.replay.from-redis'
+const REDIS_ENTRIES = 6
 
 async function queueCount(name: string): Promise<number> {
   const client = await amqp.connect(vhost.url)
@@ -29,6 +33,8 @@ async function queueCount(name: string): Promise<number> {
 
 test.beforeAll(async () => {
   vhost = await createTestVhost('e2e-replay')
+  redis = await createTestRedis('e2e-replay')
+  for (let i = 1; i <= REDIS_ENTRIES; i++) await redis.client.xadd(`${redis.prefix}orders:dead`, '*', 'body', JSON.stringify({ order: i }), 'tenant', 'acme')
   const client = await amqp.connect(vhost.url)
   const ch = await client.createConfirmChannel()
   // A consumer that rejects everything: RabbitMQ dead-letters each message through the DLX to the DLQ.
@@ -41,6 +47,7 @@ test.beforeAll(async () => {
   }
   await ch.assertQueue(BULK)
   await ch.assertQueue(BULK_COPY)
+  await ch.assertQueue(FROM_REDIS)
   for (let i = 1; i <= BULK_COUNT; i++) ch.sendToQueue(BULK, Buffer.from(`{"n":${i}}`), { messageId: `bulk-${i}` })
   await ch.waitForConfirms()
   const consumer = await client.createChannel()
@@ -63,6 +70,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await vhost?.remove()
+  await redis?.remove()
 })
 
 test('preview a dead-letter queue, move it back to origin with a typed name, and find it in the journal', async ({ app }, testInfo) => {
@@ -218,4 +226,67 @@ test('a slow copy shows progress, rate and ETA, and Cancel stops it with a repor
   await replay.reportDialog.getByRole('button', { name: 'Close' }).click()
   await expect.poll(() => queueCount(BULK_COPY)).toBe(copied)
   await expect.poll(() => queueCount(BULK)).toBe(BULK_COUNT)
+})
+
+test('move a Redis stream into a RabbitMQ queue on another connection, with the stream’s name typed', async ({ app }, testInfo) => {
+  const stream = `${redis.prefix}orders:dead`
+  const profiles = new ProfilesPage(app)
+  await profiles.addRabbitMq('e2e replay rabbit', vhost.name)
+  await profiles.open('e2e replay rabbit')
+  await profiles.add({ name: 'e2e replay redis', broker: 'redis', url: 'redis://127.0.0.1:6379/0' })
+  await profiles.open('e2e replay redis')
+  const overview = new OverviewPage(app)
+  await overview.filter(redis.prefix)
+  await overview.expectRow(stream, [String(REDIS_ENTRIES)])
+  const source = new SourcePage(app, await overview.openDetails('stream', stream))
+  const replay = new ReplayPage(app)
+
+  await replay.open(source.panel)
+  await expect(replay.dialog).toContainText(`stream:${stream}`)
+  await expect(replay.dialog).toContainText(`${REDIS_ENTRIES} entries`)
+  // On its own Redis connection the targets are Redis ones, and back to origin reads qs-origin.
+  const targets = replay.dialog.getByRole('group', { name: 'Target' })
+  await expect(targets.getByRole('button', { name: 'Back to origin (qs-origin)' })).toHaveAttribute('aria-pressed', 'true')
+  await expect(targets.getByRole('button', { name: 'Channel' })).toBeVisible()
+  await replay.target('Channel')
+  await expect(replay.dialog.getByText(/with no subscriber a message fails and stays in the source/)).toBeVisible()
+
+  // Another connection, the other broker: its kinds replace Redis's.
+  await replay.targetConnection('e2e replay rabbit')
+  await expect(targets.getByRole('button', { name: 'Channel' })).toBeHidden()
+  await replay.target('Queue')
+  await replay.dialog.getByLabel('Target queue').fill(FROM_REDIS)
+  const preview = await replay.preview()
+  await expect(replay.previewCount('Would move')).toHaveText(String(REDIS_ENTRIES))
+  await expect(preview.getByRole('table', { name: 'Messages that would be replayed' }).getByRole('row')).toHaveCount(REDIS_ENTRIES + 1)
+  expect(await redis.client.xlen(stream)).toBe(REDIS_ENTRIES)
+
+  const move = replay.action(`Move ${REDIS_ENTRIES}`)
+  await expect(replay.dialog.getByRole('note')).toHaveText('Type the stream name to confirm the move')
+  await replay.confirm(stream)
+  await expect(move).toBeEnabled()
+  await replay.dialog.screenshot({ path: testInfo.outputPath('replay-redis-to-rabbit.png') })
+  await move.click()
+
+  await expect(replay.reportDialog).toContainText(`Moved ${REDIS_ENTRIES} of ${REDIS_ENTRIES} messages from stream:${stream} to queue:${FROM_REDIS} on e2e replay rabbit.`)
+  await expect(replay.reportDialog).toContainText(`0 of the ${REDIS_ENTRIES} left in the source.`)
+  await replay.reportDialog.screenshot({ path: testInfo.outputPath('replay-redis-report.png') })
+  await replay.reportDialog.getByRole('button', { name: 'Close' }).click()
+  expect(await redis.client.xlen(stream)).toBe(0)
+
+  // Each entry arrived as a message: the body, and its other fields as headers.
+  const client = await amqp.connect(vhost.url)
+  try {
+    const ch = await client.createChannel()
+    const first = await ch.get(FROM_REDIS, { noAck: true })
+    expect(first && first.content.toString()).toBe('{"order":1}')
+    expect(first && first.properties.headers).toMatchObject({ tenant: 'acme', 'qs-replayed-from': `stream:${stream}`, 'qs-replay-count': 1 })
+    expect((await ch.checkQueue(FROM_REDIS)).messageCount).toBe(REDIS_ENTRIES - 1)
+  } finally {
+    await client.close()
+  }
+
+  // The journal says where it went by the profile's name.
+  await replay.openJournal()
+  await expect(replay.journalRows().nth(1)).toContainText(`queue:${FROM_REDIS} on e2e replay rabbit`)
 })

@@ -16,14 +16,14 @@ export class ReplayPage {
     return this.page.getByRole('dialog', { name: 'Replays' })
   }
 
-  /** Opens the dialog from a queue's details header ("Replay…"). */
+  /** Opens the dialog from a queue's, stream's or list's details header ("Replay…"). */
   async open(panel: Locator): Promise<void> {
     await panel.getByRole('button', { name: 'Replay…' }).click()
     await expect(this.dialog).toBeVisible()
   }
 
-  async target(kind: 'Back to origin (x-death)' | 'Queue' | 'Exchange'): Promise<void> {
-    const button = this.dialog.getByRole('group', { name: 'Target' }).getByRole('button', { name: kind })
+  async target(kind: 'Back to origin (x-death)' | 'Back to origin (qs-origin)' | 'Queue' | 'Exchange' | 'Stream' | 'List' | 'Channel'): Promise<void> {
+    const button = this.dialog.getByRole('group', { name: 'Target' }).getByRole('button', { name: kind, exact: true })
     await button.click()
     await expect(button).toHaveAttribute('aria-pressed', 'true')
   }
@@ -51,8 +51,14 @@ export class ReplayPage {
     return this.dialog.getByRole('button', { name })
   }
 
-  async confirm(queue: string): Promise<void> {
-    await this.dialog.getByLabel('Type the queue name to confirm').fill(queue)
+  /** Types the source's name (a queue's, stream's or list's) into the move confirmation. */
+  async confirm(name: string): Promise<void> {
+    await this.dialog.getByLabel(/^Type the (queue|stream|list) name to confirm$/).fill(name)
+  }
+
+  /** Picks the target connection by its profile name. */
+  async targetConnection(profile: string): Promise<void> {
+    await this.dialog.getByLabel('Target connection').selectOption({ label: profile })
   }
 
   /** Opens the journal from the top bar. */

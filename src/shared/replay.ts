@@ -28,13 +28,17 @@ export type ReplayFilter = z.infer<typeof replayFilterSchema>
 export const replayTargetSchema = z.union([
   z.object({
     connectionId: z.string().min(1),
-    /** `<kind>:<name>`: queue:q or exchange:x (RabbitMQ). */
+    /** `<kind>:<name>`: queue:q or exchange:x (RabbitMQ); stream:k, list:k or channel:c (Redis). */
     target: z.string().min(1),
     /** Exchange targets: the routing key; absent keeps each message's own routing key. */
     routingKey: z.string().max(255).optional(),
   }),
   z.object({
-    /** Each dead-lettered message goes back where its newest x-death says it came from. */
+    /**
+     * Each message goes back where it came from: on RabbitMQ, the exchange and routing keys of its
+     * newest x-death; else its `qs-origin` header or stream field (ORIGIN_HEADER), a `<kind>:<name>`
+     * on the target connection. A message with neither fails and stays.
+     */
     toOrigin: z.literal(true),
     /** Where to publish; the source's connection when absent. */
     connectionId: z.string().min(1).optional(),
@@ -43,6 +47,14 @@ export const replayTargetSchema = z.union([
 export type ReplayTarget = z.infer<typeof replayTargetSchema>
 
 export const MAX_REPLAY_RATE = 1_000_000
+
+/**
+ * Where a message belongs, for "back to origin" where x-death cannot say (Redis): a header or
+ * stream field holding `stream:<key>` or `list:<key>` (a Redis target), `queue:<name>` or
+ * `exchange:<name>` (RabbitMQ; the message keeps its routing key). Whoever parks a failed message
+ * writes it; replays keep it.
+ */
+export const ORIGIN_HEADER = 'qs-origin'
 
 export const replayRequestSchema = z.object({
   connectionId: z.string().min(1),
@@ -55,9 +67,16 @@ export const replayRequestSchema = z.object({
   rate: z.number().positive().max(MAX_REPLAY_RATE).optional(),
   filters: z.array(replayFilterSchema).max(32).default([]),
   /**
-   * Only these messages, by their message-id property (replaying a selection from the message
-   * browser). The replay still looks at most at `limit` / all that are there, and stops early once
-   * every id was found.
+   * A Redis stream source: read the pending entries of this consumer group (delivered, not yet
+   * acknowledged) instead of the whole stream. A move acknowledges each (XACK) once the target
+   * confirmed it; the target may be the stream itself (re-adding gives the entries new ids).
+   */
+  sourceGroup: z.string().min(1).max(512).optional(),
+  /**
+   * Only these messages (replaying a selection from the message browser or the pending entries):
+   * RabbitMQ messages by their message-id property, Redis stream entries by their entry id. The
+   * replay still looks at most at `limit` / all that are there, and stops early once every id was
+   * found.
    */
   messageIds: z.array(z.string().min(1)).max(10_000).optional(),
   /** Show what would be replayed and change nothing. */
@@ -75,6 +94,8 @@ export const replayItemSchema = z.object({
   /** Where it goes (or would go): exchange and routing key(s). */
   exchange: z.string().nullable(),
   routingKeys: z.array(z.string()),
+  /** Redis targets: the stream, list or channel it goes to (`stream:orders`); no exchange then. */
+  target: z.string().optional(),
   size: z.number().int().nonnegative(),
   /** Failures: why it was not replayed (it stays in the source). */
   reason: z.string().optional(),
@@ -87,7 +108,12 @@ export const replayReportSchema = z.object({
   dryRun: z.boolean(),
   source: z.string(),
   target: z.string(),
-  /** Messages the replay set out to look at: the limit, or the source's count at the start. */
+  /** The connection (profile id) the target is on; absent in reports journaled before it was added. */
+  targetConnection: z.string().optional(),
+  /**
+   * Messages the replay set out to take: the limit, or the source's count at the start; for a
+   * replay of selected messages, how many were selected.
+   */
   total: z.number().int().nonnegative(),
   /** Messages looked at (read from the source). */
   scanned: z.number().int().nonnegative(),
@@ -121,12 +147,13 @@ export type ReplayReport = z.infer<typeof replayReportSchema>
 
 export const replayProgressSchema = z.object({
   id: z.string(),
+  /** Messages looked at; for a replay of selected messages, how many of them were found. */
   scanned: z.number().int().nonnegative(),
   total: z.number().int().nonnegative(),
   published: z.number().int().nonnegative(),
   failed: z.number().int().nonnegative(),
   skipped: z.number().int().nonnegative(),
-  /** Messages scanned per second so far. */
+  /** `scanned` per second so far. */
   rate: z.number().nonnegative(),
   /** Estimated time left; null until there is a rate. */
   etaMs: z.number().nonnegative().nullable(),

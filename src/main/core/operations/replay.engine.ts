@@ -1,5 +1,6 @@
 import { QsError, toQsErrorShape } from '../../../shared/errors'
-import type { ReplayFilter, ReplayItem, ReplayProgress, ReplayReport } from '../../../shared/replay'
+import { ORIGIN_HEADER, type ReplayFilter, type ReplayItem, type ReplayProgress, type ReplayReport } from '../../../shared/replay'
+import { formatSourceRef, parseSourceRef, type SourceRef } from '../../../shared/source-ref'
 import type { BatchReader, ReadMessage, ReplayMessage, Route, TargetWriter } from '../../brokers/replay'
 import { compileFilters } from './replay.filter'
 
@@ -7,13 +8,17 @@ import { compileFilters } from './replay.filter'
 export const DEFAULT_REPLAY_WINDOW = 256
 const MAX_FAILURES = 100
 const MAX_PREVIEW = 1000
+/** Progress at most this often; a timer also sends it this often while the run waits (a slow, rate-limited batch). */
 const PROGRESS_EVERY_MS = 250
 
 export const REPLAYED_FROM_HEADER = 'qs-replayed-from'
 export const REPLAY_COUNT_HEADER = 'qs-replay-count'
 
-/** Where messages go: one fixed route, or each message's own origin from its x-death. */
-export type RouteChoice = { kind: 'fixed'; exchange: string; routingKey: string | null } | { kind: 'origin' }
+/**
+ * Where messages go: one fixed route (a Redis target names its stream, list or channel in
+ * `target`), or each message's own origin (originRoutes), on a connection of this broker.
+ */
+export type RouteChoice = { kind: 'fixed'; exchange: string; routingKey: string | null; target?: SourceRef } | { kind: 'origin'; broker: 'rabbitmq' | 'redis' }
 
 export interface ReplayPlan {
   id: string
@@ -21,14 +26,21 @@ export interface ReplayPlan {
   dryRun: boolean
   /** `<kind>:<name>` of the source, written into qs-replayed-from. */
   source: string
-  /** For the report: "queue:orders on Local RabbitMQ", "origin". */
+  /** For the report: "queue:orders", "origin (each message’s x-death)". */
   target: string
+  /** The connection the target is on, for the report. */
+  targetConnection?: string
   route: RouteChoice
   limit?: number
   rate?: number
   filters: readonly ReplayFilter[]
-  /** Only messages with these message ids; the run ends once all were found. */
+  /** Only these messages; the run ends once all were found. */
   messageIds?: readonly string[]
+  /**
+   * What `messageIds` name: the message-id property (RabbitMQ, default) or the source's own id
+   * (Redis stream entry ids, stable where a delivery tag is not).
+   */
+  matchBy?: 'messageId' | 'sourceId'
   window?: number
 }
 
@@ -48,11 +60,45 @@ export function messageLabel(message: ReadMessage): string {
   return message.properties.messageId ?? `#${message.id}`
 }
 
-/** Where a dead-lettered message came from: its newest x-death's exchange and routing keys. */
-export function originOf(message: ReadMessage): { exchange: string; routingKeys: string[] } | null {
+/**
+ * Where a message goes back to (issue #5 "to origin"), or why it cannot. A RabbitMQ target takes
+ * the exchange and routing keys of the newest x-death, else a `qs-origin` of `queue:` (default
+ * exchange) or `exchange:` (the message keeps its routing key); a Redis target takes a `qs-origin`
+ * of `stream:` or `list:`. The qs-origin rule is in docs/architecture.md ("Message mapping").
+ */
+export function originRoutes(message: ReadMessage, broker: 'rabbitmq' | 'redis'): { routes: Route[] } | { reason: string } {
   const newest = message.xDeath?.[0]
-  if (!newest || newest.routingKeys.length === 0) return null
-  return { exchange: newest.exchange, routingKeys: newest.routingKeys }
+  if (broker === 'rabbitmq' && newest && newest.routingKeys.length > 0) {
+    return { routes: newest.routingKeys.map((routingKey) => ({ exchange: newest.exchange, routingKey })) }
+  }
+  const recorded = message.headers[ORIGIN_HEADER]
+  const text = Buffer.isBuffer(recorded) ? recorded.toString('utf8') : typeof recorded === 'string' ? recorded : ''
+  if (text.trim() === '') {
+    return {
+      reason:
+        broker === 'rabbitmq'
+          ? `no x-death header and no ${ORIGIN_HEADER}: the message was not dead-lettered, so it has no origin to go back to`
+          : `no ${ORIGIN_HEADER} field: the message does not say which stream or list it came from, so it has no origin to go back to`,
+    }
+  }
+  let ref: SourceRef
+  try {
+    ref = parseSourceRef(text.trim())
+  } catch {
+    return { reason: `${ORIGIN_HEADER} "${text}" is not <kind>:<name> (stream:<key>, list:<key>, queue:<name> or exchange:<name>)` }
+  }
+  if (broker === 'redis' && (ref.kind === 'stream' || ref.kind === 'list')) return { routes: [{ exchange: '', routingKey: ref.name, target: ref }] }
+  if (broker === 'rabbitmq' && ref.kind === 'queue') return { routes: [{ exchange: '', routingKey: ref.name }] }
+  if (broker === 'rabbitmq' && ref.kind === 'exchange') return { routes: [{ exchange: ref.name, routingKey: message.routingKey }] }
+  const takes = broker === 'redis' ? 'a Redis connection takes stream:<key> or list:<key>' : 'a RabbitMQ connection takes queue:<name> or exchange:<name>'
+  return { reason: `${ORIGIN_HEADER} "${text}" cannot be sent back on this connection: ${takes}` }
+}
+
+/** Routes as reports show them: a Redis target by its ref, a RabbitMQ one by exchange and routing keys. */
+function routeLabel(routes: readonly Route[]): Pick<ReplayItem, 'exchange' | 'routingKeys' | 'target'> {
+  const target = routes[0]?.target
+  if (target) return { exchange: null, routingKeys: [], target: formatSourceRef(target) }
+  return { exchange: routes[0]?.exchange ?? null, routingKeys: routes.map((r) => r.routingKey) }
 }
 
 /** Body, properties and headers as they came, plus the replay bookkeeping headers (never x-death). */
@@ -78,9 +124,10 @@ export async function runReplay(plan: ReplayPlan, io: ReplayIo): Promise<ReplayR
   const window = Math.max(1, plan.window ?? DEFAULT_REPLAY_WINDOW)
   const filtersMatch = compileFilters(plan.filters)
   const wanted = plan.messageIds ? new Set(plan.messageIds) : null
+  const selectedCount = wanted?.size ?? 0
   const matches = (message: ReadMessage): boolean => {
     if (wanted) {
-      const id = message.properties.messageId
+      const id = plan.matchBy === 'sourceId' ? message.id : message.properties.messageId
       if (id === undefined || !wanted.has(id)) return false
       wanted.delete(id) // a duplicate id later on is not the selected message
     }
@@ -91,10 +138,13 @@ export async function runReplay(plan: ReplayPlan, io: ReplayIo): Promise<ReplayR
   if (plan.mode === 'move' && !reader.removable && !plan.dryRun) {
     throw new QsError('UNSUPPORTED', `${plan.source} cannot give messages up (a RabbitMQ stream keeps them): copy instead of move`)
   }
-  const total = plan.limit ?? reader.available
-  if (total === null || total === undefined) {
+  /** How many messages to look at, at most: fixed now, so a source that keeps filling ends. */
+  const scanLimit = plan.limit ?? reader.available
+  if (scanLimit === null || scanLimit === undefined) {
     throw new QsError('BAD_REQUEST', `cannot tell how many messages ${plan.source} holds (no management API?): give a limit`)
   }
+  // A selection's progress and report count the selected messages, not the whole source.
+  const total = wanted ? Math.min(selectedCount, scanLimit) : scanLimit
 
   const report: ReplayReport = {
     id: plan.id,
@@ -102,6 +152,7 @@ export async function runReplay(plan: ReplayPlan, io: ReplayIo): Promise<ReplayR
     dryRun: plan.dryRun,
     source: plan.source,
     target: plan.target,
+    ...(plan.targetConnection === undefined ? {} : { targetConnection: plan.targetConnection }),
     total,
     scanned: 0,
     published: 0,
@@ -120,10 +171,10 @@ export async function runReplay(plan: ReplayPlan, io: ReplayIo): Promise<ReplayR
   let stopError: string | null = null
   /** Published but never confirmed (the target refused or went away): they may have arrived. */
   let inDoubt = 0
-  const fail = (message: ReadMessage, route: { exchange: string | null; routingKeys: string[] }, reason: string): void => {
+  const fail = (message: ReadMessage, route: Pick<ReplayItem, 'exchange' | 'routingKeys' | 'target'>, reason: string): void => {
     report.failed++
     if (report.failures.length < MAX_FAILURES) {
-      report.failures.push({ id: messageLabel(message), exchange: route.exchange, routingKeys: route.routingKeys, size: message.body.length, reason })
+      report.failures.push({ id: messageLabel(message), ...route, size: message.body.length, reason })
     }
   }
   const stop = (reason: string): void => {
@@ -142,16 +193,17 @@ export async function runReplay(plan: ReplayPlan, io: ReplayIo): Promise<ReplayR
     if (!io.onProgress || (!force && at - lastProgress < PROGRESS_EVERY_MS)) return
     lastProgress = at
     const seconds = Math.max(0.001, (at - startedAt) / 1000)
-    const rate = report.scanned / seconds
+    const scanned = wanted ? selectedCount - wanted.size : report.scanned
+    const rate = scanned / seconds
     io.onProgress({
       id: plan.id,
-      scanned: report.scanned,
+      scanned,
       total,
       published: report.published,
       failed: report.failed,
       skipped: report.skipped,
       rate,
-      etaMs: rate > 0 ? ((total - report.scanned) / rate) * 1000 : null,
+      etaMs: rate > 0 ? (Math.max(0, total - scanned) / rate) * 1000 : null,
     })
   }
 
@@ -168,7 +220,7 @@ export async function runReplay(plan: ReplayPlan, io: ReplayIo): Promise<ReplayR
 
   const replayOne = async (message: ReadMessage, routes: Route[]): Promise<void> => {
     const outgoing = stampReplay(message, plan.source)
-    const label = { exchange: routes[0]!.exchange, routingKeys: routes.map((r) => r.routingKey) }
+    const label = routeLabel(routes)
     let results
     try {
       results = await Promise.all(routes.map((route) => writer!.write(outgoing, route)))
@@ -183,7 +235,8 @@ export async function runReplay(plan: ReplayPlan, io: ReplayIo): Promise<ReplayR
     }
     const bounced = results.find((r) => !r.routed)
     if (bounced && !bounced.routed) {
-      fail(message, label, `unroutable at the target (${bounced.reason}): no queue is bound for routing key ${label.routingKeys.join(', ') || '(empty)'}`)
+      const why = label.target !== undefined ? `${label.target} took nothing` : `no queue is bound for routing key ${label.routingKeys.join(', ') || '(empty)'}`
+      fail(message, label, `unroutable at the target (${bounced.reason}): ${why}`)
       reader.release([message])
       return
     }
@@ -204,20 +257,24 @@ export async function runReplay(plan: ReplayPlan, io: ReplayIo): Promise<ReplayR
     }
   }
 
+  const ticker = io.onProgress ? setInterval(() => progress(), PROGRESS_EVERY_MS) : null
+  ticker?.unref()
   try {
-    while (report.scanned < total && stopError === null && (wanted === null || wanted.size > 0)) {
+    while (report.scanned < scanLimit && stopError === null && (wanted === null || wanted.size > 0)) {
       if (io.signal?.aborted) {
         report.cancelled = true
         break
       }
       const room = window - inFlight.size
-      if (room <= 0) {
+      // Read again once half the window is free (or all that is left fits), not for every slot
+      // that frees up: a Redis read is a round trip, and one per message would halve the rate.
+      if (inFlight.size > 0 && room < Math.min(Math.ceil(window / 2), scanLimit - report.scanned)) {
         await Promise.race(inFlight)
         continue
       }
       let batch: ReadMessage[]
       try {
-        batch = await reader.read(Math.min(room, total - report.scanned))
+        batch = await reader.read(Math.min(room, scanLimit - report.scanned))
       } catch (err) {
         stop(`reading ${plan.source} failed: ${toQsErrorShape(err).message}`)
         break
@@ -236,20 +293,21 @@ export async function runReplay(plan: ReplayPlan, io: ReplayIo): Promise<ReplayR
         }
         let routes: Route[]
         if (plan.route.kind === 'origin') {
-          const origin = originOf(message)
-          if (!origin) {
-            fail(message, { exchange: null, routingKeys: [] }, 'no x-death header: the message was not dead-lettered, so it has no origin to go back to')
+          const origin = originRoutes(message, plan.route.broker)
+          if ('reason' in origin) {
+            fail(message, { exchange: null, routingKeys: [] }, origin.reason)
             reader.release([message])
             continue
           }
-          routes = origin.routingKeys.map((routingKey) => ({ exchange: origin.exchange, routingKey }))
+          routes = origin.routes
         } else {
-          routes = [{ exchange: plan.route.exchange, routingKey: plan.route.routingKey ?? message.routingKey }]
+          const { exchange, routingKey, target } = plan.route
+          routes = [{ exchange, routingKey: routingKey ?? message.routingKey, ...(target ? { target } : {}) }]
         }
         if (plan.dryRun) {
           report.published++
           if (report.preview.length < MAX_PREVIEW) {
-            report.preview.push({ id: messageLabel(message), exchange: routes[0]!.exchange, routingKeys: routes.map((r) => r.routingKey), size: message.body.length })
+            report.preview.push({ id: messageLabel(message), ...routeLabel(routes), size: message.body.length })
           }
           reader.release([message])
           continue
@@ -261,9 +319,10 @@ export async function runReplay(plan: ReplayPlan, io: ReplayIo): Promise<ReplayR
       }
       progress()
     }
-    if (io.signal?.aborted && report.scanned < total) report.cancelled = true
+    if (io.signal?.aborted && report.scanned < scanLimit && (wanted === null || wanted.size > 0)) report.cancelled = true
   } finally {
     await Promise.allSettled([...inFlight])
+    if (ticker) clearInterval(ticker)
     flushIds()
     if (writer) await writer.close().catch(() => undefined)
     await reader.close().catch(() => undefined)

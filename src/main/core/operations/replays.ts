@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { QsError } from '../../../shared/errors'
-import type { ReplayProgress, ReplayReport, ReplayRequestParsed } from '../../../shared/replay'
+import { ORIGIN_HEADER, type ReplayProgress, type ReplayReport, type ReplayRequestParsed } from '../../../shared/replay'
 import { formatSourceRef, parseSourceRef, type SourceRef } from '../../../shared/source-ref'
 import type { BatchReader, TargetWriter } from '../../brokers/replay'
 import { assertConnectionWritable } from '../guard'
@@ -33,7 +33,12 @@ export class ReplayService {
     if (this.running.has(id)) throw new QsError('BAD_REQUEST', `a replay with id "${id}" is already running`)
     const sourceRef = parseSourceRef(request.source)
     const source = formatSourceRef(sourceRef)
+    if (request.sourceGroup !== undefined && sourceRef.kind !== 'stream') {
+      throw new QsError('BAD_REQUEST', `a consumer group's pending entries come from a Redis stream (stream:<key>), not ${sourceRef.kind}:…`)
+    }
     const { adapter: sourceAdapter } = this.workspace.adapter(request.connectionId)
+    // Redis stream entries are selected by their entry id (they rarely carry a message-id property).
+    const matchBy = sourceAdapter.broker === 'redis' && sourceRef.kind === 'stream' ? 'sourceId' : 'messageId'
 
     const to = request.to
     const targetConnection = 'target' in to ? to.connectionId : (to.connectionId ?? request.connectionId)
@@ -52,16 +57,14 @@ export class ReplayService {
         if (ref.kind !== 'stream' && ref.kind !== 'list' && ref.kind !== 'channel') {
           throw new QsError('BAD_REQUEST', `a Redis connection takes messages into stream:<key>, list:<key> or channel:<name>, not ${ref.kind}:…`)
         }
-        // The Redis writer is bound to its key; the route only names it in reports.
-        route = { kind: 'fixed', exchange: '', routingKey: ref.name }
+        route = { kind: 'fixed', exchange: '', routingKey: ref.name, target: ref }
       }
       target = formatSourceRef(ref)
     } else {
-      if (targetAdapter.broker !== 'rabbitmq') throw new QsError('UNSUPPORTED', 'back to origin needs a RabbitMQ connection: the origin comes from x-death')
-      route = { kind: 'origin' }
-      target = 'origin (each message’s x-death)'
+      // Redis has no x-death: each message names its stream or list in qs-origin (ORIGIN_HEADER).
+      route = { kind: 'origin', broker: targetAdapter.broker }
+      target = targetAdapter.broker === 'rabbitmq' ? `origin (each message’s x-death, else ${ORIGIN_HEADER})` : `origin (each message’s ${ORIGIN_HEADER})`
     }
-    if (targetConnection !== request.connectionId) target = `${target} on ${targetConnection}`
 
     if (!request.dryRun) {
       assertConnectionWritable(this.workspace, targetConnection, 'replaying into it')
@@ -76,15 +79,21 @@ export class ReplayService {
     if (!sourceAdapter.openReader) throw new QsError('UNSUPPORTED', `replaying from ${sourceAdapter.broker} sources is not built yet`)
     if (!request.dryRun && !targetAdapter.openWriter) throw new QsError('UNSUPPORTED', `replaying into ${targetAdapter.broker} is not built yet`)
 
-    const plan: ReplayPlan = { id, mode: request.mode, dryRun: request.dryRun, source, target, route, limit: request.limit, rate: request.rate, filters: request.filters, messageIds: request.messageIds, window: DEFAULT_REPLAY_WINDOW }
+    const plan: ReplayPlan = { id, mode: request.mode, dryRun: request.dryRun, source, target, targetConnection, route, limit: request.limit, rate: request.rate, filters: request.filters, messageIds: request.messageIds, matchBy, window: DEFAULT_REPLAY_WINDOW }
     const controller = new AbortController()
     this.running.set(id, controller)
     let reader: BatchReader | null = null
     let writer: TargetWriter | null = null
     try {
-      reader = await sourceAdapter.openReader(sourceRef, { window: DEFAULT_REPLAY_WINDOW, limit: request.limit })
+      // With a group, the pending entries (a move XACKs each once the target confirmed it; the
+      // target may be the stream itself, since re-added entries get new ids).
+      reader = await sourceAdapter.openReader(sourceRef, {
+        window: DEFAULT_REPLAY_WINDOW,
+        limit: request.limit,
+        ...(request.sourceGroup === undefined ? {} : { group: request.sourceGroup, ids: request.messageIds }),
+      })
       if (!request.dryRun) writer = await targetAdapter.openWriter!(targetRef)
-      await this.journal.append({ type: 'start', id, at: Date.now(), source, sourceConnection: request.connectionId, target, mode: request.mode, dryRun: request.dryRun, filters: request.filters, limit: request.limit })
+      await this.journal.append({ type: 'start', id, at: Date.now(), source, sourceConnection: request.connectionId, target, targetConnection, mode: request.mode, dryRun: request.dryRun, filters: request.filters, limit: request.limit })
       const report = await runReplay(plan, {
         reader,
         writer,

@@ -12,13 +12,19 @@ import {
   describeRoute,
   failureReasons,
   filterProblem,
+  fitTargetKind,
   initialReplayDraft,
   isReplayRunning,
   NEW_FILTER,
+  otherTargetConnectionName,
   replayActionLabel,
   replayTargetConnections,
+  replayTargetKinds,
   selectReplayPreview,
   selectReplayRun,
+  sourceCountText,
+  sourceNoun,
+  targetKindLabel,
   targetNameSuggestions,
   type ReplayDraft,
   type ReplayTargetKind,
@@ -32,30 +38,50 @@ const selectStatuses = (state: AppState) => state.statuses
 
 interface Props {
   connectionId: string
-  /** `queue:NAME`. */
+  /** `queue:NAME`, `stream:KEY` or `list:KEY`. */
   source: string
   messageIds: string[] | null
   onClose: () => void
 }
 
 /**
- * Replay (UI.md "Dialogs"): source, target on any open RabbitMQ connection, filters, limit and
- * rate, a dry-run preview of what would go, and a typed confirmation for a move. While the replay
+ * Replay (UI.md "Dialogs"): source, target on any open connection of either broker, filters, limit
+ * and rate, a dry-run preview of what would go, and a typed confirmation for a move. While the replay
  * runs it shows progress with Cancel; at the end, the report in words.
  */
 export function ReplayDialog({ connectionId, source, messageIds, onClose }: Props) {
   const run = useApp(selectReplayRun)
-  const [draft, setDraft] = useState<ReplayDraft>(() => initialReplayDraft(connectionId))
+  const [draft, setDraft] = useState<ReplayDraft>(() => initialReplayDraft(connectionId, parseSourceRef(source).kind))
   const own = run !== null && run.connectionId === connectionId && run.source === source && run.error === null ? run : null
   if (own !== null) return <ReplayRunView run={own} onClose={onClose} />
   return <ReplayForm connectionId={connectionId} source={source} messageIds={messageIds} draft={draft} setDraft={setDraft} onClose={onClose} />
 }
 
-const TARGET_KINDS: { kind: ReplayTargetKind; label: string }[] = [
-  { kind: 'origin', label: 'Back to origin (x-death)' },
-  { kind: 'queue', label: 'Queue' },
-  { kind: 'exchange', label: 'Exchange' },
-]
+/** What a target does with each message, one line under the target buttons. */
+function targetHint(kind: ReplayTargetKind, broker: 'rabbitmq' | 'redis'): string {
+  switch (kind) {
+    case 'origin':
+      return broker === 'rabbitmq'
+        ? 'Each message goes back where its newest x-death entry says it was dead-lettered from (else to the queue: or exchange: its qs-origin header names); one with neither fails and stays.'
+        : 'Each message goes back to the stream or list its qs-origin field names (stream:<key> or list:<key>); one without it fails and stays.'
+    case 'queue':
+      return 'Published through the default exchange straight into the queue.'
+    case 'exchange':
+      return 'Published to the exchange; its bindings decide where each message lands.'
+    case 'stream':
+      return 'Added with XADD: the body in field body, each header a field, properties in qs-properties.'
+    case 'list':
+      return 'Pushed on the left (LPUSH), as producers do: the body alone; properties and headers are not kept.'
+    case 'channel':
+      return 'Published to the channel: pub/sub keeps nothing, so with no subscriber a message fails and stays in the source.'
+  }
+}
+
+const COPY_HINTS: Record<ReturnType<typeof sourceNoun>, string> = {
+  queue: 'Copy: each message is published to the target and put back in the source (marked redelivered).',
+  stream: 'Copy: each entry is added to the target; the stream keeps it as it is.',
+  list: 'Copy: each item is published to the target and put back in the list, in its order.',
+}
 
 const FIELD_LABELS: Record<ReplayFilter['field'], string> = { header: 'header', property: 'property', body: 'body', xDeathReason: 'x-death reason' }
 const NAME_PLACEHOLDERS: Record<ReplayFilter['field'], string> = { header: 'tenant', property: 'messageId', body: 'JSON path, empty: whole body', xDeathReason: '' }
@@ -75,12 +101,16 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
   const targetItems = useApp(selectSourceItems(draft.targetConnectionId))
   const [typed, setTyped] = useState('')
   const ids = { target: useId(), connection: useId(), name: useId(), key: useId(), mode: useId(), limit: useId(), rate: useId(), confirm: useId(), list: useId(), filters: useId() }
-  const queue = parseSourceRef(source).name
+  const sourceRef = parseSourceRef(source)
+  const sourceName = sourceRef.name
+  const noun = sourceNoun(source)
   const sourceProfile = profiles.find((p) => p.id === connectionId) ?? null
   const connections = useMemo(() => replayTargetConnections(profiles, statuses, connectionId), [profiles, statuses, connectionId])
   const targetConnection = connections.find((c) => c.id === draft.targetConnectionId) ?? null
-  const sourceItem = sourceItems.find((i) => i.kind === 'queue' && i.name === queue)
-  const ready = sourceItem && sourceItem.kind === 'queue' ? sourceItem.ready : null
+  const targetBroker = targetConnection?.broker ?? sourceProfile?.broker ?? 'rabbitmq'
+  const targetKinds = replayTargetKinds(targetBroker, sourceRef.kind)
+  const sourceItem = sourceItems.find((i) => i.kind === sourceRef.kind && i.name === sourceName)
+  const count = sourceCountText(sourceItem)
   const suggestions = draft.targetKind === 'origin' ? [] : targetNameSuggestions(targetItems, draft.targetKind)
   const targetListed = targetItems.length > 0
 
@@ -98,7 +128,7 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
   const freshPreview = preview !== null && preview.report !== null && preview.requestKey === currentKey ? preview.report : null
   const otherRun = isReplayRunning(run) ? run : null
   const move = draft.mode === 'move'
-  const confirmed = !move || typed === queue
+  const confirmed = !move || typed === sourceName
 
   const blocker =
     problem ??
@@ -119,7 +149,11 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
     if ('request' in built && blocker === null && confirmed) void startReplay(built.request)
   }
 
-  const sourceName = sourceProfile?.name ?? connectionId
+  const sourceConnectionName = sourceProfile?.name ?? connectionId
+  const changeConnection = (id: string) => {
+    const broker = connections.find((c) => c.id === id)?.broker ?? targetBroker
+    setDraft((d) => ({ ...d, targetConnectionId: id, targetKind: fitTargetKind(d.targetKind, broker, sourceRef.kind) }))
+  }
   const action = replayActionLabel(draft.mode, freshPreview, draft.limit, messageIds === null ? null : messageIds.length)
 
   return (
@@ -129,8 +163,8 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
       wide
       description={
         <p>
-          From <strong className="mono">{source}</strong> on {sourceName}
-          {ready === null ? '' : ` · ${formatCount(ready)} ready`}
+          From <strong className="mono">{source}</strong> on {sourceConnectionName}
+          {count === null ? '' : ` · ${count}`}
           {messageIds === null ? null : (
             <>
               {' '}
@@ -148,7 +182,7 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
           <span className="spacer" />
           {blocker !== null || !confirmed ? (
             <span className="replay-blocker muted" role="note">
-              {blocker ?? 'Type the queue name to confirm the move'}
+              {blocker ?? `Type the ${noun} name to confirm the move`}
             </span>
           ) : null}
           <button type="button" className="btn" disabled={problem !== null || previewing || targetConnection === null} onClick={runPreview}>
@@ -167,24 +201,18 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
         </span>
         <div className="replay-stack">
           <div className="segmented" role="group" aria-labelledby={ids.target}>
-            {TARGET_KINDS.map(({ kind, label }) => (
+            {targetKinds.map((kind) => (
               <button key={kind} type="button" className={`btn btn-small${draft.targetKind === kind ? ' active' : ''}`} aria-pressed={draft.targetKind === kind} onClick={() => update({ targetKind: kind })}>
-                {label}
+                {targetKindLabel(kind, targetBroker)}
               </button>
             ))}
           </div>
-          <p className="hint">
-            {draft.targetKind === 'origin'
-              ? 'Each message goes back where its newest x-death entry says it was dead-lettered from; one without x-death fails and stays.'
-              : draft.targetKind === 'queue'
-                ? 'Published through the default exchange straight into the queue.'
-                : 'Published to the exchange; its bindings decide where each message lands.'}
-          </p>
+          <p className="hint">{targetHint(draft.targetKind, targetBroker)}</p>
         </div>
 
         <label htmlFor={ids.connection}>Connection</label>
         <div className="replay-stack">
-          <select id={ids.connection} aria-label="Target connection" value={draft.targetConnectionId} onChange={(e) => update({ targetConnectionId: e.target.value })}>
+          <select id={ids.connection} aria-label="Target connection" value={draft.targetConnectionId} onChange={(e) => changeConnection(e.target.value)}>
             {targetConnection === null ? <option value={draft.targetConnectionId}>{profiles.find((p) => p.id === draft.targetConnectionId)?.name ?? draft.targetConnectionId} (not open)</option> : null}
             {connections.map((c) => (
               <option key={c.id} value={c.id}>
@@ -194,12 +222,12 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
               </option>
             ))}
           </select>
-          {connections.length === 1 ? <p className="hint">Open another RabbitMQ profile to replay across brokers or vhosts.</p> : null}
+          {connections.length === 1 ? <p className="hint">Open another profile (RabbitMQ or Redis) to replay across brokers, vhosts or databases.</p> : null}
         </div>
 
         {draft.targetKind === 'origin' ? null : (
           <>
-            <label htmlFor={ids.name}>{draft.targetKind === 'queue' ? 'Target queue' : 'Target exchange'}</label>
+            <label htmlFor={ids.name}>{`Target ${draft.targetKind}`}</label>
             <div className="replay-stack">
               <input
                 id={ids.name}
@@ -208,7 +236,7 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
                 value={draft.targetName}
                 autoComplete="off"
                 spellCheck={false}
-                placeholder={draft.targetKind === 'queue' ? 'queue name' : '(empty: the default exchange)'}
+                placeholder={draft.targetKind === 'exchange' ? '(empty: the default exchange)' : draft.targetKind === 'queue' || draft.targetKind === 'channel' ? `${draft.targetKind} name` : 'key'}
                 onChange={(e) => update({ targetName: e.target.value })}
               />
               <datalist id={ids.list}>
@@ -240,14 +268,14 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
               </button>
             ))}
           </div>
-          <p className="hint">{move ? 'Move: each message is removed from the source once the target confirmed it.' : 'Copy: each message is published to the target and put back in the source (marked redelivered).'}</p>
+          <p className="hint">{move ? 'Move: each message is removed from the source once the target confirmed it.' : COPY_HINTS[noun]}</p>
         </div>
 
         <label htmlFor={ids.limit}>Limit</label>
         <div className="replay-inline">
           <input id={ids.limit} className="num replay-number" inputMode="numeric" value={draft.limit} placeholder="all" onChange={(e) => update({ limit: e.target.value })} />
           <span className="hint">
-            {draft.limit.trim() === '' ? `Empty: all that are there now${ready === null ? '' : ` (${formatCount(ready)} ready)`}; messages arriving later are left alone.` : 'At most this many are looked at.'}
+            {draft.limit.trim() === '' ? `Empty: all that are there now${count === null ? '' : ` (${count})`}; messages arriving later are left alone.` : 'At most this many are looked at.'}
           </span>
         </div>
 
@@ -291,12 +319,12 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
             <div className="replay-stack">
               <input
                 id={ids.confirm}
-                aria-label="Type the queue name to confirm"
+                aria-label={`Type the ${noun} name to confirm`}
                 className="mono"
                 value={typed}
                 autoComplete="off"
                 spellCheck={false}
-                placeholder={queue}
+                placeholder={sourceName}
                 onChange={(e) => setTyped(e.target.value)}
                 onKeyDown={(e) => {
                   // Enter after typing the name moves, like the purge confirmation.
@@ -304,7 +332,7 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
                 }}
               />
               <p className="hint">
-                A move removes messages from <span className="mono">{queue}</span>: type its name to confirm.
+                A move removes messages from <span className="mono">{sourceName}</span>: type its name to confirm.
               </p>
             </div>
           </form>
@@ -502,6 +530,7 @@ function ProgressBlock({ run, label, onCancel, cancelLabel }: { run: ReplayRun; 
 
 /** A real replay: progress with Cancel while it runs, then the report in words. */
 function ReplayRunView({ run, onClose }: { run: ReplayRun; onClose: () => void }) {
+  const profiles = useApp(selectProfiles)
   const report = run.report
   const { cancelReplay, openReplayJournal } = appStore.getState()
   if (report === null) {
@@ -528,7 +557,7 @@ function ReplayRunView({ run, onClose }: { run: ReplayRun; onClose: () => void }
       </Modal>
     )
   }
-  const lines = describeReport(report)
+  const lines = describeReport(report, otherTargetConnectionName(report, run.connectionId, profiles))
   return (
     <Modal
       title="Replay report"

@@ -60,7 +60,7 @@ export function ReplayJournalDialog({ onClose }: { onClose: () => void }) {
                 <td className="num-plain nowrap">{formatTime(entry.at)}</td>
                 <td className="wrap">
                   <span className="mono">{entry.source}</span> <span className="muted">on {profileName(entry.sourceConnection)}</span> →{' '}
-                  <span className="mono">{describeJournalTarget(entry.target, profileName)}</span>
+                  <span className="mono">{describeJournalTarget(entry, profileName)}</span>
                 </td>
                 <td className="nowrap">
                   {entry.mode}

@@ -8,16 +8,22 @@ import {
   describeJournalTarget,
   describeProgress,
   describeReport,
+  describeReportHeadline,
   describeRoute,
   failureReasons,
+  fitTargetKind,
   filterProblem,
   formatDuration,
   initialReplayDraft,
   journalNewestFirst,
+  otherTargetConnectionName,
   replayActionLabel,
   replayTargetConnections,
+  replayTargetKinds,
   replayUnsupportedReason,
   selectedOnPage,
+  sourceCountText,
+  targetKindLabel,
   targetNameSuggestions,
 } from './replay.selectors'
 import { profile, queue, status, stream } from './test-data'
@@ -124,7 +130,7 @@ describe('replay selectors', () => {
     expect(replayActionLabel('move', null, '', null)).toBe('Move all')
   })
 
-  it('offers every open RabbitMQ connection, the source’s own first', () => {
+  it('offers every open connection of either broker, the source’s own first', () => {
     const profiles = [
       profile({ id: 'b', name: 'B rabbit', broker: 'rabbitmq' }),
       profile({ id: 'r', name: 'Redis', broker: 'redis' }),
@@ -134,10 +140,48 @@ describe('replay selectors', () => {
     ]
     const statuses = { b: status({ connectionId: 'b' }), r: status({ connectionId: 'r' }), c: status({ connectionId: 'c', state: 'closed' }), a: status({ connectionId: 'a' }), me: status({ connectionId: 'me' }) }
     expect(replayTargetConnections(profiles, statuses, 'me')).toEqual([
-      { id: 'me', name: 'Z me', readOnly: false },
-      { id: 'a', name: 'A rabbit', readOnly: true },
-      { id: 'b', name: 'B rabbit', readOnly: false },
+      { id: 'me', name: 'Z me', broker: 'rabbitmq', readOnly: false },
+      { id: 'a', name: 'A rabbit', broker: 'rabbitmq', readOnly: true },
+      { id: 'b', name: 'B rabbit', broker: 'rabbitmq', readOnly: false },
+      { id: 'r', name: 'Redis', broker: 'redis', readOnly: false },
     ])
+  })
+
+  it('offers the target kinds of the target’s broker, origin only where messages can name one', () => {
+    expect(replayTargetKinds('rabbitmq', 'queue')).toEqual(['origin', 'queue', 'exchange'])
+    expect(replayTargetKinds('redis', 'stream')).toEqual(['origin', 'stream', 'list', 'channel'])
+    expect(replayTargetKinds('rabbitmq', 'list')).toEqual(['queue', 'exchange'])
+    expect(targetKindLabel('origin', 'rabbitmq')).toBe('Back to origin (x-death)')
+    expect(targetKindLabel('origin', 'redis')).toBe('Back to origin (qs-origin)')
+    // Switching the target connection keeps the kind where that broker takes it.
+    expect(fitTargetKind('queue', 'redis', 'stream')).toBe('origin')
+    expect(fitTargetKind('origin', 'rabbitmq', 'stream')).toBe('origin')
+    expect(fitTargetKind('stream', 'rabbitmq', 'list')).toBe('queue')
+    expect(fitTargetKind('channel', 'redis', 'queue')).toBe('channel')
+    expect(initialReplayDraft('p1', 'list').targetKind).toBe('stream')
+    expect(initialReplayDraft('p1', 'stream').targetKind).toBe('origin')
+  })
+
+  it('builds Redis targets, which need a name, and refuses the source itself', () => {
+    const redis = { connectionId: 'r1', source: 'stream:orders:dlq', messageIds: null }
+    const draft = { ...initialReplayDraft('r1', 'stream'), targetKind: 'channel' as const }
+    expect(buildReplayRequest(draft, redis, { dryRun: true })).toEqual({ problem: 'Name the target channel' })
+    expect(buildReplayRequest({ ...draft, targetKind: 'stream', targetName: 'orders:dlq' }, redis, { dryRun: true })).toEqual({ problem: 'The target is the source stream itself: pick another target, or back to origin' })
+    expect(buildReplayRequest({ ...draft, targetKind: 'list', targetName: ' jobs ', routingKey: 'ignored' }, redis, { dryRun: false, confirm: 'orders:dlq' })).toEqual({
+      request: { connectionId: 'r1', source: 'stream:orders:dlq', to: { connectionId: 'r1', target: 'list:jobs' }, mode: 'move', filters: [], dryRun: false, confirm: 'orders:dlq' },
+    })
+    // The same key on another connection is another stream.
+    expect(buildReplayRequest({ ...draft, targetKind: 'stream', targetName: 'orders:dlq', targetConnectionId: 'r2' }, redis, { dryRun: true })).toHaveProperty('request')
+    expect(buildReplayRequest({ ...initialReplayDraft('r1', 'stream'), targetConnectionId: 'p1' }, redis, { dryRun: true })).toEqual({
+      request: { connectionId: 'r1', source: 'stream:orders:dlq', to: { toOrigin: true, connectionId: 'p1' }, mode: 'move', filters: [], dryRun: true },
+    })
+  })
+
+  it('says how much the source holds in its own words', () => {
+    expect(sourceCountText(queue('q', { ready: 20 }))).toBe('20 ready')
+    expect(sourceCountText({ ...stream('s', []), messages: 1200 })).toBe('1,200 entries')
+    expect(sourceCountText({ kind: 'list', name: 'l', messages: 1, consumers: null })).toBe('1 item')
+    expect(sourceCountText(undefined)).toBeNull()
   })
 
   it('suggests the target connection’s queues or exchanges by name', () => {
@@ -146,9 +190,11 @@ describe('replay selectors', () => {
     expect(targetNameSuggestions(items, 'exchange')).toEqual(['events'])
   })
 
-  it('replays from RabbitMQ queues only, and says why not otherwise', () => {
+  it('replays from RabbitMQ queues and Redis streams and lists, and says why not otherwise', () => {
     expect(replayUnsupportedReason(queue('q'), 'rabbitmq')).toBeNull()
-    expect(replayUnsupportedReason(stream('s', []), 'redis')).toMatch(/Redis .* not in the app yet/)
+    expect(replayUnsupportedReason(stream('s', []), 'redis')).toBeNull()
+    expect(replayUnsupportedReason({ kind: 'list', name: 'l', messages: 0, consumers: null }, 'redis')).toBeNull()
+    expect(replayUnsupportedReason({ kind: 'channel', name: 'c', messages: null, consumers: 1, pattern: false }, 'redis')).toMatch(/Pub\/sub keeps no messages/)
   })
 
   it('describes progress: scanned of total, rate, ETA', () => {
@@ -200,6 +246,16 @@ describe('replay selectors', () => {
     expect(describeRoute({ exchange: '', routingKeys: ['orders'] })).toBe('default exchange → orders')
     expect(describeRoute({ exchange: 'events', routingKeys: ['a', 'b'] })).toBe('events → a, b')
     expect(describeRoute({ exchange: null, routingKeys: [] })).toBe('—')
+    expect(describeRoute({ exchange: null, routingKeys: [], target: 'stream:orders' })).toBe('stream:orders')
+  })
+
+  it('names the target connection in the headline when it is another one', () => {
+    const profiles = [profile({ id: 'p1', name: 'Local' }), profile({ id: 'r1', name: 'Local Redis', broker: 'redis' })]
+    const there = report({ target: 'stream:orders', targetConnection: 'r1' })
+    expect(otherTargetConnectionName(there, 'p1', profiles)).toBe('Local Redis')
+    expect(otherTargetConnectionName(there, 'r1', profiles)).toBeNull()
+    expect(otherTargetConnectionName(report(), 'p1', profiles)).toBeNull()
+    expect(describeReportHeadline(there, 'Local Redis')).toBe('Moved 20 of 20 messages from queue:orders.dlq to stream:orders on Local Redis.')
   })
 
   it('selects for replay by message id only, and only what is on the page', () => {
@@ -217,7 +273,11 @@ describe('replay selectors', () => {
     expect(describeJournalResult(entry)).toMatch(/^no report/)
     expect(describeJournalResult({ ...entry, report: report({ failed: 1, published: 19, left: 1 }) })).toBe('19 moved · 1 failed · 0 skipped · 1 left')
     expect(describeJournalResult({ ...entry, dryRun: true, report: report({ dryRun: true, skipped: 2, published: 18 }) })).toBe('would move 18 · 0 failed · 2 skipped')
-    expect(describeJournalTarget('queue:t on p2', (id) => (id === 'p2' ? 'Staging' : id))).toBe('queue:t on Staging')
-    expect(describeJournalTarget('origin (each message’s x-death)', () => 'never')).toBe('origin (each message’s x-death)')
+    const name = (id: string) => (id === 'p2' ? 'Staging' : id)
+    expect(describeJournalTarget({ ...entry, target: 'queue:t', targetConnection: 'p2' }, name)).toBe('queue:t on Staging')
+    expect(describeJournalTarget({ ...entry, target: 'queue:t', targetConnection: 'p1' }, name)).toBe('queue:t')
+    // Journaled before targetConnection existed: the id was in the target text.
+    expect(describeJournalTarget(entry, name)).toBe('queue:t on Staging')
+    expect(describeJournalTarget({ ...entry, target: 'origin (each message’s x-death)' }, () => 'never')).toBe('origin (each message’s x-death)')
   })
 })

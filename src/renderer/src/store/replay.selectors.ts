@@ -1,6 +1,7 @@
 import type { PeekedMessage } from '../../../shared/messages'
 import type { ConnectionStatus, ProfileView, SourceItem } from '../../../shared/model'
-import { compileFilterRegex, describeFilter, MAX_REPLAY_RATE, type ReplayFilter, type ReplayItem, type ReplayProgress, type ReplayReport } from '../../../shared/replay'
+import { compileFilterRegex, describeFilter, MAX_REPLAY_RATE, ORIGIN_HEADER, type ReplayFilter, type ReplayItem, type ReplayProgress, type ReplayReport } from '../../../shared/replay'
+import type { RefKind } from '../../../shared/source-ref'
 import { formatCount } from '../format'
 import type { AppState } from './app.store'
 import type { ReplayJournalListing, ReplayJournalState, ReplayRun, ReplaySelection, ReplayStartRequest } from './replay.slice'
@@ -15,33 +16,84 @@ export function isReplayRunning(run: ReplayRun | null): boolean {
   return run !== null && run.report === null && run.error === null
 }
 
-/** Why this source cannot be replayed from, or null when it can (RabbitMQ queues today). */
+/** Why this source cannot be replayed from, or null when it can: RabbitMQ queues, Redis streams and lists. */
 export function replayUnsupportedReason(item: SourceItem, broker: ProfileView['broker']): string | null {
-  if (broker === 'redis') return 'Replay from Redis streams and lists is not in the app yet: RabbitMQ queues only for now'
-  if (item.kind !== 'queue') return 'Exchanges hold no messages: replay reads from a queue'
-  return null
+  if (broker === 'rabbitmq') return item.kind === 'queue' ? null : 'Exchanges hold no messages: replay reads from a queue'
+  if (item.kind === 'stream' || item.kind === 'list') return null
+  if (item.kind === 'channel') return 'Pub/sub keeps no messages: a channel has nothing to replay (its live tail shows what passes)'
+  return 'BullMQ jobs are retried from the job browser, not replayed'
 }
 
 export interface TargetConnection {
   id: string
   name: string
+  broker: ProfileView['broker']
   readOnly: boolean
 }
 
-/** Every open RabbitMQ connection a replay can publish into, the source's own first. */
+/** Every open connection a replay can publish into, of either broker, the source's own first. */
 export function replayTargetConnections(profiles: ProfileView[], statuses: Record<string, ConnectionStatus>, currentId: string): TargetConnection[] {
-  const open = profiles.filter((p) => p.broker === 'rabbitmq' && statuses[p.id]?.state === 'open')
+  const open = profiles.filter((p) => statuses[p.id]?.state === 'open')
   const current = open.filter((p) => p.id === currentId)
   const others = open.filter((p) => p.id !== currentId).sort((a, b) => a.name.localeCompare(b.name))
-  return [...current, ...others].map((p) => ({ id: p.id, name: p.name, readOnly: p.readOnly }))
+  return [...current, ...others].map((p) => ({ id: p.id, name: p.name, broker: p.broker, readOnly: p.readOnly }))
 }
 
-/** Names for the target's datalist: that connection's queues or exchanges, when its listing is loaded. */
-export function targetNameSuggestions(items: SourceItem[], kind: 'queue' | 'exchange'): string[] {
+/** Names for the target's datalist: that connection's sources of this kind, when its listing is loaded. */
+export function targetNameSuggestions(items: SourceItem[], kind: SourceItem['kind']): string[] {
   return items.filter((item) => item.kind === kind && item.name !== '').map((item) => item.name)
 }
 
-export type ReplayTargetKind = 'origin' | 'queue' | 'exchange'
+export type ReplayTargetKind = 'origin' | 'queue' | 'exchange' | 'stream' | 'list' | 'channel'
+
+const KINDS_BY_BROKER: Record<ProfileView['broker'], ReplayTargetKind[]> = { rabbitmq: ['queue', 'exchange'], redis: ['stream', 'list', 'channel'] }
+
+/**
+ * The target kinds a connection of this broker takes. Back to origin needs messages that can say
+ * where they came from (x-death, or a qs-origin field): list items carry a body alone, so not from a list.
+ */
+export function replayTargetKinds(targetBroker: ProfileView['broker'], sourceKind: RefKind): ReplayTargetKind[] {
+  return [...(sourceKind === 'list' ? [] : (['origin'] as const)), ...KINDS_BY_BROKER[targetBroker]]
+}
+
+/** The kind kept when the target connection changes: the same one if that broker takes it, else its first. */
+export function fitTargetKind(kind: ReplayTargetKind, targetBroker: ProfileView['broker'], sourceKind: RefKind): ReplayTargetKind {
+  const kinds = replayTargetKinds(targetBroker, sourceKind)
+  return kinds.includes(kind) ? kind : kinds[0]!
+}
+
+/** The target buttons' names: what a RabbitMQ or Redis user calls each. */
+export function targetKindLabel(kind: ReplayTargetKind, targetBroker: ProfileView['broker']): string {
+  switch (kind) {
+    case 'origin':
+      return targetBroker === 'rabbitmq' ? 'Back to origin (x-death)' : `Back to origin (${ORIGIN_HEADER})`
+    case 'queue':
+      return 'Queue'
+    case 'exchange':
+      return 'Exchange'
+    case 'stream':
+      return 'Stream'
+    case 'list':
+      return 'List'
+    case 'channel':
+      return 'Channel'
+  }
+}
+
+/** What the source is called in words ("queue", "stream", "list"), for the typed confirmation. */
+export function sourceNoun(source: string): 'queue' | 'stream' | 'list' {
+  const kind = source.slice(0, source.indexOf(':'))
+  return kind === 'stream' || kind === 'list' ? kind : 'queue'
+}
+
+/** "20 ready" (queue), "1,200 entries" (stream), "5 items" (list), or null when the listing does not say. */
+export function sourceCountText(item: SourceItem | undefined): string | null {
+  if (item === undefined) return null
+  if (item.kind === 'queue') return item.ready === null ? null : `${formatCount(item.ready)} ready`
+  if (item.kind === 'stream') return `${formatCount(item.messages)} ${item.messages === 1 ? 'entry' : 'entries'}`
+  if (item.kind === 'list') return `${formatCount(item.messages)} ${item.messages === 1 ? 'item' : 'items'}`
+  return null
+}
 
 /** What the replay form holds, as typed: numbers stay text until `buildReplayRequest` reads them. */
 export interface ReplayDraft {
@@ -55,8 +107,9 @@ export interface ReplayDraft {
   filters: ReplayFilter[]
 }
 
-export function initialReplayDraft(connectionId: string): ReplayDraft {
-  return { targetKind: 'origin', targetConnectionId: connectionId, targetName: '', routingKey: '', mode: 'move', limit: '', rate: '', filters: [] }
+/** Back to origin on the source's own connection, or (a list, which has no origin) a Redis stream there. */
+export function initialReplayDraft(connectionId: string, sourceKind: RefKind = 'queue'): ReplayDraft {
+  return { targetKind: sourceKind === 'list' ? 'stream' : 'origin', targetConnectionId: connectionId, targetName: '', routingKey: '', mode: 'move', limit: '', rate: '', filters: [] }
 }
 
 export const NEW_FILTER: ReplayFilter = { field: 'header', name: '', op: 'equals', value: '' }
@@ -81,7 +134,7 @@ export function describeDraftFilter(filter: ReplayFilter): string {
 
 export interface ReplayContext {
   connectionId: string
-  /** `queue:NAME`. */
+  /** `queue:NAME`, `stream:KEY` or `list:KEY`. */
   source: string
   messageIds: string[] | null
 }
@@ -109,9 +162,10 @@ export function buildReplayRequest(draft: ReplayDraft, context: ReplayContext, o
     to = { toOrigin: true, connectionId: draft.targetConnectionId }
   } else {
     const name = draft.targetName.trim()
-    if (draft.targetKind === 'queue' && name === '') return { problem: 'Name the target queue' }
-    if (draft.targetKind === 'queue' && draft.targetConnectionId === context.connectionId && `queue:${name}` === context.source) {
-      return { problem: 'The target is the source queue itself: pick another queue, an exchange, or back to origin' }
+    // The default exchange has the empty name; every other target needs one.
+    if (draft.targetKind !== 'exchange' && name === '') return { problem: `Name the target ${draft.targetKind}` }
+    if (draft.targetConnectionId === context.connectionId && `${draft.targetKind}:${name}` === context.source) {
+      return { problem: `The target is the source ${draft.targetKind} itself: pick another target, or back to origin` }
     }
     const routingKey = draft.routingKey.trim()
     to = { connectionId: draft.targetConnectionId, target: `${draft.targetKind}:${name}`, ...(draft.targetKind === 'exchange' && routingKey !== '' ? { routingKey } : {}) }
@@ -145,8 +199,9 @@ export function replayActionLabel(mode: 'move' | 'copy', preview: ReplayReport |
   return `${verb} all`
 }
 
-/** "exchange orders → order.created", "default exchange → orders" (the queue), "—" when it has no route. */
-export function describeRoute(item: Pick<ReplayItem, 'exchange' | 'routingKeys'>): string {
+/** "exchange orders → order.created", "default exchange → orders" (the queue), "stream:orders" (Redis), "—" when it has no route. */
+export function describeRoute(item: Pick<ReplayItem, 'exchange' | 'routingKeys' | 'target'>): string {
+  if (item.target !== undefined) return item.target
   if (item.exchange === null) return '—'
   const exchange = item.exchange === '' ? 'default exchange' : item.exchange
   return item.routingKeys.length === 0 ? exchange : `${exchange} → ${item.routingKeys.join(', ')}`
@@ -187,11 +242,22 @@ export function describeProgress(progress: ReplayProgress | null): ProgressView 
 
 const plural = (n: number, one: string, many: string) => `${formatCount(n)} ${n === 1 ? one : many}`
 
-/** "Moved 20 of 20 messages from queue:dlq to origin (each message’s x-death)." — the report's first line, also its toast. */
-export function describeReportHeadline(report: ReplayReport): string {
-  if (report.dryRun) return `Would ${report.mode} ${formatCount(report.published)} of ${plural(report.total, 'message', 'messages')} from ${report.source} to ${report.target}.`
+/**
+ * "Moved 20 of 20 messages from queue:dlq to origin (each message’s x-death)." — the report's first
+ * line, also its toast; "… to stream:orders on Local Redis." when the target is on another connection.
+ */
+export function describeReportHeadline(report: ReplayReport, targetConnectionName: string | null = null): string {
+  const target = targetConnectionName === null ? report.target : `${report.target} on ${targetConnectionName}`
+  if (report.dryRun) return `Would ${report.mode} ${formatCount(report.published)} of ${plural(report.total, 'message', 'messages')} from ${report.source} to ${target}.`
   const verb = report.mode === 'move' ? 'Moved' : 'Copied'
-  return `${verb} ${formatCount(report.published)} of ${plural(report.total, 'message', 'messages')} from ${report.source} to ${report.target}${report.cancelled ? ' before it was cancelled' : ''}.`
+  return `${verb} ${formatCount(report.published)} of ${plural(report.total, 'message', 'messages')} from ${report.source} to ${target}${report.cancelled ? ' before it was cancelled' : ''}.`
+}
+
+/** The target connection's profile name when it is not the source's own connection, else null. */
+export function otherTargetConnectionName(report: ReplayReport, sourceConnectionId: string, profiles: ProfileView[]): string | null {
+  const id = report.targetConnection
+  if (id === undefined || id === sourceConnectionId) return null
+  return profiles.find((p) => p.id === id)?.name ?? id
 }
 
 export interface ReportLine {
@@ -201,8 +267,8 @@ export interface ReportLine {
 }
 
 /** The final report in words, one fact a line (the dialog's end screen). */
-export function describeReport(report: ReplayReport): ReportLine[] {
-  const lines: ReportLine[] = [{ text: describeReportHeadline(report), trouble: false }]
+export function describeReport(report: ReplayReport, targetConnectionName: string | null = null): ReportLine[] {
+  const lines: ReportLine[] = [{ text: describeReportHeadline(report, targetConnectionName), trouble: false }]
   if (report.error !== undefined) lines.push({ text: `Stopped early: ${report.error}`, trouble: true })
   if (report.cancelled) lines.push({ text: 'Cancelled: what was published is counted here; everything else stays in the source.', trouble: false })
   if (!report.dryRun && report.mode === 'move') lines.push({ text: `${plural(report.acknowledged, 'message', 'messages')} removed from the source after the target confirmed ${report.acknowledged === 1 ? 'it' : 'them'}.`, trouble: report.acknowledged < report.published })
@@ -266,10 +332,11 @@ export function journalNewestFirst(listing: ReplayJournalListing | null): Journa
 }
 
 /**
- * The journal's target with profile names: the core writes "queue:x on <connection id>" for a
- * target on another connection, and the id is a profile id no one recognises.
+ * The journal's target, with the profile's name when it is on another connection ("queue:x on
+ * Staging"). Replays journaled before `targetConnection` existed wrote "queue:x on <profile id>".
  */
-export function describeJournalTarget(target: string, profileName: (id: string) => string): string {
-  const match = / on (\S+)$/.exec(target)
-  return match === null ? target : `${target.slice(0, match.index)} on ${profileName(match[1]!)}`
+export function describeJournalTarget(entry: Pick<JournalEntry, 'target' | 'targetConnection' | 'sourceConnection'>, profileName: (id: string) => string): string {
+  if (entry.targetConnection !== undefined) return entry.targetConnection === entry.sourceConnection ? entry.target : `${entry.target} on ${profileName(entry.targetConnection)}`
+  const match = / on (\S+)$/.exec(entry.target)
+  return match === null ? entry.target : `${entry.target.slice(0, match.index)} on ${profileName(match[1]!)}`
 }

@@ -73,6 +73,8 @@ describe('replay slice', () => {
     store.getState().applyReplayProgress({ ...progress, scanned: 19 })
     expect(store.getState().replayRun!.progress!.scanned).toBe(12)
     expect(fake.calls.filter((c) => c.method === 'sourcesList')).toHaveLength(1)
+    // The vhost picker's counts changed too.
+    expect(fake.calls.filter((c) => c.method === 'brokerOverview')).toEqual([{ method: 'brokerOverview', request: { connectionId: 'p1' } }])
     expect(fake.calls.some((c) => c.method === 'replayList')).toBe(true)
     expect(store.getState().replayJournal.listing).toEqual(JOURNAL)
   })

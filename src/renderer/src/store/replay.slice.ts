@@ -2,7 +2,7 @@ import type { CallRequest, CallResponse } from '../../../shared/contract'
 import { toQsErrorShape, type QsErrorShape } from '../../../shared/errors'
 import type { ReplayProgress, ReplayReport } from '../../../shared/replay'
 import type { SliceCreator } from './app.store'
-import { describeReportHeadline } from './replay.selectors'
+import { describeReportHeadline, otherTargetConnectionName } from './replay.selectors'
 
 export type ReplayStartRequest = CallRequest<'replay:start'>
 export type ReplayJournalListing = CallResponse<'replay:list'>
@@ -15,7 +15,7 @@ export type ReplayJournalListing = CallResponse<'replay:list'>
 export interface ReplayRun {
   id: string
   connectionId: string
-  /** `queue:NAME`. */
+  /** `queue:NAME`, `stream:KEY` or `list:KEY`. */
   source: string
   dryRun: boolean
   /** The request without id and confirm, as JSON: a preview is stale once the form says otherwise. */
@@ -51,7 +51,7 @@ export interface ReplaySlice {
   replaySelection: ReplaySelection | null
   replayJournal: ReplayJournalState
   /**
-   * Opens the replay dialog for a RabbitMQ queue; `messageIds` limits it to the selected messages.
+   * Opens the replay dialog for a RabbitMQ queue or a Redis stream or list; `messageIds` limits it to the selected messages.
    * A finished run or an old preview is forgotten; a running replay is kept (its dialog shows it).
    */
   openReplayDialog(connectionId: string, source: string, messageIds?: string[]): void
@@ -146,7 +146,7 @@ export const createReplaySlice: SliceCreator<ReplaySlice> = (set, get, { api }) 
       // The dialog may have been closed while it ran: say how it ended where it is still seen.
       const dialog = get().dialog
       if (dialog === null || dialog.kind !== 'replay') {
-        get().pushToast({ kind: report.error === undefined && report.failed === 0 ? 'info' : 'error', title: `Replay from ${report.source}`, message: describeReportHeadline(report) })
+        get().pushToast({ kind: report.error === undefined && report.failed === 0 ? 'info' : 'error', title: `Replay from ${report.source}`, message: describeReportHeadline(report, otherTargetConnectionName(report, request.connectionId, get().profiles)) })
       }
       if (report.mode === 'move' && report.acknowledged > 0) {
         // Moved messages are gone from the source: a browsed page of it would show ghosts.
@@ -154,8 +154,11 @@ export const createReplaySlice: SliceCreator<ReplaySlice> = (set, get, { api }) 
         if (browse !== null && browse.connectionId === request.connectionId && browse.source === request.source) set({ browse: null })
         set((s) => (s.replaySelection !== null && s.replaySelection.connectionId === request.connectionId && s.replaySelection.source === request.source ? { replaySelection: null } : {}))
       }
-      void get().refreshSources(request.connectionId)
-      if (targetConnectionId !== request.connectionId) void get().refreshSources(targetConnectionId)
+      // Counts changed on both sides: the listing and the vhost / database picker's counts.
+      for (const id of new Set([request.connectionId, targetConnectionId])) {
+        void get().refreshSources(id)
+        void get().refreshOverview(id)
+      }
       await journal
     },
 

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest'
+import type { ReplayProgress } from '../../../shared/replay'
+import type { BatchReader, ReadMessage, ReplayMessage, Route, TargetWriter } from '../../brokers/replay'
+import { originRoutes, runReplay, type ReplayPlan } from './replay.engine'
+
+/** Pure engine logic over an in-memory source and target (the brokers' own tests use real ones). */
+function message(n: number, extra: Partial<ReadMessage> = {}): ReadMessage {
+  return { id: String(n), body: Buffer.from(`m${n}`), properties: { messageId: `m-${n}` }, headers: {}, redelivered: false, exchange: '', routingKey: 'rk', ...extra }
+}
+
+function memoryReader(messages: ReadMessage[]): BatchReader & { acked: string[] } {
+  let next = 0
+  const acked: string[] = []
+  return {
+    available: messages.length,
+    removable: true,
+    lost: false,
+    acked,
+    read: async (max) => {
+      const batch = messages.slice(next, next + max)
+      next += batch.length
+      return batch
+    },
+    ack: (batch) => acked.push(...batch.map((m) => m.id)),
+    release: () => undefined,
+    close: async () => undefined,
+  }
+}
+
+function memoryWriter(): TargetWriter & { written: { message: ReplayMessage; route: Route }[] } {
+  const written: { message: ReplayMessage; route: Route }[] = []
+  return {
+    inFlight: 0,
+    waits: 0,
+    written,
+    write: async (message, route) => {
+      written.push({ message, route })
+      return { routed: true }
+    },
+    close: async () => undefined,
+  }
+}
+
+const PLAN: ReplayPlan = { id: 'r', mode: 'move', dryRun: false, source: 'queue:dlq', target: 'queue:t', route: { kind: 'fixed', exchange: '', routingKey: 't' }, filters: [] }
+
+describe('replay engine', () => {
+  it('sends progress while a rate-limited batch is still being paced, not only after each batch', async () => {
+    const events: ReplayProgress[] = []
+    const report = await runReplay({ ...PLAN, rate: 10 }, { reader: memoryReader(Array.from({ length: 10 }, (_, i) => message(i))), writer: memoryWriter(), onProgress: (p) => events.push(p) })
+    expect(report).toMatchObject({ published: 10, acknowledged: 10 })
+    // One read takes all 10; at 10 msg/s the batch takes about a second, and progress came meanwhile.
+    expect(events.some((p) => p.scanned > 0 && p.scanned < 10)).toBe(true)
+    expect(events.at(-1)).toMatchObject({ scanned: 10, total: 10, published: 10 })
+  })
+
+  it('counts a replay of selected messages by the selection: total and progress are the ids found', async () => {
+    const events: ReplayProgress[] = []
+    const reader = memoryReader(Array.from({ length: 50 }, (_, i) => message(i)))
+    const report = await runReplay({ ...PLAN, messageIds: ['m-3', 'm-7', 'm-7', 'm-99'] }, { reader, writer: memoryWriter(), onProgress: (p) => events.push(p) })
+    // m-99 is not there: all 50 are looked at, 2 of the 3 selected are moved, 1 is left (not found).
+    expect(report).toMatchObject({ total: 3, scanned: 50, published: 2, acknowledged: 2, left: 1, cancelled: false })
+    expect(reader.acked).toEqual(['3', '7'])
+    expect(events.at(-1)).toMatchObject({ total: 3, scanned: 2 })
+  })
+
+  it('names the target connection in the report', async () => {
+    const report = await runReplay({ ...PLAN, targetConnection: 'p2' }, { reader: memoryReader([message(1)]), writer: memoryWriter() })
+    expect(report).toMatchObject({ target: 'queue:t', targetConnection: 'p2' })
+  })
+
+  it('routes back to origin: x-death first on RabbitMQ, else qs-origin, each broker only its own kinds', () => {
+    const xDeath = [{ queue: 'orders', reason: 'rejected', count: 1, exchange: 'shop', routingKeys: ['order.created', 'order.any'], time: null }]
+    expect(originRoutes(message(1, { xDeath, headers: { 'qs-origin': 'queue:ignored' } }), 'rabbitmq')).toEqual({
+      routes: [
+        { exchange: 'shop', routingKey: 'order.created' },
+        { exchange: 'shop', routingKey: 'order.any' },
+      ],
+    })
+    expect(originRoutes(message(1, { headers: { 'qs-origin': 'queue:orders' } }), 'rabbitmq')).toEqual({ routes: [{ exchange: '', routingKey: 'orders' }] })
+    expect(originRoutes(message(1, { headers: { 'qs-origin': Buffer.from('exchange:shop') } }), 'rabbitmq')).toEqual({ routes: [{ exchange: 'shop', routingKey: 'rk' }] })
+    expect(originRoutes(message(1, { headers: { 'qs-origin': 'stream:orders:events' } }), 'redis')).toEqual({
+      routes: [{ exchange: '', routingKey: 'orders:events', target: { kind: 'stream', name: 'orders:events' } }],
+    })
+    expect(originRoutes(message(1, { headers: { 'qs-origin': 'list:jobs' } }), 'redis')).toMatchObject({ routes: [{ target: { kind: 'list', name: 'jobs' } }] })
+    // x-death means nothing to a Redis target.
+    expect(originRoutes(message(1, { xDeath }), 'redis')).toEqual({ reason: expect.stringContaining('no qs-origin field') })
+    expect(originRoutes(message(1), 'rabbitmq')).toEqual({ reason: expect.stringContaining('no x-death header and no qs-origin') })
+    expect(originRoutes(message(1, { headers: { 'qs-origin': 'channel:news' } }), 'redis')).toEqual({ reason: expect.stringContaining('a Redis connection takes stream:<key> or list:<key>') })
+    expect(originRoutes(message(1, { headers: { 'qs-origin': 'orders' } }), 'redis')).toEqual({ reason: expect.stringContaining('is not <kind>:<name>') })
+  })
+})
