@@ -20,7 +20,7 @@ function subscribeScheme(onChange: () => void): () => void {
   return () => darkQuery?.removeEventListener('change', onChange)
 }
 /** 'dark' | 'light' from the OS, re-rendering when it changes (the theme is CSS variables switched by the same query). */
-function useColorScheme(): 'dark' | 'light' {
+export function useColorScheme(): 'dark' | 'light' {
   return useSyncExternalStore(subscribeScheme, () => (darkQuery?.matches ? 'dark' : 'light'))
 }
 

@@ -10,6 +10,7 @@ import { selectSeriesMap } from '../store/metrics.selectors'
 import { selectProfiles, selectProfilesLoad, selectSelectedProfile } from '../store/profiles.selectors'
 import {
   selectFilterText,
+  selectKeyPattern,
   selectSelectedSource,
   selectSelectedSourceKey,
   selectSort,
@@ -17,6 +18,7 @@ import {
   sortsBySamples,
   visibleSources,
 } from '../store/sources.selectors'
+import { DiscoveryProgress } from './DiscoveryProgress'
 import { WarningIcon } from './Icons'
 import { SourceDetails } from './SourceDetails'
 import { SourcesTable } from './SourcesTable'
@@ -62,6 +64,7 @@ function ConnectionOverview({ profile }: { profile: ProfileView }) {
   const series = useApp(selectSeriesMap(profile.id))
   const overviewEntry = useApp(selectOverviewEntry(profile.id))
   const switching = useApp(selectSwitchingScope(profile.id))
+  const keyPattern = useApp(selectKeyPattern(profile.id))
   const state = stateOf(status)
   useAutoRefresh(profile.id, state, status?.scope)
 
@@ -143,11 +146,23 @@ function ConnectionOverview({ profile }: { profile: ProfileView }) {
       ) : null}
 
       {listing === null ? (
-        state === 'open' ? <div className="empty-state muted">Listing sources…</div> : null
+        state === 'open' ? (
+          <div className="empty-state muted">
+            <p>Listing sources…</p>
+            <DiscoveryProgress connectionId={profile.id} entry={entry} />
+          </div>
+        ) : null
       ) : listing.items.length === 0 ? (
         <div className="empty-state">
           {/* An empty listing with a warning is the warning's fault, not an empty broker. */}
-          <p>{listing.warnings.length > 0 ? 'Nothing could be listed: see the warning above.' : EMPTY_HINT[listing.broker]}</p>
+          <p>
+            {listing.warnings.length > 0
+              ? 'Nothing could be listed: see the warning above.'
+              : keyPattern !== ''
+                ? `No stream, list, channel or BullMQ queue matches the key pattern “${keyPattern}”.`
+                : EMPTY_HINT[listing.broker]}
+          </p>
+          <DiscoveryProgress connectionId={profile.id} entry={entry} />
         </div>
       ) : (
         <div className={`overview-main${selected ? ' with-details' : ''}${state === 'open' ? '' : ' stale'}`}>
@@ -162,7 +177,7 @@ function ConnectionOverview({ profile }: { profile: ProfileView }) {
                   ? `${listing.items.length.toLocaleString()} sources`
                   : `${rows.length.toLocaleString()} of ${listing.items.length.toLocaleString()} sources`}
               </span>
-              {counts ? <BrokerCounts counts={counts} /> : null}
+              {counts ? <BrokerCounts counts={counts} broker={listing.broker} /> : null}
               {entry?.partial ? (
                 <span className="num" role="status">
                   loaded {entry.partial.loaded.toLocaleString()} of {entry.partial.total.toLocaleString()} queues…
@@ -170,9 +185,11 @@ function ConnectionOverview({ profile }: { profile: ProfileView }) {
               ) : (
                 <span>
                   listed {new Date(listing.listedAt).toLocaleTimeString()}
+                  {keyPattern === '' ? '' : ` · keys ${keyPattern}`}
                   {entry?.loading ? ' · refreshing…' : ''}
                 </span>
               )}
+              <DiscoveryProgress connectionId={profile.id} entry={entry} />
             </div>
             {rows.length === 0 ? (
               <div className="empty-state">
@@ -194,23 +211,28 @@ function ConnectionOverview({ profile }: { profile: ProfileView }) {
 
 /**
  * "Connections 3 · Channels 5 · Consumers 2 · vhost /": the broker's own counts where they apply,
- * "—" when it does not report one (Redis has no channels), never 0.
+ * "—" when RabbitMQ does not report one, never 0. Redis has no channels and counts consumers per
+ * stream group, so only its client connections are shown.
  */
-function BrokerCounts({ counts }: { counts: BrokerOverview['counts'] }) {
-  const stat = (label: string, value: number | null) => (
-    <span className="stat">
-      {label} <span className="num stat-value">{formatCount(value)}</span>
-    </span>
-  )
-  const dot = <span className="stat-sep"> · </span>
+function BrokerCounts({ counts, broker }: { counts: BrokerOverview['counts']; broker: Broker }) {
+  const stats: [string, number | null][] =
+    broker === 'redis'
+      ? [['Clients', counts.connections]]
+      : [
+          ['Connections', counts.connections],
+          ['Channels', counts.channels],
+          ['Consumers', counts.consumers],
+        ]
   return (
     <span className="broker-counts" role="group" aria-label={`Counts for ${counts.scope}`} title={`Counted over ${counts.scope}`}>
-      {stat('Connections', counts.connections)}
-      {dot}
-      {stat('Channels', counts.channels)}
-      {dot}
-      {stat('Consumers', counts.consumers)}
-      {dot}
+      {stats.map(([label, value]) => (
+        <span key={label}>
+          <span className="stat">
+            {label} <span className="num stat-value">{formatCount(value)}</span>
+          </span>
+          <span className="stat-sep"> · </span>
+        </span>
+      ))}
       <span className="stat-scope">{counts.scope}</span>
     </span>
   )

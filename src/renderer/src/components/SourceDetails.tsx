@@ -1,7 +1,7 @@
 import { useEffect, useId } from 'react'
-import type { SourceItem, StreamSource } from '../../../shared/model'
+import type { SourceItem } from '../../../shared/model'
 import type { Binding, Setting, SourceDetails as Topology } from '../../../shared/topology'
-import { formatCount, formatLag, NO_DATA } from '../format'
+import { formatCount, NO_DATA } from '../format'
 import { appStore, useApp } from '../store'
 import { canPurge, effectiveTab, selectDetailsTab, tabsFor } from '../store/messages.selectors'
 import type { DetailsTab } from '../store/messages.slice'
@@ -9,12 +9,19 @@ import { kindLabel, sourceKey } from '../store/sources.selectors'
 import { selectProfileById } from '../store/profiles.selectors'
 import { replayUnsupportedReason } from '../store/replay.selectors'
 import { ackMode, exchangeName, selectTopologyFor, settingOrigin } from '../store/topology.selectors'
+import { BullmqTab } from './BullmqTab'
 import { CloseIcon } from './Icons'
 import { MessagesTab } from './MessagesTab'
 import { MetricsChart } from './MetricsChart'
+import { PendingTab } from './PendingTab'
 import { PublishTab } from './PublishTab'
+import { RedisActions } from './RedisDangerDialogs'
+import { RedisMessagesTab } from './RedisMessagesTab'
+import { StreamDetails } from './StreamDetails'
+import { StreamLagChart } from './StreamLagChart'
+import { TailTab } from './TailTab'
 
-const TAB_LABELS: Record<DetailsTab, string> = { messages: 'Messages', chart: 'Chart', publish: 'Publish', details: 'Details' }
+const TAB_LABELS: Record<DetailsTab, string> = { messages: 'Messages', chart: 'Chart', publish: 'Publish', details: 'Details', jobs: 'Jobs', live: 'Live', pending: 'Pending' }
 
 interface Props {
   item: SourceItem
@@ -61,7 +68,12 @@ export function SourceDetails({ item, connectionId, readOnly }: Props) {
             type="button"
             className="btn btn-small"
             disabled={replayWhyNot !== null}
-            title={replayWhyNot ?? 'Move or copy messages to another queue, an exchange, or back to their origin (x-death)'}
+            title={
+              replayWhyNot ??
+              (item.kind === 'queue'
+                ? 'Move or copy messages to another queue, an exchange, a Redis key, or back to their origin (x-death)'
+                : 'Move or copy entries to another stream, list or channel, a RabbitMQ queue or exchange, or back to their origin (qs-origin)')
+            }
             aria-describedby={replayWhyNot === null ? undefined : `${baseId}-replay-why`}
             onClick={() => openReplayDialog(connectionId, key)}
           >
@@ -90,6 +102,7 @@ export function SourceDetails({ item, connectionId, readOnly }: Props) {
             Read-only profile: purging is not allowed
           </span>
         ) : null}
+        <RedisActions item={item} connectionId={connectionId} readOnly={readOnly} />
         <button type="button" className="icon-btn" aria-label="Close details" onClick={() => selectSource(null)}>
           <CloseIcon size={12} />
         </button>
@@ -112,10 +125,20 @@ export function SourceDetails({ item, connectionId, readOnly }: Props) {
         ))}
       </div>
       <div className={`details-body tab-${tab}`} role="tabpanel" id={`${baseId}-panel`} aria-labelledby={`${baseId}-tab-${tab}`}>
-        {tab === 'messages' ? <MessagesTab key={key} item={item} connectionId={connectionId} /> : null}
+        {tab === 'messages' ? (
+          item.kind === 'stream' || item.kind === 'list' ? (
+            <RedisMessagesTab key={key} item={item} connectionId={connectionId} readOnly={readOnly} />
+          ) : (
+            <MessagesTab key={key} item={item} connectionId={connectionId} />
+          )
+        ) : null}
         {tab === 'publish' ? <PublishTab item={item} connectionId={connectionId} readOnly={readOnly} /> : null}
-        {tab === 'chart' ? <MetricsChart key={key} connectionId={connectionId} sourceKey={key} /> : null}
+        {tab === 'chart' ? item.kind === 'stream' ? <StreamLagChart key={key} stream={item} connectionId={connectionId} /> : <MetricsChart key={key} connectionId={connectionId} sourceKey={key} /> : null}
+        {tab === 'pending' && item.kind === 'stream' ? <PendingTab key={key} stream={item} connectionId={connectionId} readOnly={readOnly} /> : null}
         {tab === 'details' ? <DetailsBody item={item} connectionId={connectionId} /> : null}
+        {tab === 'jobs' && item.kind === 'bullmq' ? <BullmqTab key={key} item={item} connectionId={connectionId} readOnly={readOnly} /> : null}
+        {/* Keyed by source: leaving a source unmounts its tab, which stops its tail. */}
+        {tab === 'live' ? <TailTab key={key} item={item} connectionId={connectionId} /> : null}
       </div>
     </section>
   )
@@ -157,7 +180,26 @@ function DetailsBody({ item, connectionId }: { item: SourceItem; connectionId: s
         </dl>
       )
     case 'stream':
-      return <StreamDetails stream={item} />
+      return <StreamDetails stream={item} connectionId={connectionId} />
+    case 'channel':
+      return (
+        <dl className="facts">
+          <Fact term="Kind" value={item.pattern ? 'pattern (PSUBSCRIBE)' : 'channel'} />
+          <Fact term="Subscribers" value={formatCount(item.consumers)} num />
+          <p className="muted facts-note">Pub/sub keeps no messages: the Live tab shows what is published while it runs. In a Cluster the count is one node's.</p>
+        </dl>
+      )
+    case 'bullmq':
+      return (
+        <dl className="facts">
+          <Fact term="Queue" value={item.queue} mono />
+          <Fact term="Prefix" value={item.prefix} mono />
+          <Fact term="BullMQ version" value={item.version ?? NO_DATA} mono />
+          <Fact term="Paused" value={item.paused ? 'yes' : 'no'} />
+          <Fact term="Not started" value={formatCount(item.messages)} num />
+          <Fact term="Workers" value={formatCount(item.consumers)} num />
+        </dl>
+      )
   }
 }
 
@@ -316,58 +358,6 @@ function BindingsTable({ title, label, bindings, empty }: { title: string; label
                 </tr>
               )
             })}
-          </tbody>
-        </table>
-      )}
-    </>
-  )
-}
-
-function StreamDetails({ stream }: { stream: StreamSource }) {
-  return (
-    <>
-      <dl className="facts">
-        <Fact term="Length" value={formatCount(stream.messages)} num />
-        <Fact term="Consumers" value={formatCount(stream.consumers)} num />
-        <Fact term="First id" value={stream.firstId ?? NO_DATA} mono />
-        <Fact term="Last id" value={stream.lastId ?? NO_DATA} mono />
-      </dl>
-      {stream.groups.length === 0 ? (
-        <p className="muted empty-inline">
-          No consumer groups. Create one with <code>XGROUP CREATE {stream.name} &lt;group&gt; $</code>.
-        </p>
-      ) : (
-        <table className="groups-table" aria-label="Consumer groups">
-          <thead>
-            <tr>
-              <th scope="col">Group</th>
-              <th scope="col" className="num">
-                Lag
-              </th>
-              <th scope="col" className="num">
-                Pending
-              </th>
-              <th scope="col" className="num">
-                Consumers
-              </th>
-              <th scope="col">Last delivered id</th>
-            </tr>
-          </thead>
-          <tbody>
-            {stream.groups.map((group) => (
-              <tr key={group.name}>
-                <td className="mono">{group.name}</td>
-                <td
-                  className={`num${group.lag === null || group.lag > 0 ? ' trouble' : ''}`}
-                  title={group.lag === null ? 'Redis cannot know this lag (the group was moved with SETID, or entries were trimmed)' : undefined}
-                >
-                  {formatLag(group.lag)}
-                </td>
-                <td className="num">{formatCount(group.pending)}</td>
-                <td className="num">{formatCount(group.consumers)}</td>
-                <td className="mono">{group.lastDeliveredId}</td>
-              </tr>
-            ))}
           </tbody>
         </table>
       )}

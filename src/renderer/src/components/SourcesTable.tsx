@@ -10,12 +10,15 @@ import {
   deadLetterOf,
   hasGroupTrouble,
   hasIdleBacklog,
+  consumersMeaning,
   kindLabel,
   readyOf,
   sourceKey,
   unackedOf,
 } from '../store/sources.selectors'
+import { groupsLagTitle } from '../store/redis.selectors'
 import type { SortColumn, SortState } from '../store/sources.slice'
+import { BullmqCountsCell } from './BullmqCountsCell'
 import { SortIcon } from './Icons'
 import { Sparkline } from './Sparkline'
 
@@ -269,7 +272,7 @@ const SourceRow = memo(
           )
         case 'consumers':
           return (
-            <div key="consumers" role="cell" className={`td num${idleBacklog ? ' trouble' : ''}`} title={idleBacklog ? 'messages waiting and no consumer' : undefined}>
+            <div key="consumers" role="cell" className={`td num${idleBacklog ? ' trouble' : ''}`} title={idleBacklog ? 'messages waiting and no consumer' : consumersMeaning(item)}>
               {formatCount(item.consumers)}
             </div>
           )
@@ -304,8 +307,9 @@ const SourceRow = memo(
             </div>
           )
         case 'groups':
+          if (item.kind === 'bullmq') return <BullmqCountsCell key="groups" counts={item.counts} />
           return (
-            <div key="groups" role="cell" className={`td${groupTrouble ? ' trouble' : ''}`} title={groupTrouble ? 'a consumer group is behind, or its lag cannot be known' : undefined}>
+            <div key="groups" role="cell" className={`td${groupTrouble ? ' trouble' : ''}`} title={item.kind === 'stream' ? groupsLagTitle(item) : undefined}>
               {formatGroupsLag(item)}
             </div>
           )

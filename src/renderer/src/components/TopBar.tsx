@@ -1,9 +1,10 @@
+import { useState } from 'react'
 import { appStore, useApp } from '../store'
 import { describeStatus, isLive, selectSelectedStatus } from '../store/connections.selectors'
 import { FILTER_INPUT_ID } from '../hooks/useKeyboardShortcuts'
 import { selectSelectedProfile } from '../store/profiles.selectors'
 import { isReplayRunning, selectReplayRun } from '../store/replay.selectors'
-import { selectFilterText, selectSourcesEntry } from '../store/sources.selectors'
+import { selectFilterText, selectKeyPattern, selectSourcesEntry } from '../store/sources.selectors'
 import { RefreshIcon, SearchIcon } from './Icons'
 import { ScopePicker } from './ScopePicker'
 
@@ -38,6 +39,7 @@ export function TopBar() {
       )}
 
       <div className="topbar-tools">
+        {profile?.broker === 'redis' ? <KeyPatternBox key={profile.id} connectionId={profile.id} /> : null}
         <div className="filter-box">
           <SearchIcon size={12} />
           <input
@@ -75,7 +77,7 @@ export function TopBar() {
           disabled={!profile || !open}
           onClick={() => {
             if (!profile) return
-            void refreshSources(profile.id)
+            void refreshSources(profile.id, { userAsked: true })
             void refreshOverview(profile.id)
           }}
           title="Refresh (R)"
@@ -94,5 +96,47 @@ export function TopBar() {
         )}
       </div>
     </header>
+  )
+}
+
+/**
+ * Redis: the key pattern (SCAN MATCH glob, e.g. `orders:*`) the discovery lists, next to the name
+ * filter. Applied on Enter or when the box loses focus, since each change is a new SCAN.
+ */
+function KeyPatternBox({ connectionId }: { connectionId: string }) {
+  const applied = useApp(selectKeyPattern(connectionId))
+  const [draft, setDraft] = useState(applied)
+  const apply = () => appStore.getState().setKeyPattern(connectionId, draft)
+  return (
+    <form
+      className="filter-box pattern-box"
+      title="Only keys matching this glob are scanned (SCAN MATCH): * any characters, ? one, [abc] one of"
+      onSubmit={(e) => {
+        e.preventDefault()
+        apply()
+      }}
+    >
+      <span className="pattern-label" aria-hidden="true">
+        keys
+      </span>
+      <input
+        type="search"
+        className="mono"
+        aria-label="Key pattern"
+        placeholder="*"
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={apply}
+        onKeyDown={(e) => {
+          // Esc takes back an edit not yet applied (blurring here would apply it).
+          if (e.key === 'Escape' && draft !== applied) {
+            e.preventDefault()
+            setDraft(applied)
+          }
+        }}
+        spellCheck={false}
+        autoComplete="off"
+      />
+    </form>
   )
 }

@@ -12,6 +12,8 @@ export function useMainEvents(): void {
     const unsubscribes = [
       api.onConnectionStatus((status) => appStore.getState().applyStatus(status)),
       api.onReplayProgress((progress) => appStore.getState().applyReplayProgress(progress)),
+      api.onSourcesProgress((progress) => appStore.getState().applyDiscoveryProgress(progress)),
+      api.onTailBatch((batch) => appStore.getState().applyTailBatch(batch)),
     ]
     return () => unsubscribes.forEach((unsubscribe) => unsubscribe())
   }, [])

@@ -1,14 +1,17 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { QueuescopeApi } from '../../../shared/api'
 import { createBrokerSlice, type BrokerSlice } from './broker.slice'
+import { createBullmqSlice, type BullmqSlice } from './bullmq.slice'
 import { createConnectionsSlice, type ConnectionsSlice } from './connections.slice'
 import { createMetricsSlice, type MetricsSlice } from './metrics.slice'
 import { createMessagesSlice, type MessagesSlice } from './messages.slice'
 import { createProfilesSlice, type ProfilesSlice } from './profiles.slice'
 import { createPublishSlice, type PublishSlice } from './publish.slice'
 import { createPurgeSlice, type PurgeSlice } from './purge.slice'
+import { createRedisSlice, type RedisSlice } from './redis.slice'
 import { createReplaySlice, type ReplaySlice } from './replay.slice'
 import { createSourcesSlice, type SourcesSlice } from './sources.slice'
+import { createTailSlice, type TailSlice } from './tail.slice'
 import { createTopologySlice, type TopologySlice } from './topology.slice'
 import { createToastsSlice, type ToastsSlice } from './toasts.slice'
 import { createUiSlice, type UiSlice } from './ui.slice'
@@ -24,6 +27,9 @@ export type AppState = ProfilesSlice &
   PublishSlice &
   PurgeSlice &
   ReplaySlice &
+  RedisSlice &
+  BullmqSlice &
+  TailSlice &
   ToastsSlice &
   UiSlice
 
@@ -50,6 +56,9 @@ export function createAppStore(deps: StoreDeps): AppStore {
     ...createPublishSlice(set, get, deps),
     ...createPurgeSlice(set, get, deps),
     ...createReplaySlice(set, get, deps),
+    ...createRedisSlice(set, get, deps),
+    ...createBullmqSlice(set, get, deps),
+    ...createTailSlice(set, get, deps),
     ...createToastsSlice(set, get, deps),
     ...createUiSlice(set, get, deps),
   }))

@@ -36,8 +36,9 @@ describe('messages selectors', () => {
   it('gives exchanges Publish and Details only, and falls back to Details', () => {
     const exchange = { kind: 'exchange', name: 'x', exchangeType: 'topic', durable: true, internal: false, messages: null, consumers: null } as const
     expect(tabsFor(queue('q'))).toEqual(['messages', 'chart', 'publish', 'details'])
-    expect(tabsFor(stream('s', []))).toEqual(['messages', 'publish', 'details'])
-    expect(tabsFor(exchange)).toEqual(['publish', 'details'])
+    expect(tabsFor(stream('s', []))).toEqual(['messages', 'live', 'chart', 'publish', 'details'])
+    expect(tabsFor(stream('s', [0]))).toEqual(['messages', 'live', 'pending', 'chart', 'publish', 'details'])
+    expect(tabsFor(exchange)).toEqual(['publish', 'live', 'details'])
     expect(effectiveTab('messages', exchange)).toBe('details')
     expect(effectiveTab('publish', exchange)).toBe('publish')
   })

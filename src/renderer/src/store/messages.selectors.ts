@@ -26,18 +26,22 @@ export function selectedMessageOf(browse: BrowseEntry | null): PeekedMessage | n
 /** Exchanges hold no messages: they can only be published to. */
 export function tabsFor(item: SourceItem): DetailsTab[] {
   switch (item.kind) {
+    // Live: a tail (tail.selectors.ts canTail) of what is published from now on.
     case 'exchange':
-      return ['publish', 'details']
+      return ['publish', 'live', 'details']
     // Only RabbitMQ queues are sampled (metrics:history), so only they have a chart.
     case 'queue':
-      return ['messages', 'chart', 'publish', 'details']
+      return item.queueType === 'stream' ? ['messages', 'live', 'chart', 'publish', 'details'] : ['messages', 'chart', 'publish', 'details']
+    // Redis streams: lag per group is sampled (streamGroupSeriesKey); Pending needs a group.
     case 'stream':
+      return item.groups.length > 0 ? ['messages', 'live', 'pending', 'chart', 'publish', 'details'] : ['messages', 'live', 'chart', 'publish', 'details']
     case 'list':
       return ['messages', 'publish', 'details']
+    // Pub/sub keeps nothing to browse: live tail only.
     case 'channel':
-      return ['publish', 'details']
+      return ['live', 'publish', 'details']
     case 'bullmq':
-      return ['details']
+      return ['jobs', 'details']
   }
 }
 

@@ -2,9 +2,10 @@ import type { PeekResult, StreamFrom } from '../../../shared/messages'
 import { DEFAULT_PEEK_COUNT } from '../../../shared/messages'
 import { toQsErrorShape, type QsErrorShape } from '../../../shared/errors'
 import type { SliceCreator } from './app.store'
+import { peekFieldsOf, type RedisPage } from './redis.selectors'
 
 /** The details panel's tabs; which of them a source has is `tabsFor` (messages.selectors.ts). */
-export type DetailsTab = 'messages' | 'chart' | 'publish' | 'details'
+export type DetailsTab = 'messages' | 'chart' | 'publish' | 'details' | 'jobs' | 'live' | 'pending'
 export type BodyView = 'pretty' | 'raw' | 'hex'
 
 export const PEEK_COUNTS = [10, 50, 200, 1000] as const
@@ -25,6 +26,9 @@ export interface BrowseEntry {
   error: QsErrorShape | null
   /** `PeekedMessage.id` of the message open in the detail pane. */
   selectedMessageId: string | null
+  /** Redis streams and lists: the page shown (by id or offset), and the pages before it for Previous. */
+  page?: RedisPage
+  history?: RedisPage[]
 }
 
 export interface MessagesSlice {
@@ -47,7 +51,7 @@ export interface MessagesSlice {
    * Peeks at `source`. `acceptRisk` re-asks a quorum queue with a delivery limit after the user
    * accepted that each browse spends a delivery attempt.
    */
-  browseMessages(connectionId: string, source: string, options?: { acceptRisk?: boolean; streamQueue?: boolean }): Promise<void>
+  browseMessages(connectionId: string, source: string, options?: { acceptRisk?: boolean; streamQueue?: boolean; page?: RedisPage; history?: RedisPage[] }): Promise<void>
 }
 
 /** The stream-queue "From" form as the contract wants it; a bad number is a BAD_REQUEST-like message. */
@@ -99,6 +103,7 @@ export const createMessagesSlice: SliceCreator<MessagesSlice> = (set, get, { api
         result: same ? previous.result : null,
         error: null,
         selectedMessageId: same ? previous.selectedMessageId : null,
+        ...(options.page ? { page: options.page, history: options.history ?? [] } : {}),
       },
     })
     const generation = get().scopeGeneration(connectionId)
@@ -116,6 +121,7 @@ export const createMessagesSlice: SliceCreator<MessagesSlice> = (set, get, { api
         count: browseCount,
         ...(from ? { from } : {}),
         ...(options.acceptRisk ? { acceptDeliveryLimitRisk: true } : {}),
+        ...(options.page ? peekFieldsOf(options.page) : {}),
       })
       const selected = get().browse?.selectedMessageId ?? null
       // Keep the open message open when it is still on the page (ids are positions or offsets).

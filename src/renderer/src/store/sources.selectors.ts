@@ -23,6 +23,11 @@ export const selectSourceItems =
     (connectionId === null ? undefined : state.sources[connectionId]?.listing?.items) ?? NO_ITEMS
 
 export const selectFilterText = (state: AppState): string => state.filterText
+/** Redis: the SCAN MATCH glob of the connection's listing ('' = every key). */
+export const selectKeyPattern =
+  (connectionId: string | null) =>
+  (state: AppState): string =>
+    (connectionId === null ? undefined : state.keyPatterns[connectionId]) ?? ''
 export const selectSort = (state: AppState): SortState => state.sort
 export const selectSelectedSourceKey = (state: AppState): string | null => state.selectedSourceKey
 
@@ -48,6 +53,13 @@ export function kindLabel(item: SourceItem): string {
     case 'channel':
       return item.pattern ? 'pattern' : 'channel'
   }
+}
+
+/** What the Consumers column counts for kinds where "consumers" is not the broker's word. */
+export function consumersMeaning(item: SourceItem): string | undefined {
+  if (item.kind === 'channel') return item.pattern ? 'pattern subscribers are not counted per pattern' : 'subscribers (PUBSUB NUMSUB; one node in a Cluster)'
+  if (item.kind === 'bullmq') return 'workers'
+  return undefined
 }
 
 export function readyOf(item: SourceItem): number | null {
@@ -127,6 +139,8 @@ function sortValue(item: SourceItem, column: SortColumn, series: Record<string, 
     case 'capacity':
       return capacityOf(item)
     case 'groups': {
+      // BullMQ: the failed jobs, the number in that cell worth sorting by.
+      if (item.kind === 'bullmq') return item.counts.failed
       if (item.kind !== 'stream') return null
       const lag = streamLag(item)
       // Unknown lag sorts as the worst: it is what the user has to look at.

@@ -1,4 +1,5 @@
 import type { CallResponse } from '../../../shared/contract'
+import type { DiscoveryProgress } from '../../../shared/redis'
 import { toQsErrorShape, type QsErrorShape } from '../../../shared/errors'
 import type { SliceCreator } from './app.store'
 
@@ -15,6 +16,13 @@ export interface SourcesEntry {
    * vhost): how many queues are in and how many there are. Null once the listing is complete.
    */
   partial: { loaded: number; total: number } | null
+  /** Redis: the discovery (SCAN) running for this listing, with its latest `sources:progress`. */
+  discovery?: { id: string; progress: DiscoveryProgress | null; cancelled: boolean } | null
+  /**
+   * Redis: the listing came from a discovery the user cancelled, so it is incomplete; auto-refresh
+   * leaves it alone until the user asks again (Refresh, another key pattern).
+   */
+  incomplete?: { scanned: number; total: number | null } | null
 }
 
 /** RabbitMQ's largest page (contract.ts `sources:list`): 10,000 queues come in 20 requests. */
@@ -48,8 +56,19 @@ export interface SourcesSlice {
   sort: SortState
   /** `<kind>:<name>` of the row whose details are open. */
   selectedSourceKey: string | null
-  /** Lists the connection's sources; a refresh already running is not started twice. */
-  refreshSources(connectionId: string): Promise<void>
+  /** Redis: the SCAN MATCH glob per connection ('' = every key). */
+  keyPatterns: Record<string, string>
+  /**
+   * Lists the connection's sources; a refresh already running is not started twice. `userAsked`:
+   * the user asked for it (Refresh), so it also rescans after a cancelled discovery.
+   */
+  refreshSources(connectionId: string, options?: { userAsked?: boolean }): Promise<void>
+  /** Redis: lists only keys matching `pattern`; a discovery running for the old pattern is cancelled. */
+  setKeyPattern(connectionId: string, pattern: string): void
+  /** `sources:progress` from the core: kept when it belongs to the discovery running now. */
+  applyDiscoveryProgress(progress: DiscoveryProgress): void
+  /** Stops the running discovery; the listing then holds what it found so far. */
+  cancelDiscovery(connectionId: string): Promise<void>
   setFilterText(text: string): void
   /** Click on a header: same column flips the direction, another column starts at its natural one. */
   toggleSort(column: SortColumn): void
@@ -61,7 +80,7 @@ export function defaultDirection(column: SortColumn): SortDirection {
   return column === 'name' || column === 'kind' || column === 'deadLetter' ? 'asc' : 'desc'
 }
 
-const EMPTY_ENTRY: SourcesEntry = { listing: null, loading: false, error: null, partial: null }
+const EMPTY_ENTRY: SourcesEntry = { listing: null, loading: false, error: null, partial: null, discovery: null, incomplete: null }
 
 function queueCount(listing: SourcesListing): number {
   return listing.items.reduce((n, item) => n + (item.kind === 'queue' ? 1 : 0), 0)
@@ -77,23 +96,38 @@ export function appendPage(listing: SourcesListing, page: SourcesListing): Sourc
 export const createSourcesSlice: SliceCreator<SourcesSlice> = (set, get, { api }) => {
   const patch = (connectionId: string, next: Partial<SourcesEntry>) =>
     set((s) => ({ sources: { ...s.sources, [connectionId]: { ...(s.sources[connectionId] ?? EMPTY_ENTRY), ...next } } }))
+  let discoverySeq = 0
 
   return {
     sources: {},
+    keyPatterns: {},
     filterText: '',
     sort: { column: 'name', direction: 'asc' },
     selectedSourceKey: null,
 
-    refreshSources: async (connectionId) => {
-      if (get().sources[connectionId]?.loading) return
+    refreshSources: async (connectionId, options = {}) => {
+      const before = get().sources[connectionId]
+      if (before?.loading) return
+      if (before?.incomplete && !options.userAsked) return
       const generation = get().scopeGeneration(connectionId)
-      // The connection moved to another vhost or database meanwhile: this listing is of the old one.
-      const moved = () => get().scopeGeneration(connectionId) !== generation
-      patch(connectionId, { loading: true })
+      // Redis discoveries are named, for their progress events and cancel (issue #4).
+      const redis = get().profiles.find((p) => p.id === connectionId)?.broker === 'redis'
+      const discoveryId = redis ? `${connectionId}:discovery:${++discoverySeq}` : null
+      const pattern = redis ? (get().keyPatterns[connectionId] ?? '') : ''
+      // The connection moved to another vhost or database meanwhile, or the key pattern changed:
+      // this listing is of the old one.
+      const moved = () => get().scopeGeneration(connectionId) !== generation || (discoveryId !== null && get().sources[connectionId]?.discovery?.id !== discoveryId)
+      patch(connectionId, { loading: true, ...(discoveryId === null ? {} : { discovery: { id: discoveryId, progress: null, cancelled: false } }) })
       try {
         // Page 1 first, so a vhost with 10,000 queues shows its first screen from one request;
         // brokers without paging (Redis) answer with everything and no `paging`.
-        let listing = await api().sourcesList({ connectionId, page: 1, pageSize: PAGE_SIZE })
+        let listing = await api().sourcesList({
+          connectionId,
+          page: 1,
+          pageSize: PAGE_SIZE,
+          ...(discoveryId === null ? {} : { discoveryId }),
+          ...(pattern === '' ? {} : { pattern }),
+        })
         const pageCount = listing.paging?.pageCount ?? 1
         // A later refresh keeps showing the complete listing it has until the new one is whole,
         // so the table never flickers back to one page.
@@ -110,9 +144,40 @@ export const createSourcesSlice: SliceCreator<SourcesSlice> = (set, get, { api }
           // The vhost shrank while we read: stop at the page the broker says is the last.
           if ((next.paging?.pageCount ?? page) <= page) break
         }
-        if (!moved()) patch(connectionId, { listing, loading: false, error: null, partial: null })
+        if (moved()) return
+        const discovery = get().sources[connectionId]?.discovery ?? null
+        const incomplete = discovery?.cancelled ? { scanned: discovery.progress?.scanned ?? 0, total: discovery.progress?.total ?? null } : null
+        patch(connectionId, { listing, loading: false, error: null, partial: null, discovery: null, incomplete })
       } catch (err) {
-        if (!moved()) patch(connectionId, { loading: false, error: toQsErrorShape(err) })
+        if (!moved()) patch(connectionId, { loading: false, error: toQsErrorShape(err), discovery: null })
+      }
+    },
+
+    setKeyPattern: (connectionId, pattern) => {
+      const trimmed = pattern.trim()
+      if ((get().keyPatterns[connectionId] ?? '') === trimmed) return
+      const running = get().sources[connectionId]?.discovery
+      // Its answer is dropped (moved() sees another discovery); a cancel that fails found it finished already.
+      if (running) void api().sourcesCancel({ id: running.id }).catch(() => undefined)
+      set((s) => ({ keyPatterns: { ...s.keyPatterns, [connectionId]: trimmed } }))
+      // Keys of the old pattern must not pass for matches of the new one.
+      patch(connectionId, { listing: null, loading: false, error: null, discovery: null, incomplete: null })
+      void get().refreshSources(connectionId, { userAsked: true })
+    },
+
+    applyDiscoveryProgress: (progress) => {
+      const discovery = get().sources[progress.connectionId]?.discovery
+      if (discovery && discovery.id === progress.id) patch(progress.connectionId, { discovery: { ...discovery, progress } })
+    },
+
+    cancelDiscovery: async (connectionId) => {
+      const discovery = get().sources[connectionId]?.discovery
+      if (!discovery || discovery.cancelled) return
+      patch(connectionId, { discovery: { ...discovery, cancelled: true } })
+      try {
+        await api().sourcesCancel({ id: discovery.id })
+      } catch (err) {
+        get().reportError(err, 'Cancel discovery')
       }
     },
 
