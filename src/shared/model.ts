@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { bullmqCountsSchema } from './redis'
 
 /** Broker families a profile can point at. */
 export const brokerSchema = z.enum(['rabbitmq', 'redis'])
@@ -153,15 +154,7 @@ export const bullmqSourceSchema = z.object({
   messages: count,
   /** Workers BullMQ sees (CLIENT LIST names), null when not allowed. */
   consumers: optionalCount,
-  counts: z.object({
-    waiting: count,
-    active: count,
-    delayed: count,
-    prioritized: count,
-    completed: count,
-    failed: count,
-    paused: count,
-  }),
+  counts: bullmqCountsSchema,
   paused: z.boolean(),
   /** meta.version, e.g. "bullmq:5.61.0". */
   version: z.string().nullable(),

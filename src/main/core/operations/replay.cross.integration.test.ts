@@ -1,13 +1,9 @@
 import * as amqp from 'amqplib'
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ProfileView } from '../../../shared/model'
 import type { ReplayReport } from '../../../shared/replay'
-import { createTestRedis, createTestVhost, MANAGEMENT_URL, type TestRedis, type TestVhost } from '../../../test-support/brokers'
-import { createDispatcher } from '../api'
-import { createCore, type Core } from '../core'
+import { createTestRedis, createTestVhost, type TestRedis, type TestVhost } from '../../../test-support/brokers'
+import { createTestCore, drainQueue, type TestCore } from '../../../test-support/core'
 
 /** Replay across brokers (RabbitMQ <-> Redis), against real brokers: own vhost and key prefix. */
 describe('replay across brokers (real RabbitMQ and Redis)', () => {
@@ -15,41 +11,26 @@ describe('replay across brokers (real RabbitMQ and Redis)', () => {
   let redis: TestRedis
   let client: amqp.ChannelModel
   let ch: amqp.ConfirmChannel
-  let core: Core
-  let call: ReturnType<typeof createDispatcher>
+  let t: TestCore
+  let call: TestCore['call']
+  let ok: TestCore['ok']
   let rabbit: ProfileView
   let red: ProfileView
-
-  const ok = async <T>(channel: string, payload: unknown): Promise<T> => {
-    const envelope = await call(channel, payload)
-    if (!envelope.ok) throw new Error(`${channel}: ${envelope.error.code} ${envelope.error.message}`)
-    return envelope.data as T
-  }
-
-  async function drain(queue: string): Promise<amqp.GetMessage[]> {
-    const out: amqp.GetMessage[] = []
-    for (;;) {
-      const message = await ch.get(queue, { noAck: true })
-      if (message === false) return out
-      out.push(message)
-    }
-  }
+  const drain = (queue: string) => drainQueue(ch, queue)
 
   beforeAll(async () => {
     vhost = await createTestVhost('replay-cross')
     redis = await createTestRedis('replay-cross')
     client = await amqp.connect(vhost.url)
     ch = await client.createConfirmChannel()
-    core = await createCore({ configDir: await mkdtemp(join(tmpdir(), 'qs-replay-cross-')), mode: 'web', version: 'test' })
-    call = createDispatcher(core)
-    rabbit = await ok<ProfileView>('profiles:save', { name: 'rabbit', broker: 'rabbitmq', url: vhost.url.replace('guest:guest@', 'guest@'), password: 'guest', managementUrl: MANAGEMENT_URL })
-    red = await ok<ProfileView>('profiles:save', { name: 'redis', broker: 'redis', url: 'redis://127.0.0.1:6379/0' })
-    await ok('connection:connect', { profileId: rabbit.id })
-    await ok('connection:connect', { profileId: red.id })
+    t = await createTestCore('replay-cross')
+    ;({ call, ok } = t)
+    rabbit = await t.connectRabbit(vhost)
+    red = await t.connectRedis()
   })
 
   afterAll(async () => {
-    await core?.close()
+    await t?.core.close()
     await client?.close().catch(() => undefined)
     await vhost?.remove()
     await redis?.remove()

@@ -1,7 +1,5 @@
 import * as amqp from 'amqplib'
-import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { ProfileView } from '../../../shared/model'
 import type { TailBatch, TailMessage } from '../../../shared/redis'
@@ -9,8 +7,8 @@ import { createTestRedis, createTestVhost, MANAGEMENT_URL, type TestRedis, type 
 import { startTcpProxy, type TcpProxy } from '../../../test-support/tcp-proxy'
 import { startWebServer } from '../../web/server'
 import { WebSocket } from 'ws'
-import { createDispatcher } from '../api'
-import { createCore, type Core } from '../core'
+import type { Core } from '../core'
+import { createTestCore, type TestCore } from '../../../test-support/core'
 
 const AUTH = `Basic ${Buffer.from('guest:guest').toString('base64')}`
 const WAIT = { timeout: 15_000, interval: 50 }
@@ -21,23 +19,15 @@ describe('live tail (real RabbitMQ and Redis)', () => {
   let redis: TestRedis
   let amqpClient: amqp.ChannelModel
   let ch: amqp.ConfirmChannel
+  let t: TestCore
   let core: Core
-  let call: ReturnType<typeof createDispatcher>
+  let ok: TestCore['ok']
+  let failure: TestCore['failure']
   let rabbit: ProfileView
   let red: ProfileView
   let proxy: TcpProxy
   const batches = new Map<string, TailBatch[]>()
 
-  const ok = async <T>(channel: string, payload: unknown): Promise<T> => {
-    const envelope = await call(channel, payload)
-    if (!envelope.ok) throw new Error(`${channel}: ${envelope.error.code} ${envelope.error.message}`)
-    return envelope.data as T
-  }
-  const failure = async (channel: string, payload: unknown): Promise<{ code: string; message: string }> => {
-    const envelope = await call(channel, payload)
-    if (envelope.ok) throw new Error(`${channel} succeeded but should have failed`)
-    return envelope.error
-  }
   const start = async (connectionId: string, source: string, extra: Record<string, unknown> = {}): Promise<string> =>
     (await ok<{ tailId: string }>('tail:start', { connectionId, source, ...extra })).tailId
   const received = (tailId: string): TailMessage[] => (batches.get(tailId) ?? []).flatMap((b) => b.messages)
@@ -53,17 +43,15 @@ describe('live tail (real RabbitMQ and Redis)', () => {
     proxy = await startTcpProxy(6379)
     amqpClient = await amqp.connect(vhost.url)
     ch = await amqpClient.createConfirmChannel()
-    core = await createCore({ configDir: await mkdtemp(join(tmpdir(), 'qs-tail-')), mode: 'web', version: 'test' })
+    t = await createTestCore('tail')
+    ;({ core, ok, failure } = t)
     core.onEvent((channel, payload) => {
       if (channel !== 'tail:batch') return
       const batch = payload as TailBatch
       batches.set(batch.tailId, [...(batches.get(batch.tailId) ?? []), batch])
     })
-    call = createDispatcher(core)
-    rabbit = await ok<ProfileView>('profiles:save', { name: 'rabbit', broker: 'rabbitmq', url: vhost.url.replace('guest:guest@', 'guest@'), password: 'guest', managementUrl: MANAGEMENT_URL })
-    red = await ok<ProfileView>('profiles:save', { name: 'redis', broker: 'redis', url: 'redis://127.0.0.1:6379/0' })
-    await ok('connection:connect', { profileId: rabbit.id })
-    await ok('connection:connect', { profileId: red.id })
+    rabbit = await t.connectRabbit(vhost)
+    red = await t.connectRedis()
   })
 
   afterAll(async () => {

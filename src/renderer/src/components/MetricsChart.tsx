@@ -1,6 +1,6 @@
-import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react'
+import { useMemo } from 'react'
 import uPlot from 'uplot'
-import 'uplot/dist/uPlot.min.css'
+import { showLatest, UplotFigure } from './UplotFigure'
 import type { SourceSample } from '../../../shared/metrics'
 import { useApp } from '../store'
 import { formatPercent } from '../format'
@@ -14,16 +14,6 @@ const MIN_SPAN_S = 2 * 60
 const DOTS_UP_TO = 24
 const dots: uPlot.Series.Points = { show: (_u, _i, idx0, idx1) => idx1 - idx0 < DOTS_UP_TO, size: 4 }
 
-const darkQuery = typeof window === 'undefined' ? null : window.matchMedia('(prefers-color-scheme: dark)')
-function subscribeScheme(onChange: () => void): () => void {
-  darkQuery?.addEventListener('change', onChange)
-  return () => darkQuery?.removeEventListener('change', onChange)
-}
-/** 'dark' | 'light' from the OS, re-rendering when it changes (the theme is CSS variables switched by the same query). */
-export function useColorScheme(): 'dark' | 'light' {
-  return useSyncExternalStore(subscribeScheme, () => (darkQuery?.matches ? 'dark' : 'light'))
-}
-
 function toData(samples: readonly SourceSample[]): uPlot.AlignedData {
   return [
     samples.map((s) => s.at / 1000),
@@ -33,11 +23,6 @@ function toData(samples: readonly SourceSample[]): uPlot.AlignedData {
     samples.map((s) => s.publishRate),
     samples.map((s) => s.ackRate ?? s.deliverRate),
   ]
-}
-
-function showLatest(plot: uPlot): void {
-  const count = plot.data[0].length
-  if (count > 0) plot.setLegend({ idx: count - 1 }, false)
 }
 
 function optionsFor(element: HTMLElement, width: number): uPlot.Options {
@@ -133,39 +118,6 @@ export function MetricsChart({ connectionId, sourceKey }: { connectionId: string
 }
 
 function Plot({ samples }: { samples: SourceSample[] }) {
-  const containerRef = useRef<HTMLDivElement>(null)
-  const plotRef = useRef<uPlot | null>(null)
-  const samplesRef = useRef(samples)
-  const scheme = useColorScheme()
-
-  useEffect(() => {
-    samplesRef.current = samples
-    const plot = plotRef.current
-    if (!plot) return
-    plot.setData(toData(samples))
-    if (plot.cursor.idx === null || plot.cursor.idx === undefined) showLatest(plot)
-  }, [samples])
-
-  // (Re)built on mount and when the OS theme flips: uPlot takes its colours once.
-  useEffect(() => {
-    const container = containerRef.current
-    if (!container) return
-    const plot = new uPlot(optionsFor(container, Math.max(200, container.clientWidth)), toData(samplesRef.current), container)
-    plotRef.current = plot
-    showLatest(plot)
-    let frame = 0
-    const observer = new ResizeObserver(() => {
-      cancelAnimationFrame(frame)
-      frame = requestAnimationFrame(() => plot.setSize({ width: Math.max(200, container.clientWidth), height: HEIGHT }))
-    })
-    observer.observe(container)
-    return () => {
-      cancelAnimationFrame(frame)
-      observer.disconnect()
-      plot.destroy()
-      plotRef.current = null
-    }
-  }, [scheme])
-
-  return <figure className="chart-plot" ref={containerRef} aria-label="Ready, unacked, consumers and rates over the last hour" />
+  const data = useMemo(() => toData(samples), [samples])
+  return <UplotFigure data={data} options={optionsFor} height={HEIGHT} label="Ready, unacked, consumers and rates over the last hour" />
 }

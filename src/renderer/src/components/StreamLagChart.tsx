@@ -1,13 +1,12 @@
-import { useEffect, useMemo, useRef } from 'react'
+import { useCallback, useMemo } from 'react'
 import uPlot from 'uplot'
-import 'uplot/dist/uPlot.min.css'
+import { showLatest, UplotFigure } from './UplotFigure'
 import type { SourceSample } from '../../../shared/metrics'
 import type { StreamSource } from '../../../shared/model'
 import { streamGroupSeriesKey } from '../../../shared/redis'
 import { useApp } from '../store'
 import { selectMetricsEntry, selectSeriesMap } from '../store/metrics.selectors'
 import { lagSentence, lagTrendOf } from '../store/redis.selectors'
-import { useColorScheme } from './MetricsChart'
 
 const HEIGHT = 220
 const MIN_SPAN_S = 2 * 60
@@ -66,11 +65,6 @@ function optionsFor(element: HTMLElement, width: number, names: readonly string[
   }
 }
 
-function showLatest(plot: uPlot): void {
-  const count = plot.data[0].length
-  if (count > 0) plot.setLegend({ idx: count - 1 }, false)
-}
-
 /**
  * The Chart tab of a Redis stream: each consumer group's lag over the last hour (the core samples
  * it under streamGroupSeriesKey), with one sentence per group in the words the RabbitMQ chart uses.
@@ -109,40 +103,8 @@ export function StreamLagChart({ stream, connectionId }: { stream: StreamSource;
 }
 
 function Plot({ groups }: { groups: GroupSeries[] }) {
-  const containerRef = useRef<HTMLDivElement>(null)
-  const plotRef = useRef<uPlot | null>(null)
-  const groupsRef = useRef(groups)
-  const scheme = useColorScheme()
+  const data = useMemo(() => toData(groups), [groups])
   const names = groups.map((g) => g.name).join('\n')
-
-  useEffect(() => {
-    groupsRef.current = groups
-    const plot = plotRef.current
-    if (!plot) return
-    plot.setData(toData(groups))
-    if (plot.cursor.idx === null || plot.cursor.idx === undefined) showLatest(plot)
-  }, [groups])
-
-  // Rebuilt when the OS theme flips (uPlot takes its colours once) or the groups change.
-  useEffect(() => {
-    const container = containerRef.current
-    if (!container) return
-    const plot = new uPlot(optionsFor(container, Math.max(200, container.clientWidth), names.split('\n')), toData(groupsRef.current), container)
-    plotRef.current = plot
-    showLatest(plot)
-    let frame = 0
-    const observer = new ResizeObserver(() => {
-      cancelAnimationFrame(frame)
-      frame = requestAnimationFrame(() => plot.setSize({ width: Math.max(200, container.clientWidth), height: HEIGHT }))
-    })
-    observer.observe(container)
-    return () => {
-      cancelAnimationFrame(frame)
-      observer.disconnect()
-      plot.destroy()
-      plotRef.current = null
-    }
-  }, [scheme, names])
-
-  return <figure className="chart-plot" ref={containerRef} aria-label="Lag per consumer group over the last hour" />
+  const options = useCallback((container: HTMLElement, width: number) => optionsFor(container, width, names.split('\n')), [names])
+  return <UplotFigure data={data} options={options} height={HEIGHT} rebuildKey={names} label="Lag per consumer group over the last hour" />
 }
