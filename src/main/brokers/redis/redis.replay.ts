@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { RedisClient as Redis } from './redis.connection'
+import { isCluster, type RedisClient as Redis } from './redis.connection'
 import { QsError } from '../../../shared/errors'
 import type { SourceRef } from '../../../shared/source-ref'
 import { messageOf } from '../errors'
@@ -255,6 +255,16 @@ export class RedisPendingReader implements BatchReader {
   }
 }
 
+/** The part of a key Redis Cluster hashes: the first non-empty `{…}`, else the whole key. */
+export function hashTagOf(key: string): string {
+  const open = key.indexOf('{')
+  if (open >= 0) {
+    const close = key.indexOf('}', open + 1)
+    if (close > open + 1) return key.slice(open + 1, close)
+  }
+  return key
+}
+
 /**
  * Reads a Redis list used as a queue (producers LPUSH, workers pop from the right) for a replay,
  * the reliable-queue way: each item is moved atomically (LMOVE, right to left) into a holding list
@@ -275,7 +285,9 @@ export class RedisListReader implements BatchReader {
     readonly available: number,
     private readonly limit: number,
   ) {
-    this.holding = `${key}:qs-replay:${randomUUID()}`
+    // In a Cluster the holding list must hash to the source's slot (LMOVE and the pipelines touch
+    // both), so it carries the source's hash tag.
+    this.holding = isCluster(redis) ? `{${hashTagOf(key)}}:qs-replay:${randomUUID()}` : `${key}:qs-replay:${randomUUID()}`
   }
 
   static async open(redis: Redis, key: string, options: ReaderOptions): Promise<RedisListReader> {

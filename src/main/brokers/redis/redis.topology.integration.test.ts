@@ -119,6 +119,25 @@ describe.skipIf(unavailable !== null)(`Redis topologies${unavailable ? ` (skippe
       }
     })
 
+    it('replays a list through a holding list in the same slot: release puts items back, ack removes them', async () => {
+      const adapter = adapterFor(cluster.url)
+      await adapter.connect()
+      try {
+        await writer.rpush('replay:list', 'a', 'b', 'c')
+        const copy = await adapter.openReader({ kind: 'list', name: 'replay:list' })
+        expect((await copy.read(10)).map((m) => m.body.toString())).toEqual(['c', 'b', 'a'])
+        await copy.close()
+        expect(await writer.lrange('replay:list', 0, -1)).toEqual(['a', 'b', 'c'])
+        const move = await adapter.openReader({ kind: 'list', name: 'replay:list' })
+        const taken = await move.read(2)
+        move.ack(taken)
+        await move.close()
+        expect(await writer.lrange('replay:list', 0, -1)).toEqual(['a'])
+      } finally {
+        await adapter.close()
+      }
+    })
+
     it('says so when the URL and the server disagree about being a Cluster', async () => {
       const notCluster = await connectError(`${REDIS_URL.replace(/\/\d*$/, '')}?cluster=1`)
       expect(notCluster).toMatchObject({ code: 'UNSUPPORTED' })
