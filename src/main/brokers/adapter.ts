@@ -75,15 +75,16 @@ export interface BrokerAdapter {
   /** Removes the ready messages of a source. The caller has checked the typed confirmation. */
   purge(source: SourceRef): Promise<PurgeResult>
   /**
-   * Current counts and rates of every source, keyed `<kind>:<name>`, for the metrics history.
-   * Absent where the broker has nothing to sample yet (Redis: issue #4).
+   * Current counts and rates of every source, keyed `<kind>:<name>` (Redis stream groups under
+   * streamGroupSeriesKey), for the metrics history. Optional: a test adapter may have none.
    */
   sample?(): Promise<Map<string, SourceSample>>
   /** Vhosts / databases this connection could open, and connection, channel and consumer counts. */
   overview(): Promise<BrokerOverview>
   /**
    * Replay primitives (issue #5's engine): a reader that holds what it reads until acknowledged
-   * or released, and a writer with confirms and returns. Absent where not built yet (Redis: #4).
+   * or released, and a writer with confirms and returns. Both adapters have them; optional so a
+   * test adapter need not.
    */
   openReader?(source: SourceRef, options?: ReaderOptions): Promise<BatchReader>
   /** RabbitMQ routes each write itself (target ignored); Redis writes into `target` (stream, list, channel), or where each route's `target` says. */

@@ -84,6 +84,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     async profileConfig(profile) {
       const { target, password: urlPassword } = profileTarget(profile)
       const password = (await profiles.password(profile.id)) ?? urlPassword
+      if (target.broker === 'redis' && target.topology.kind === 'sentinel' && target.topology.sentinelPassword === null) {
+        target.topology.sentinelPassword = await profiles.sentinelPassword(profile.id)
+      }
       return { target, password, watchQueues: profile.watchQueues }
     },
     close: async () => {

@@ -64,6 +64,19 @@ describe('ProfileStore + SecretStore', () => {
     expect(await store.password(saved.id)).toBeNull()
   })
 
+  it('keeps a Sentinel profile\'s sentinel password as a second secret, out of the URL, removed with the profile', async () => {
+    const store = new ProfileStore(dir, await SecretStore.open(dir))
+    const saved = await store.save({ name: 's', broker: 'redis', url: 'redis://app:pw@s1:26379/0?sentinelMaster=m&sentinelPassword=sp%40ss' })
+    expect(saved.url).toBe('redis://app@s1:26379/0?sentinelMaster=m')
+    expect(await readFile(join(dir, 'profiles.json'), 'utf8')).not.toContain('sp@ss')
+    expect(await store.password(saved.id)).toBe('pw')
+    expect(await store.sentinelPassword(saved.id)).toBe('sp@ss')
+    await store.save({ id: saved.id, name: 'renamed', broker: 'redis', url: saved.url })
+    expect(await store.sentinelPassword(saved.id)).toBe('sp@ss')
+    await store.delete(saved.id)
+    expect(await store.sentinelPassword(saved.id)).toBeNull()
+  })
+
   it('keeps watched queue names, without repeats', async () => {
     const store = new ProfileStore(dir, await SecretStore.open(dir))
     const saved = await store.save({ name: 'no mgmt', broker: 'rabbitmq', url: 'amqp://h/', watchQueues: ['orders', 'dlq', 'orders'] })

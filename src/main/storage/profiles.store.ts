@@ -98,7 +98,8 @@ export class ProfileStore {
   async save(raw: ProfileInput): Promise<StoredProfile> {
     const input = profileInputSchema.parse(raw)
     // Validates the URL and pulls out an embedded password (it must never be stored in the URL).
-    const { password: urlPassword } = profileTarget(input)
+    const { target, password: urlPassword } = profileTarget(input)
+    const sentinelPassword = target.broker === 'redis' && target.topology.kind === 'sentinel' ? target.topology.sentinelPassword : null
     return this.exclusive(async () => {
       const profiles = (await this.load()) ?? []
       const id = input.id ?? randomUUID()
@@ -108,6 +109,8 @@ export class ProfileStore {
       const password = input.password !== undefined && input.password !== '' ? input.password : urlPassword
       if (password !== null) await this.secrets.set(id, password)
       else if (input.password === '') await this.secrets.delete(id)
+      // The sentinels' own password (sentinelPassword in the URL) is a second secret, kept the same way.
+      if (sentinelPassword !== null) await this.secrets.set(sentinelSecretId(id), sentinelPassword)
       if (index >= 0) profiles[index] = stored
       else profiles.push(stored)
       await this.persist(profiles)
@@ -122,6 +125,7 @@ export class ProfileStore {
       if (next.length === profiles.length) return false
       await this.persist(next)
       await this.secrets.delete(id)
+      await this.secrets.delete(sentinelSecretId(id))
       return true
     })
   }
@@ -129,6 +133,15 @@ export class ProfileStore {
   password(id: string): Promise<string | null> {
     return this.secrets.get(id)
   }
+
+  /** The password of a Sentinel profile's sentinels, when its URL had one. */
+  sentinelPassword(id: string): Promise<string | null> {
+    return this.secrets.get(sentinelSecretId(id))
+  }
+}
+
+function sentinelSecretId(id: string): string {
+  return `${id}#sentinel`
 }
 
 /** A profile's URL parsed, checked against its broker; the password found in the URL apart. */

@@ -51,7 +51,8 @@ function optionsFor(element: HTMLElement, width: number): uPlot.Options {
       { label: 'Ack/s', points: dots, scale: 'rate', stroke: v('--chart-ack'), width: 1, dash: [4, 3], value: (_u, n) => (n === null ? '—' : n.toFixed(1)) },
     ],
     axes: [
-      axis({}),
+      // At least 80 px between time ticks, so the date line under them never overlaps itself.
+      axis({ space: 80 }),
       axis({ scale: 'count', label: 'messages', labelSize: 16, size: 52, values: integer }),
       axis({ scale: 'rate', side: 1, label: 'msg/s', labelSize: 16, size: 44, grid: { show: false } }),
       axis({ scale: 'consumers', side: 1, label: 'consumers', labelSize: 16, size: 34, grid: { show: false }, values: integer }),

@@ -51,7 +51,8 @@ function optionsFor(element: HTMLElement, width: number, names: readonly string[
         value: (_u: uPlot, n: number | null) => (n === null ? 'unknown' : n.toLocaleString()),
       })),
     ],
-    axes: [axis({}), axis({ scale: 'lag', label: 'lag (entries)', labelSize: 16, size: 56, values: (_u, splits) => splits.map((n) => (Number.isInteger(n) ? n.toLocaleString() : '')) })],
+    // x: at least 80 px between ticks, so the date line under them never overlaps itself.
+    axes: [axis({ space: 80 }), axis({ scale: 'lag', label: 'lag (entries)', labelSize: 16, size: 56, values: (_u, splits) => splits.map((n) => (Number.isInteger(n) ? n.toLocaleString() : '')) })],
     legend: { live: true },
     cursor: { drag: { x: false, y: false } },
     hooks: {
