@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks'
 import { createCore } from '../src/main/core/core'
 import { createDispatcher } from '../src/main/core/api'
 import type { ReplayReport } from '../src/shared/replay'
+import { DEFAULT_REPLAY_WINDOW } from '../src/main/core/operations/replay.engine'
 import { createTestVhost, MANAGEMENT_URL, type TestVhost } from '../src/test-support/brokers'
 
 const MESSAGES = Number(process.env['QS_BENCH_REPLAY_MESSAGES'] ?? 100_000)
@@ -47,7 +48,7 @@ function median(values: number[]): number {
 async function amqplibMove(connection: amqp.ChannelModel, from: string, to: string): Promise<void> {
   const source = await connection.createChannel()
   const target = await connection.createConfirmChannel()
-  await source.prefetch(256)
+  await source.prefetch(DEFAULT_REPLAY_WINDOW)
   let moved = 0
   await new Promise<void>((resolve, reject) => {
     void source.consume(from, (message) => {

@@ -17,6 +17,7 @@ import { benchTail, formatTail } from './tail.bench'
 import { benchRedisDiscovery } from './redis-discovery.bench'
 import { benchRedisStream } from './redis-stream.bench'
 import { formatRows } from './support'
+import { DEFAULT_REPLAY_WINDOW } from '../src/main/core/operations/replay.engine'
 
 export interface Bench {
   /** Short name for the command line and the section marker. */
@@ -65,7 +66,7 @@ a ratio above 1 means Queuescope is faster. The shovel is RabbitMQ's own server-
 ${formatThroughput(throughput)}
 
 Peak resident memory of the benchmark process (the whole core in-process) while Queuescope moved:
-${(peakRssBytes / 2 ** 20).toFixed(0)} MB (the engine holds at most 256 messages in flight, so memory
+${(peakRssBytes / 2 ** 20).toFixed(0)} MB (the engine holds at most ${DEFAULT_REPLAY_WINDOW} messages in flight, so memory
 does not grow with the queue).`
     },
   },

@@ -9,6 +9,7 @@ import { createTestVhost, MANAGEMENT_URL, type TestVhost } from '../../../test-s
 import { startTcpProxy } from '../../../test-support/tcp-proxy'
 import { createDispatcher } from '../api'
 import { createCore, type Core } from '../core'
+import { DEFAULT_REPLAY_WINDOW } from './replay.engine'
 
 /** The replay engine through the contract, against a real RabbitMQ, in a vhost of this file's own. */
 describe('replay (real RabbitMQ)', () => {
@@ -228,7 +229,7 @@ describe('replay (real RabbitMQ)', () => {
       const source = new Set(inSource)
       const duplicates = inTarget.filter((id) => source.has(id)).length
       expect(new Set(inTarget).size).toBe(inTarget.length)
-      expect(duplicates).toBeLessThanOrEqual(256)
+      expect(duplicates).toBeLessThanOrEqual(DEFAULT_REPLAY_WINDOW)
       expect(duplicates).toBeLessThanOrEqual(report.duplicates)
     } finally {
       await proxy.close()
