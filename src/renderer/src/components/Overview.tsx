@@ -174,8 +174,8 @@ function ConnectionOverview({ profile }: { profile: ProfileView }) {
             <div className="table-meta muted">
               <span className="num">
                 {rows.length === listing.items.length
-                  ? `${listing.items.length.toLocaleString()} sources`
-                  : `${rows.length.toLocaleString()} of ${listing.items.length.toLocaleString()} sources`}
+                  ? `${listing.items.length.toLocaleString()} source${listing.items.length === 1 ? '' : 's'}`
+                  : `${rows.length.toLocaleString()} of ${listing.items.length.toLocaleString()} source${listing.items.length === 1 ? '' : 's'}`}
               </span>
               {counts ? <BrokerCounts counts={counts} broker={listing.broker} /> : null}
               {entry?.partial ? (
