@@ -64,6 +64,12 @@ test('browse a queue, read a message, publish one, and purge it with a typed nam
   await detail.getByRole('button', { name: 'Hex' }).click()
   await expect(detail.getByLabel('Body', { exact: true })).toContainText('00000000  7b 22')
   await app.screenshot({ path: testInfo.outputPath('queue-message-hex.png') })
+  // The keyboard walks the list: Down selects the next message, Up the one before.
+  await source.message('2').getByRole('button').focus()
+  await app.keyboard.press('ArrowDown')
+  await expect(source.messageDetail('3').getByLabel('Body', { exact: true })).toBeVisible()
+  await app.keyboard.press('ArrowUp')
+  await expect(source.messageDetail('2').getByLabel('Body', { exact: true })).toBeVisible()
 
   // Publish: through the default exchange to the queue.
   await source.openTab('Publish')

@@ -24,6 +24,7 @@ import { canSelectForReplay, replayUnsupportedReason, selectedOnPage, selectRepl
 import { sourceKey } from '../store/sources.selectors'
 import { WarningIcon } from './Icons'
 import { MessageDetail } from './MessageDetail'
+import { arrowKeySelection, idColumnStyle } from './message-list'
 
 export const MESSAGE_ROW_HEIGHT = 26
 
@@ -189,25 +190,10 @@ function MessageList({ messages, selectedId, replay }: { messages: PeekedMessage
     getItemKey: (index) => messages[index]?.id ?? index,
   })
   const { selectMessage } = appStore.getState()
-  const selectedIndex = selectedId === null ? -1 : messages.findIndex((m) => m.id === selectedId)
 
-  const onKeyDown = (event: React.KeyboardEvent) => {
-    let next: number | null = null
-    if (event.key === 'ArrowDown') next = Math.min(messages.length - 1, selectedIndex + 1)
-    else if (event.key === 'ArrowUp') next = Math.max(0, selectedIndex - 1)
-    if (next === null) return
-    const message = messages[next]
-    if (!message) return
-    event.preventDefault()
-    selectMessage(message.id)
-    virtualizer.scrollToIndex(next)
-    // The row may only now be rendered: move focus after React paints it.
-    requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(message.id)}"]`)?.focus())
-  }
+  const onKeyDown = arrowKeySelection(messages, selectedId, selectMessage, virtualizer, scrollRef)
 
-  // Positions are short, Redis stream ids ("1795727698123-0") are not: size the column to the longest.
-  const idChars = messages.reduce((max, m) => Math.max(max, m.id.length), 1)
-  const style = { '--id-col': `${Math.min(180, Math.max(40, idChars * 7.2 + 10))}px` } as React.CSSProperties
+  const style = idColumnStyle(messages)
 
   const selectableIds = replay === null ? [] : messages.filter(canSelectForReplay).map((m) => m.properties.messageId!)
   const allPicked = replay !== null && selectableIds.length > 0 && selectableIds.every((id) => replay.picked.has(id))

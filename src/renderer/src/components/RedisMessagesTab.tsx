@@ -9,6 +9,7 @@ import { describePage, firstPage, parseJump, selectedEntriesOn, selectEntrySelec
 import { sourceKey } from '../store/sources.selectors'
 import { WarningIcon } from './Icons'
 import { MessageDetail } from './MessageDetail'
+import { arrowKeySelection, idColumnStyle } from './message-list'
 import { MESSAGE_ROW_HEIGHT } from './MessagesTab'
 import { Modal } from './Modal'
 
@@ -265,24 +266,11 @@ function EntryList({ messages, selectedId, picking, isStream }: { messages: Peek
     getItemKey: (index) => messages[index]?.id ?? index,
   })
   const { selectMessage, toggleEntry, setEntrySelection } = appStore.getState()
-  const selectedIndex = selectedId === null ? -1 : messages.findIndex((m) => m.id === selectedId)
   const allPicked = picking !== null && messages.every((m) => picking.picked.has(m.id))
 
-  const onKeyDown = (event: React.KeyboardEvent) => {
-    let next: number | null = null
-    if (event.key === 'ArrowDown') next = Math.min(messages.length - 1, selectedIndex + 1)
-    else if (event.key === 'ArrowUp') next = Math.max(0, selectedIndex - 1)
-    if (next === null) return
-    const message = messages[next]
-    if (!message) return
-    event.preventDefault()
-    selectMessage(message.id)
-    virtualizer.scrollToIndex(next)
-    requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(message.id)}"]`)?.focus())
-  }
+  const onKeyDown = arrowKeySelection(messages, selectedId, selectMessage, virtualizer, scrollRef)
 
-  const idChars = messages.reduce((max, m) => Math.max(max, m.id.length), 1)
-  const style = { '--id-col': `${Math.min(180, Math.max(40, idChars * 7.2 + 10))}px` } as React.CSSProperties
+  const style = idColumnStyle(messages)
   const head = (
     <div className="message-row message-head entry-row" aria-hidden="true">
       <span>{isStream ? 'Entry id' : 'Index'}</span>
