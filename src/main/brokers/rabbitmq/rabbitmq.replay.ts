@@ -37,6 +37,7 @@ export class RabbitQueueReader implements BatchReader {
   private stopped = false
   /** The consumer being replaced (see replaceConsumer). */
   private rotating: Promise<void> | null = null
+  private readonly acks: AckBatcher
 
   private constructor(
     private readonly channel: amqp.Channel,
@@ -47,6 +48,14 @@ export class RabbitQueueReader implements BatchReader {
     private readonly stream: boolean,
   ) {
     this.removable = !stream
+    this.acks = new AckBatcher((deliveryTag, multiple) => {
+      try {
+        this.channel.ack({ fields: { deliveryTag } } as amqp.Message, multiple)
+      } catch {
+        // The channel closed meanwhile: the broker has requeued everything unacknowledged, and the
+        // reader reports the loss (fail) on the next read.
+      }
+    })
   }
 
   static async open(
@@ -122,6 +131,7 @@ export class RabbitQueueReader implements BatchReader {
           this.fail(new QsError('NOT_FOUND', `queue "${this.queue}" was deleted while it was being read`))
           return
         }
+        this.acks.delivered(delivery.fields.deliveryTag)
         if (this.delivered >= this.limit) return // past the limit: held until close, then returned
         this.delivered++
         this.buffer.push(toReadMessage(delivery, number, this.stream))
@@ -166,7 +176,7 @@ export class RabbitQueueReader implements BatchReader {
     // asks for exactly what is left.
     if (!this.stopped && this.remaining() < (this.credit.get(this.consumerNumber) ?? 0)) this.replaceConsumer()
     // On a stream an ack only moves the consumer's credit on; nothing is removed.
-    for (const message of messages) this.channel.ack((message as Held).delivery)
+    for (const message of messages) this.acks.ack((message as Held).delivery.fields.deliveryTag)
   }
 
   release(messages: readonly ReadMessage[]): void {
@@ -208,10 +218,63 @@ export class RabbitQueueReader implements BatchReader {
     this.buffer.length = 0
     // Everything not acknowledged goes back, in order (RabbitMQ requeues to the original position).
     try {
+      this.acks.flush()
       if (!this.stream) this.channel.nackAll(true)
       await this.channel.close()
     } catch {
       // A closed channel has returned them already.
+    }
+  }
+}
+
+/**
+ * Acknowledgements sent a tick later and coalesced: the longest run of acknowledged deliveries at
+ * the head of the channel's unsettled ones goes as one `multiple` ack; an acknowledged delivery
+ * behind one still held (released, or past the limit) goes on its own, so a multiple ack never
+ * covers a message that must go back. Delivery tags are per channel and arrive in order.
+ */
+export class AckBatcher {
+  /** Every delivery not yet acknowledged on the broker, in arrival order (from `head`). */
+  private unsettled: number[] = []
+  private head = 0
+  /** Acknowledged by the engine, not yet sent. */
+  private readonly pending = new Set<number>()
+  /** Sent on their own while an older delivery was still held: skipped when the head reaches them. */
+  private readonly sent = new Set<number>()
+  private scheduled = false
+
+  constructor(private readonly send: (deliveryTag: number, multiple: boolean) => void) {}
+
+  delivered(tag: number): void {
+    this.unsettled.push(tag)
+  }
+
+  ack(tag: number): void {
+    this.pending.add(tag)
+    if (this.scheduled) return
+    this.scheduled = true
+    setImmediate(() => this.flush())
+  }
+
+  flush(): void {
+    this.scheduled = false
+    if (this.pending.size === 0) return
+    let upTo = -1
+    while (this.head < this.unsettled.length) {
+      const tag = this.unsettled[this.head]!
+      if (this.pending.delete(tag)) upTo = tag
+      else if (!this.sent.delete(tag)) break
+      this.head++
+    }
+    if (upTo >= 0) this.send(upTo, true)
+    for (const tag of this.pending) {
+      this.send(tag, false)
+      this.sent.add(tag)
+    }
+    this.pending.clear()
+    if (this.head > 4096) {
+      this.unsettled = this.unsettled.slice(this.head)
+      this.head = 0
     }
   }
 }
