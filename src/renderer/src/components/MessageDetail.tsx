@@ -16,6 +16,50 @@ const VIEWS: { view: BodyView; label: string }[] = [
   { view: 'hex', label: 'Hex' },
 ]
 
+/** Pretty / Raw / Hex; Pretty only for a JSON body. */
+export function BodyViewToggle({ view, canPretty, onChange }: { view: BodyView; canPretty: boolean; onChange: (view: BodyView) => void }) {
+  return (
+    <div className="segmented" role="group" aria-label="Body view">
+      {VIEWS.map(({ view: v, label }) => (
+        <button
+          key={v}
+          type="button"
+          className={`btn btn-small${v === view ? ' active' : ''}`}
+          aria-pressed={v === view}
+          disabled={v === 'pretty' && !canPretty}
+          title={v === 'pretty' && !canPretty ? 'The body is not JSON' : undefined}
+          onClick={() => onChange(v)}
+        >
+          {label}
+        </button>
+      ))}
+    </div>
+  )
+}
+
+/** A body as shown: a hex dump as text, otherwise CodeMirror (plain text while it loads). */
+export function BodyContent({ size, view, text, json }: { size: number; view: BodyView; text: string; json: boolean }) {
+  if (size === 0) return <p className="muted empty-inline">(empty body)</p>
+  if (view === 'hex') {
+    return (
+      <pre className="body-view body-hex" aria-label="Body" tabIndex={0}>
+        {text}
+      </pre>
+    )
+  }
+  return (
+    <Suspense
+      fallback={
+        <pre className={`body-view body-${view}`} aria-label="Body" tabIndex={0}>
+          {text.slice(0, FALLBACK_CHARS)}
+        </pre>
+      }
+    >
+      <BodyViewer text={text} json={json} label="Body" />
+    </Suspense>
+  )
+}
+
 /** The selected message: body viewer with copy, properties, headers, x-death (UI.md "Message browser"). */
 export function MessageDetail({ message }: { message: PeekedMessage }) {
   const chosen = useApp(selectBodyView)
@@ -48,43 +92,13 @@ export function MessageDetail({ message }: { message: PeekedMessage }) {
           {summary}
         </span>
         <span className="spacer" />
-        <div className="segmented" role="group" aria-label="Body view">
-          {VIEWS.map(({ view: v, label }) => (
-            <button
-              key={v}
-              type="button"
-              className={`btn btn-small${v === view ? ' active' : ''}`}
-              aria-pressed={v === view}
-              disabled={v === 'pretty' && !canPretty}
-              title={v === 'pretty' && !canPretty ? 'The body is not JSON' : undefined}
-              onClick={() => setBodyView(v)}
-            >
-              {label}
-            </button>
-          ))}
-        </div>
+        <BodyViewToggle view={view} canPretty={canPretty} onChange={setBodyView} />
         <button type="button" className="btn btn-small" onClick={() => void copy()}>
           Copy body
         </button>
       </div>
       {note !== null ? <p className="muted body-note">{note}; showing the stored bytes.</p> : null}
-      {message.size === 0 ? (
-        <p className="muted empty-inline">(empty body)</p>
-      ) : view === 'hex' ? (
-        <pre className="body-view body-hex" aria-label="Body" tabIndex={0}>
-          {text}
-        </pre>
-      ) : (
-        <Suspense
-          fallback={
-            <pre className={`body-view body-${view}`} aria-label="Body" tabIndex={0}>
-              {text.slice(0, FALLBACK_CHARS)}
-            </pre>
-          }
-        >
-          <BodyViewer text={text} json={view === 'pretty' && canPretty} label="Body" />
-        </Suspense>
-      )}
+      <BodyContent size={message.size} view={view} text={text} json={view === 'pretty' && canPretty} />
 
       <h3>Properties</h3>
       {properties.length === 0 ? (
@@ -131,7 +145,7 @@ export function MessageDetail({ message }: { message: PeekedMessage }) {
   )
 }
 
-function KeyValueTable({ label, rows }: { label: string; rows: [string, string][] }) {
+export function KeyValueTable({ label, rows }: { label: string; rows: [string, string][] }) {
   return (
     <table className="kv-table" aria-label={label}>
       <tbody>

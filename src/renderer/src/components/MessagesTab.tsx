@@ -120,15 +120,7 @@ export function MessagesTab({ item, connectionId }: { item: SourceItem; connecti
         </div>
       ) : null}
 
-      {result && result.warnings.length > 0 ? (
-        <ul className="warnings browse-warnings" aria-label="Browse warnings">
-          {result.warnings.map((warning) => (
-            <li key={warning}>
-              <WarningIcon size={12} /> {warning}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <BrowseWarnings warnings={result?.warnings ?? []} />
 
       {result === null ? (
         browse === null ? <p className="muted empty-inline">Browse shows up to {count.toLocaleString()} messages without consuming them.</p> : null
@@ -289,5 +281,19 @@ function PickBox({ message, replay, odd }: { message: PeekedMessage; replay: Rep
         onChange={() => appStore.getState().toggleReplaySelection(replay.connectionId, replay.source, messageId!)}
       />
     </label>
+  )
+}
+
+/** What a browse did or could not do, in words, above its page. */
+export function BrowseWarnings({ warnings }: { warnings: string[] }) {
+  if (warnings.length === 0) return null
+  return (
+    <ul className="warnings browse-warnings" aria-label="Browse warnings">
+      {warnings.map((warning) => (
+        <li key={warning}>
+          <WarningIcon size={12} /> {warning}
+        </li>
+      ))}
+    </ul>
   )
 }

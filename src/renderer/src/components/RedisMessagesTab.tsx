@@ -7,10 +7,9 @@ import { formatShortTime, formatSize, formatTime, formatValue, messageTime, rend
 import { PEEK_COUNTS } from '../store/messages.slice'
 import { describePage, firstPage, parseJump, selectedEntriesOn, selectEntrySelection, selectRedisBusy } from '../store/redis.selectors'
 import { sourceKey } from '../store/sources.selectors'
-import { WarningIcon } from './Icons'
 import { MessageDetail } from './MessageDetail'
 import { arrowKeySelection, idColumnStyle } from './message-list'
-import { MESSAGE_ROW_HEIGHT } from './MessagesTab'
+import { BrowseWarnings, MESSAGE_ROW_HEIGHT } from './MessagesTab'
 import { Modal } from './Modal'
 
 /**
@@ -148,15 +147,7 @@ export function RedisMessagesTab({ item, connectionId, readOnly }: { item: Sourc
           {browse.error.message}
         </p>
       ) : null}
-      {result && result.warnings.length > 0 ? (
-        <ul className="warnings browse-warnings" aria-label="Browse warnings">
-          {result.warnings.map((warning) => (
-            <li key={warning}>
-              <WarningIcon size={12} /> {warning}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <BrowseWarnings warnings={result?.warnings ?? []} />
 
       {messages === null ? null : messages.length === 0 ? (
         <p className="muted empty-inline">{isStream ? 'No entries here.' : 'No items here.'}</p>

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useId, useMemo, useRef, useState } from 'react'
+import { useEffect, useId, useMemo, useRef, useState } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { SourceItem } from '../../../shared/model'
 import { formatCount, NO_DATA } from '../format'
@@ -20,8 +20,8 @@ import {
   tailStatusText,
 } from '../store/tail.selectors'
 import { TAIL_BUFFER, type TailEntry, type TailView } from '../store/tail.slice'
+import { BodyContent, BodyViewToggle, KeyValueTable } from './MessageDetail'
 
-const BodyViewer = lazy(() => import('./CodeView').then((m) => ({ default: m.BodyViewer })))
 
 export const TAIL_ROW_HEIGHT = 24
 const VISIBLE_ROWS = 12
@@ -234,11 +234,6 @@ function TailLabel({ message, view }: { message: TailEntry; view: TailView }) {
   )
 }
 
-const VIEWS: { view: BodyView; label: string }[] = [
-  { view: 'pretty', label: 'Pretty' },
-  { view: 'raw', label: 'Raw' },
-  { view: 'hex', label: 'Hex' },
-]
 
 /** The selected message: body (pretty JSON, raw, hex), then properties and headers or stream fields. */
 function TailDetail({ view }: { view: TailView }) {
@@ -282,61 +277,22 @@ function TailDetail({ view }: { view: TailView }) {
           {message.encoding === 'base64' ? 'binary' : 'text'} · {message.size.toLocaleString()} bytes
         </span>
         <span className="spacer" />
-        <div className="segmented" role="group" aria-label="Body view">
-          {VIEWS.map(({ view: v, label: text }) => (
-            <button
-              key={v}
-              type="button"
-              className={`btn btn-small${v === shownView ? ' active' : ''}`}
-              aria-pressed={v === shownView}
-              disabled={v === 'pretty' && pretty === null}
-              title={v === 'pretty' && pretty === null ? 'The body is not JSON' : undefined}
-              onClick={() => setChosen(v)}
-            >
-              {text}
-            </button>
-          ))}
-        </div>
+        <BodyViewToggle view={shownView} canPretty={pretty !== null} onChange={setChosen} />
       </div>
-      {message.size === 0 ? (
-        <p className="muted empty-inline">(empty body)</p>
-      ) : shownView === 'hex' ? (
-        <pre className="body-view body-hex" aria-label="Body" tabIndex={0}>
-          {text}
-        </pre>
-      ) : (
-        <Suspense
-          fallback={
-            <pre className="body-view" aria-label="Body" tabIndex={0}>
-              {text}
-            </pre>
-          }
-        >
-          <BodyViewer text={text} json={shownView === 'pretty'} label="Body" />
-        </Suspense>
-      )}
-      {properties.length > 0 ? <PairsTable title="Properties" rows={properties} /> : null}
-      {headers.length > 0 ? <PairsTable title="Headers" rows={headers} /> : null}
+      <BodyContent size={message.size} view={shownView} text={text} json={shownView === 'pretty'} />
+      {properties.length > 0 ? (
+        <>
+          <h3>Properties</h3>
+          <KeyValueTable label="Properties" rows={properties.map(([k, v]) => [k, formatValue(v)])} />
+        </>
+      ) : null}
+      {headers.length > 0 ? (
+        <>
+          <h3>Headers</h3>
+          <KeyValueTable label="Headers" rows={headers.map(([k, v]) => [k, formatValue(v)])} />
+        </>
+      ) : null}
     </section>
   )
 }
 
-function PairsTable({ title, rows }: { title: string; rows: [string, unknown][] }) {
-  return (
-    <>
-      <h3>{title}</h3>
-      <table className="kv-table" aria-label={title}>
-        <tbody>
-          {rows.map(([k, v]) => (
-            <tr key={k}>
-              <th scope="row" className="mono">
-                {k}
-              </th>
-              <td className="mono">{formatValue(v)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </>
-  )
-}
