@@ -17,7 +17,7 @@ import { benchTail, formatTail } from './tail.bench'
 import { benchRedisDiscovery } from './redis-discovery.bench'
 import { benchRedisStream } from './redis-stream.bench'
 import { formatRows } from './support'
-import { DEFAULT_REPLAY_WINDOW } from '../src/main/core/operations/replay.engine'
+import { DEFAULT_REPLAY_WINDOW, DEFAULT_REPLAY_WINDOW_BYTES } from '../src/main/core/operations/replay.engine'
 
 export interface Bench {
   /** Short name for the command line and the section marker. */
@@ -59,15 +59,15 @@ ${formatRows(rows)}`
       const throughput = await benchReplay(log)
       return `## Replay throughput
 
-Median of 3 moves each (the source refilled before every run, untimed); higher is better, so here
-a ratio above 1 means Queuescope is faster. The shovel is RabbitMQ's own server-side mover
+Median of 5 moves each, the three movers taking turns (the source refilled before every move,
+untimed); higher is better, so here a ratio above 1 means Queuescope is faster. The shovel is RabbitMQ's own server-side mover
 (plugins rabbitmq_shovel and rabbitmq_shovel_management; \`npm run bench\` says so when they are off).
 
 ${formatThroughput(throughput)}
 
 Peak resident memory of the benchmark process (the whole core in-process) while Queuescope moved:
-${(peakRssBytes / 2 ** 20).toFixed(0)} MB (the engine holds at most ${DEFAULT_REPLAY_WINDOW} messages in flight, so memory
-does not grow with the queue).`
+${(peakRssBytes / 2 ** 20).toFixed(0)} MB (the engine holds at most ${DEFAULT_REPLAY_WINDOW} messages and
+${DEFAULT_REPLAY_WINDOW_BYTES / 2 ** 20} MiB of them in flight, so memory does not grow with the queue).`
     },
   },
   {

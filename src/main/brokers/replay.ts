@@ -37,6 +37,11 @@ export interface ReaderOptions {
    * the duplicates a failure can cause. Default 256.
    */
   window?: number
+  /**
+   * Message bytes held at most, where the reader can tell sizes in advance (RabbitMQ: the queue's
+   * average message size from the management API lowers the prefetch for large messages).
+   */
+  windowBytes?: number
   /** Stop reading after this many messages (the engine's "all that are there now" count). */
   limit?: number
   /**
@@ -62,6 +67,11 @@ export interface BatchReader {
    * empty batch when the source has nothing more for now, or the limit was reached.
    */
   read(max: number, options?: { idleMs?: number }): Promise<ReadMessage[]>
+  /**
+   * Messages a `read` would return at once, without a round trip to the broker (RabbitMQ pushes
+   * deliveries ahead). Absent for readers that fetch on demand (Redis).
+   */
+  readonly buffered?: number
   /** Removes these messages from the source. Call only after the target confirmed them. */
   ack(messages: readonly ReadMessage[]): void
   /**

@@ -18,6 +18,8 @@ export interface ManagementQueue {
   messages?: number
   messages_ready?: number
   messages_unacknowledged?: number
+  /** Sum of the message bodies (ready and unacknowledged). */
+  message_bytes?: number
   consumers?: number
   /** 0..1, only while the queue has consumers. */
   consumer_capacity?: number

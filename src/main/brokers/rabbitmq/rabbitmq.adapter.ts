@@ -543,7 +543,13 @@ export class RabbitMqAdapter implements BrokerAdapter {
     if (!this.connection) throw new QsError('NOT_CONNECTED', 'the RabbitMQ connection is closed')
     const info = await this.queueInfo(source.name, [])
     const stream = info?.type === 'stream'
-    return RabbitQueueReader.open(this.connection, source.name, { ...options, stream, available: info?.messages ?? null }, (err) => this.queueError(err, source.name))
+    // AMQP's prefetch counts messages only: a byte budget becomes a count by the queue's average size.
+    let window = options.window
+    if (options.windowBytes !== undefined && info?.messages && info.messageBytes) {
+      const average = info.messageBytes / info.messages
+      window = Math.max(1, Math.min(window ?? Number.POSITIVE_INFINITY, Math.floor(options.windowBytes / average)))
+    }
+    return RabbitQueueReader.open(this.connection, source.name, { ...options, window, stream, available: info?.messages ?? null }, (err) => this.queueError(err, source.name))
   }
 
   /** Live tail of an exchange (a queue of its own bound to it) or a stream queue, on a channel of its own. */
@@ -552,10 +558,29 @@ export class RabbitMqAdapter implements BrokerAdapter {
     return openRabbitTail({ connection: this.connection, management: this.management, vhost: this.target.vhost }, source, options, sink)
   }
 
-  /** A replay writer: its own confirm channel, `mandatory` on every message, many in flight. */
+  /**
+   * A replay writer: a confirm channel on a connection of its own (closed with the writer),
+   * `mandatory` on every message, many in flight. Its own connection because RabbitMQ's flow
+   * control stops reading a whole connection while one of its publishers outpaces a queue: on the
+   * shared connection that would also hold back the source's acknowledgements, and with them the
+   * next deliveries (RabbitMQ's advice: separate connections for publishing and consuming).
+   */
   async openWriter(): Promise<TargetWriter> {
     if (!this.connection) throw new QsError('NOT_CONNECTED', 'the RabbitMQ connection is closed')
-    return RabbitWriter.open(this.connection, this.target.vhost, () => this.blocked)
+    let connection: amqp.ChannelModel
+    try {
+      connection = await this.openConnection('Queuescope replay (publishing)')
+    } catch (err) {
+      throw amqpConnectError(err, this.target)
+    }
+    // An unhandled 'error' would crash the process; the writer's channel reports the loss on close.
+    connection.on('error', () => undefined)
+    try {
+      return await RabbitWriter.open(connection, this.target.vhost, () => this.blocked, () => closeWithin(connection, CLOSE_TIMEOUT_MS))
+    } catch (err) {
+      await closeWithin(connection, CLOSE_TIMEOUT_MS)
+      throw amqpConnectError(err, this.target)
+    }
   }
 
   async purge(source: SourceRef): Promise<PurgeResult> {
@@ -577,7 +602,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
   }
 
   /** The queue's type and delivery limit from the management API; null when it is unavailable. */
-  private async queueInfo(name: string, warnings: string[]): Promise<{ type: string; deliveryLimit: number | null; messages: number | null } | null> {
+  private async queueInfo(name: string, warnings: string[]): Promise<{ type: string; deliveryLimit: number | null; messages: number | null; messageBytes: number | null } | null> {
     let q: ManagementQueue
     try {
       q = await this.management.get<ManagementQueue>(`/queues/${vhostPath(this.target.vhost)}/${encodeURIComponent(name)}`)
@@ -600,7 +625,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
             serverMajor: this.serverMajor,
           })
         : null
-    return { type, deliveryLimit, messages: q.messages ?? null }
+    return { type, deliveryLimit, messages: q.messages ?? null, messageBytes: q.message_bytes ?? null }
   }
 
   /**

@@ -95,6 +95,10 @@ export class RabbitQueueReader implements BatchReader {
     return this.failure !== null
   }
 
+  get buffered(): number {
+    return this.buffer.length
+  }
+
   private fail(error: QsError): void {
     if (this.closed) return
     this.failure ??= error
@@ -304,14 +308,15 @@ function withoutStreamHeaders(headers: Record<string, unknown>): Record<string, 
   return rest
 }
 
+const ROUTED: WriteResult = { routed: true }
 const CHANNEL_CLOSED = (): QsError => new QsError('NOT_CONNECTED', 'the publishing channel closed before the broker confirmed every message')
 
 interface Pending {
-  route: Route
-  message: ReplayMessage
+  readonly route: Route
+  readonly message: ReplayMessage
   returned: string | null
-  settle: (result: WriteResult) => void
-  reject: (error: QsError) => void
+  readonly resolve: (result: WriteResult) => void
+  readonly reject: (error: QsError) => void
 }
 
 /**
@@ -330,11 +335,13 @@ export class RabbitWriter implements TargetWriter {
   private constructor(
     private readonly channel: amqp.ConfirmChannel,
     private readonly vhost: string,
+    private readonly release: () => Promise<void>,
   ) {}
 
-  static async open(connection: amqp.ChannelModel, vhost: string, blocked: () => boolean): Promise<RabbitWriter> {
+  /** `release` runs after the channel closed (the adapter closes the writer's own connection there). */
+  static async open(connection: amqp.ChannelModel, vhost: string, blocked: () => boolean, release: () => Promise<void> = async () => undefined): Promise<RabbitWriter> {
     const channel = await connection.createConfirmChannel()
-    const writer = new RabbitWriter(channel, vhost)
+    const writer = new RabbitWriter(channel, vhost, release)
     channel.on('return', (message: amqp.Message) => writer.onReturn(message))
     channel.on('error', (err: unknown) => writer.fail(writeError(err, vhost)))
     channel.on('close', () => writer.fail(CHANNEL_CLOSED()))
@@ -393,40 +400,30 @@ export class RabbitWriter implements TargetWriter {
     }
   }
 
-  async write(message: ReplayMessage, route: Route): Promise<WriteResult> {
+  /** The broker's confirm (or nack) for one publish; nothing for one already settled by a failure. */
+  private confirmed(entry: Pending, err: unknown): void {
+    if (!this.pending.delete(entry)) return
+    // amqplib settles every unconfirmed publish with "channel closed" before the channel's close
+    // event, so a lost connection must not read as a nack.
+    if (err) entry.reject(this.failure ?? (messageOf(err) === 'channel closed' ? CHANNEL_CLOSED() : new QsError('BROKER_ERROR', `the broker refused the message (nack) for exchange "${entry.route.exchange || '(default)'}"`)))
+    else entry.resolve(entry.returned === null ? ROUTED : { routed: false, reason: entry.returned })
+  }
+
+  write(message: ReplayMessage, route: Route): Promise<WriteResult> {
     // Back-pressure: a blocked connection (broker alarm) or a full socket buffer.
-    while (!this.failure && (this.unblocked || this.drained)) {
-      this.waits++
-      await (this.unblocked ?? this.drained)
-    }
-    if (this.failure) throw this.failure
+    if (this.unblocked || this.drained) return this.writeWhenReady(message, route)
+    if (this.failure) return Promise.reject(this.failure)
     return new Promise<WriteResult>((resolve, reject) => {
-      const entry: Pending = {
-        route,
-        message,
-        returned: null,
-        settle: (result) => {
-          this.pending.delete(entry)
-          resolve(result)
-        },
-        reject: (error) => {
-          this.pending.delete(entry)
-          reject(error)
-        },
-      }
+      const entry: Pending = { route, message, returned: null, resolve, reject }
       this.pending.add(entry)
-      const options = { ...toPublishOptions(message.properties, {}), headers: message.headers, mandatory: true }
+      const options = toPublishOptions(message.properties, message.headers)
+      options.mandatory = true
       let accepted: boolean
       try {
-        accepted = this.channel.publish(route.exchange, route.routingKey, message.body, options, (err: unknown) => {
-          if (!this.pending.has(entry)) return
-          // amqplib settles every unconfirmed publish with "channel closed" before the channel's
-          // close event, so a lost connection must not read as a nack.
-          if (err) entry.reject(this.failure ?? (messageOf(err) === 'channel closed' ? CHANNEL_CLOSED() : new QsError('BROKER_ERROR', `the broker refused the message (nack) for exchange "${route.exchange || '(default)'}"`)))
-          else entry.settle(entry.returned === null ? { routed: true } : { routed: false, reason: entry.returned })
-        })
+        accepted = this.channel.publish(route.exchange, route.routingKey, message.body, options, (err: unknown) => this.confirmed(entry, err))
       } catch (err) {
-        entry.reject(this.failure ?? writeError(err, this.vhost))
+        this.pending.delete(entry)
+        reject(this.failure ?? writeError(err, this.vhost))
         return
       }
       if (!accepted && !this.drained) {
@@ -444,11 +441,20 @@ export class RabbitWriter implements TargetWriter {
     })
   }
 
+  private async writeWhenReady(message: ReplayMessage, route: Route): Promise<WriteResult> {
+    while (!this.failure && (this.unblocked || this.drained)) {
+      this.waits++
+      await (this.unblocked ?? this.drained)
+    }
+    return this.write(message, route)
+  }
+
   async close(): Promise<void> {
     if (!this.failure) {
       await this.channel.waitForConfirms().catch(() => undefined)
       await this.channel.close().catch(() => undefined)
     }
+    await this.release().catch(() => undefined)
   }
 }
 

@@ -88,4 +88,53 @@ describe('replay engine', () => {
     expect(originRoutes(message(1, { headers: { 'qs-origin': 'channel:news' } }), 'redis')).toEqual({ reason: expect.stringContaining('a Redis connection takes stream:<key> or list:<key>') })
     expect(originRoutes(message(1, { headers: { 'qs-origin': 'orders' } }), 'redis')).toEqual({ reason: expect.stringContaining('is not <kind>:<name>') })
   })
+
+  it('keeps at most the window in flight, and fewer when messages are large (the byte budget)', async () => {
+    /** A writer that confirms only when told to, recording the most messages and bytes it held at once. */
+    function slowWriter(): TargetWriter & { most: { messages: number; bytes: number } } {
+      const held = new Set<{ size: number; confirm: () => void }>()
+      const most = { messages: 0, bytes: 0 }
+      const tick = setInterval(() => {
+        for (const entry of held) entry.confirm()
+      }, 2)
+      return {
+        waits: 0,
+        most,
+        get inFlight() {
+          return held.size
+        },
+        write: (m) =>
+          new Promise((resolve) => {
+            const entry = {
+              size: m.body.length,
+              confirm: () => {
+                held.delete(entry)
+                resolve({ routed: true })
+              },
+            }
+            held.add(entry)
+            most.messages = Math.max(most.messages, held.size)
+            most.bytes = Math.max(most.bytes, [...held].reduce((sum, e) => sum + e.size, 0))
+          }),
+        close: async () => clearInterval(tick),
+      }
+    }
+    const small = Array.from({ length: 500 }, (_, i) => message(i))
+    const smallWriter = slowWriter()
+    expect(await runReplay({ ...PLAN, window: 50 }, { reader: memoryReader(small), writer: smallWriter })).toMatchObject({ acknowledged: 500 })
+    expect(smallWriter.most.messages).toBe(50)
+
+    // 64 KiB messages, a 256 KiB budget: at most 4 in flight although the window allows 50.
+    const large = Array.from({ length: 40 }, (_, i) => message(i, { body: Buffer.alloc(64 * 1024, i) }))
+    const largeWriter = slowWriter()
+    expect(await runReplay({ ...PLAN, window: 50, windowBytes: 256 * 1024 }, { reader: memoryReader(large), writer: largeWriter })).toMatchObject({ acknowledged: 40 })
+    expect(largeWriter.most.bytes).toBeLessThanOrEqual(256 * 1024)
+    expect(largeWriter.most.messages).toBe(4)
+
+    // One message larger than the whole budget still goes, alone.
+    const huge = [message(1, { body: Buffer.alloc(512 * 1024) }), message(2, { body: Buffer.alloc(512 * 1024) })]
+    const hugeWriter = slowWriter()
+    expect(await runReplay({ ...PLAN, windowBytes: 256 * 1024 }, { reader: memoryReader(huge), writer: hugeWriter })).toMatchObject({ acknowledged: 2 })
+    expect(hugeWriter.most.messages).toBe(1)
+  })
 })

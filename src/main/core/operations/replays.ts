@@ -5,7 +5,7 @@ import { formatSourceRef, parseSourceRef, type SourceRef } from '../../../shared
 import type { BatchReader, TargetWriter } from '../../brokers/replay'
 import { assertConnectionWritable } from '../guard'
 import type { Workspace } from '../workspace'
-import { DEFAULT_REPLAY_WINDOW, runReplay, type ReplayPlan, type RouteChoice } from './replay.engine'
+import { DEFAULT_REPLAY_WINDOW, DEFAULT_REPLAY_WINDOW_BYTES, runReplay, type ReplayPlan, type RouteChoice } from './replay.engine'
 import type { JournalEntry, ReplayJournal } from './replay.journal'
 
 /**
@@ -79,7 +79,7 @@ export class ReplayService {
     if (!sourceAdapter.openReader) throw new QsError('UNSUPPORTED', `replaying from ${sourceAdapter.broker} sources is not built yet`)
     if (!request.dryRun && !targetAdapter.openWriter) throw new QsError('UNSUPPORTED', `replaying into ${targetAdapter.broker} is not built yet`)
 
-    const plan: ReplayPlan = { id, mode: request.mode, dryRun: request.dryRun, source, target, targetConnection, route, limit: request.limit, rate: request.rate, filters: request.filters, messageIds: request.messageIds, matchBy, window: DEFAULT_REPLAY_WINDOW }
+    const plan: ReplayPlan = { id, mode: request.mode, dryRun: request.dryRun, source, target, targetConnection, route, limit: request.limit, rate: request.rate, filters: request.filters, messageIds: request.messageIds, matchBy, window: DEFAULT_REPLAY_WINDOW, windowBytes: DEFAULT_REPLAY_WINDOW_BYTES }
     const controller = new AbortController()
     this.running.set(id, controller)
     let reader: BatchReader | null = null
@@ -89,6 +89,7 @@ export class ReplayService {
       // target may be the stream itself, since re-added entries get new ids).
       reader = await sourceAdapter.openReader(sourceRef, {
         window: DEFAULT_REPLAY_WINDOW,
+        windowBytes: DEFAULT_REPLAY_WINDOW_BYTES,
         limit: request.limit,
         ...(request.sourceGroup === undefined ? {} : { group: request.sourceGroup, ids: request.messageIds }),
       })
