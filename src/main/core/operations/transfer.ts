@@ -121,7 +121,17 @@ export async function importMessages(writer: TargetWriter, path: string, route: 
   } catch (err) {
     throw new QsError((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'NOT_FOUND' : 'BAD_REQUEST', `cannot read ${path}: ${(err as Error).message}`)
   }
-  const inFlight = new Set<Promise<void>>()
+  // Publishes in flight, and the reading loop waiting for one to settle (a counter, not a race over
+  // every in-flight promise, which would cost the whole window per message).
+  let active = 0
+  let slot: (() => void) | null = null
+  const settled = (): void => {
+    active--
+    const wake = slot
+    slot = null
+    wake?.()
+  }
+  const oneSettles = (): Promise<void> => new Promise((resolve) => (slot = resolve))
   let lineNumber = 0
   let fatal: QsError | null = null
   const failure = (line: number, reason: string): void => {
@@ -149,7 +159,8 @@ export async function importMessages(writer: TargetWriter, path: string, route: 
         exchange: line.origin?.exchange ?? '',
         routingKey: line.origin?.routingKey ?? '',
       }
-      const running: Promise<void> = writer
+      active++
+      void writer
         .write(message, route(line))
         .then(
           (outcome) => {
@@ -161,13 +172,12 @@ export async function importMessages(writer: TargetWriter, path: string, route: 
             fatal ??= new QsError('BROKER_ERROR', `import stopped at line ${n}: ${toQsErrorShape(err).message}`)
           },
         )
-        .finally(() => inFlight.delete(running))
-      inFlight.add(running)
-      if (inFlight.size >= window) await Promise.race(inFlight)
+        .finally(settled)
+      if (active >= window) await oneSettles()
       if (fatal) break
     }
   } finally {
-    await Promise.allSettled([...inFlight])
+    while (active > 0) await oneSettles()
     input.destroy()
     await writer.close().catch(() => undefined)
   }
