@@ -7,8 +7,8 @@ import { compileFilters } from './replay.filter'
 /**
  * Messages in flight at once (read, not yet settled): bounds possible duplicates, and with
  * DEFAULT_REPLAY_WINDOW_BYTES memory. RabbitMQ confirms persistent messages in batches (when the
- * queue syncs to disk), so the more in flight the fewer round trips per message: 4000 moved a
- * queue about a fifth faster than the shovel's own 1000 on the benchmark (docs/performance.md).
+ * queue syncs to disk), so the more in flight the fewer stalls per message: on the queue -> queue
+ * benchmark (docs/performance.md) 4000 moved about a fifth faster than 1000, the shovel's prefetch.
  */
 export const DEFAULT_REPLAY_WINDOW = 4000
 /** Message bytes in flight at once: large messages get a smaller window (64 MiB / their average size). */
@@ -237,18 +237,12 @@ export async function runReplay(plan: ReplayPlan, io: ReplayIo): Promise<ReplayR
   let activeBytes = 0
   const seen = { messages: 0, bytes: 0 }
   let waiting: { until: () => boolean; resolve: () => void } | null = null
+  /** How many messages `bytes` hold at the average size read so far (FIRST_READ before any was read). */
+  const byBytes = (bytes: number): number => (seen.messages === 0 ? FIRST_READ : Math.floor(bytes / Math.max(1, seen.bytes / seen.messages)))
   /** Most messages in flight: the window, or fewer when the messages seen so far are large. */
-  const fullWindow = (): number => {
-    if (seen.messages === 0) return Math.min(window, FIRST_READ)
-    const average = Math.max(1, seen.bytes / seen.messages)
-    return Math.max(1, Math.min(window, Math.floor(windowBytes / average)))
-  }
+  const fullWindow = (): number => Math.max(1, Math.min(window, byBytes(windowBytes)))
   /** How many more may be read now (at least one when nothing is in flight). */
-  const room = (): number => {
-    const average = seen.messages === 0 ? 1 : Math.max(1, seen.bytes / seen.messages)
-    const byBytes = seen.messages === 0 ? FIRST_READ : Math.floor((windowBytes - activeBytes) / average)
-    return Math.max(active === 0 ? 1 : 0, Math.min(window - active, byBytes))
-  }
+  const room = (): number => Math.max(active === 0 ? 1 : 0, Math.min(window - active, byBytes(windowBytes - activeBytes)))
   const settled = (size: number): void => {
     active--
     activeBytes -= size
