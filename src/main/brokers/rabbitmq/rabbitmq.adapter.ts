@@ -219,7 +219,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
         vhost: t.vhost,
         heartbeat: 30,
       },
-      { timeout: 10_000, clientProperties: { connection_name: name } },
+      { timeout: 10_000, noDelay: true, clientProperties: { connection_name: name } },
     )
   }
 
