@@ -72,6 +72,11 @@ export interface BatchReader {
    * deliveries ahead). Absent for readers that fetch on demand (Redis).
    */
   readonly buffered?: number
+  /**
+   * With `buffered`: `listener` runs whenever messages arrive while the reader held none, so a
+   * caller waiting for room can take them at once instead of at its next wake-up.
+   */
+  onBuffered?(listener: () => void): void
   /** Removes these messages from the source. Call only after the target confirmed them. */
   ack(messages: readonly ReadMessage[]): void
   /**

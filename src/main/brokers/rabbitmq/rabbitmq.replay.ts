@@ -32,6 +32,7 @@ export class RabbitQueueReader implements BatchReader {
   private readonly credit = new Map<number, number>()
   private readonly releasedOnConsumer = new Map<number, number>()
   private waiter: (() => void) | null = null
+  private bufferedListener: (() => void) | null = null
   private failure: QsError | null = null
   private closed = false
   private stopped = false
@@ -99,6 +100,10 @@ export class RabbitQueueReader implements BatchReader {
     return this.buffer.length
   }
 
+  onBuffered(listener: () => void): void {
+    this.bufferedListener = listener
+  }
+
   private fail(error: QsError): void {
     if (this.closed) return
     this.failure ??= error
@@ -141,6 +146,7 @@ export class RabbitQueueReader implements BatchReader {
         this.buffer.push(toReadMessage(delivery, number, this.stream))
         if (this.delivered >= this.limit) void this.stopConsuming()
         this.wake()
+        if (this.buffer.length === 1) this.bufferedListener?.()
       },
       this.stream ? { consumerTag: tag, noAck: false, arguments: { 'x-stream-offset': 'first' } } : { consumerTag: tag, noAck: false },
     )

@@ -137,4 +137,81 @@ describe('replay engine', () => {
     expect(await runReplay({ ...PLAN, windowBytes: 256 * 1024 }, { reader: memoryReader(huge), writer: hugeWriter })).toMatchObject({ acknowledged: 2 })
     expect(hugeWriter.most.messages).toBe(1)
   })
+
+  it('takes what a push reader holds as soon as there is room, also when it arrives during a wait', async () => {
+    /** Like a RabbitMQ consumer: the broker delivers ahead up to the prefetch, and an ack frees one more. */
+    function pushReader(count: number, prefetch: number): BatchReader & { acked: string[] } {
+      const source = Array.from({ length: count }, (_, i) => message(i))
+      const buffer: ReadMessage[] = []
+      const acked: string[] = []
+      let unacked = 0
+      let listener: (() => void) | null = null
+      let waiter: (() => void) | null = null
+      const deliver = (): void => {
+        while (unacked < prefetch && source.length > 0) {
+          unacked++
+          buffer.push(source.shift()!)
+          if (buffer.length === 1) listener?.()
+          waiter?.()
+        }
+      }
+      setImmediate(deliver)
+      return {
+        available: count,
+        removable: true,
+        lost: false,
+        acked,
+        get buffered() {
+          return buffer.length
+        },
+        onBuffered: (l) => {
+          listener = l
+        },
+        read: async (max) => {
+          if (buffer.length === 0 && acked.length < count) await new Promise<void>((resolve) => (waiter = resolve))
+          waiter = null
+          return buffer.splice(0, max)
+        },
+        ack: (batch) => {
+          acked.push(...batch.map((m) => m.id))
+          unacked -= batch.length
+          setImmediate(deliver) // the next deliveries arrive a little later, as from a broker
+        },
+        release: () => undefined,
+        close: async () => undefined,
+      }
+    }
+    const confirms: Array<() => void> = []
+    const writer: TargetWriter & { written: number } = {
+      inFlight: 0,
+      waits: 0,
+      written: 0,
+      write: () =>
+        new Promise((resolve) => {
+          writer.written++
+          confirms.push(() => resolve({ routed: true }))
+        }),
+      close: async () => undefined,
+    }
+    const ticks = async (n = 5): Promise<void> => {
+      for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve))
+    }
+    const reader = pushReader(30, 10)
+    const done = runReplay({ ...PLAN, window: 10 }, { reader, writer })
+    await ticks()
+    expect(writer.written).toBe(10)
+    // One confirm frees one slot; the broker delivers one more during the engine's wait, and the
+    // engine publishes it at once rather than waiting for half the window to be free.
+    confirms.shift()!()
+    await ticks()
+    expect(reader.acked).toHaveLength(1)
+    expect(writer.written).toBe(11)
+    for (;;) {
+      const confirm = confirms.shift()
+      if (confirm) confirm()
+      else if (reader.acked.length === 30) break
+      await ticks(1)
+    }
+    expect(await done).toMatchObject({ published: 30, acknowledged: 30, left: 0 })
+  })
 })

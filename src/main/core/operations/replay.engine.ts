@@ -243,15 +243,21 @@ export async function runReplay(plan: ReplayPlan, io: ReplayIo): Promise<ReplayR
   const fullWindow = (): number => Math.max(1, Math.min(window, byBytes(windowBytes)))
   /** How many more may be read now (at least one when nothing is in flight). */
   const room = (): number => Math.max(active === 0 ? 1 : 0, Math.min(window - active, byBytes(windowBytes - activeBytes)))
-  const settled = (size: number): void => {
-    active--
-    activeBytes -= size
+  /** Messages a push reader (RabbitMQ) holds already, and room for them: read them now. */
+  const takeBuffered = (): boolean => (reader.buffered ?? 0) > 0 && room() > 0
+  const recheck = (): void => {
     if (waiting && waiting.until()) {
       const { resolve } = waiting
       waiting = null
       resolve()
     }
   }
+  const settled = (size: number): void => {
+    active--
+    activeBytes -= size
+    recheck()
+  }
+  reader.onBuffered?.(recheck)
   const waitUntil = (until: () => boolean): Promise<void> | undefined => {
     if (until()) return undefined
     return new Promise<void>((resolve) => {
@@ -326,11 +332,13 @@ export async function runReplay(plan: ReplayPlan, io: ReplayIo): Promise<ReplayR
       }
       const left = scanLimit - report.scanned
       // Read again once half the window is free (or all that is left fits), not for every slot
-      // that frees up: a Redis read is a round trip, and one per message would halve the rate. A
-      // reader that already holds messages (RabbitMQ pushes them) is read from sooner.
-      const threshold = Math.min(left, Math.ceil(fullWindow() / ((reader.buffered ?? 0) > 0 ? 16 : 2)))
-      if (active > 0 && room() < threshold) {
-        await waitUntil(() => active === 0 || room() >= threshold)
+      // that frees up: a Redis read is a round trip, and one per message would halve the rate.
+      // Messages a push reader holds already (RabbitMQ delivers ahead, up to the prefetch) are
+      // taken as soon as there is room for them, also when they arrive during the wait: they
+      // count against the prefetch, so leaving them there leaves that part of the window idle.
+      const threshold = Math.min(left, Math.ceil(fullWindow() / 2))
+      if (active > 0 && room() < threshold && !takeBuffered()) {
+        await waitUntil(() => active === 0 || room() >= threshold || takeBuffered())
         continue
       }
       let batch: ReadMessage[]
