@@ -19,11 +19,13 @@ import { DEFAULT_REPLAY_WINDOW } from '../src/main/core/operations/replay.engine
 import { createTestVhost, MANAGEMENT_URL, type TestVhost } from '../src/test-support/brokers'
 
 const MESSAGES = Number(process.env['QS_BENCH_REPLAY_MESSAGES'] ?? 100_000)
-const RUNS = Number(process.env['QS_BENCH_REPLAY_RUNS'] ?? 5)
+export const RUNS = Number(process.env['QS_BENCH_REPLAY_RUNS'] ?? 5)
 const AUTH = `Basic ${Buffer.from('guest:guest').toString('base64')}`
 
 /** Peak resident memory of this process while Queuescope moved (the whole core runs in-process). */
 export let peakRssBytes = 0
+/** Every mover's rate in each round, in the order measured (for the report: medians hide the spread). */
+export const roundRates: Array<{ label: string; rates: number[] }> = []
 
 export interface ThroughputRow {
   benchmark: string
@@ -144,6 +146,8 @@ export async function benchReplay(log: (line: string) => void): Promise<Throughp
         log(`${mover.label}: ${Math.round(MESSAGES / seconds).toLocaleString('en-US')} msg/s`)
       }
     }
+    roundRates.length = 0
+    for (const mover of [...movers, ...(shovel ? [shovel] : [])]) roundRates.push({ label: mover.label, rates: mover.rates })
     const queuescope = median(movers[0]!.rates)
     const minimal = median(movers[1]!.rates)
     const what = `move ${MESSAGES.toLocaleString('en-US')} persistent 1 KiB messages queue → queue`

@@ -10,7 +10,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { cpus, totalmem } from 'node:os'
 import { benchListQueues } from './list-queues.bench'
 import { benchBrowse } from './browse.bench'
-import { benchReplay, formatThroughput, peakRssBytes } from './replay.bench'
+import { benchReplay, formatThroughput, peakRssBytes, roundRates, RUNS } from './replay.bench'
 import { benchRedisReplay, formatRedisReplay } from './replay-redis.bench'
 import { benchBullmq } from './bullmq.bench'
 import { benchTail, formatTail } from './tail.bench'
@@ -59,11 +59,13 @@ ${formatRows(rows)}`
       const throughput = await benchReplay(log)
       return `## Replay throughput
 
-Median of 5 moves each, the three movers taking turns (the source refilled before every move,
+Median of ${RUNS} moves each, the three movers taking turns (the source refilled before every move,
 untimed); higher is better, so here a ratio above 1 means Queuescope is faster. The shovel is RabbitMQ's own server-side mover
 (plugins rabbitmq_shovel and rabbitmq_shovel_management; \`npm run bench\` says so when they are off).
 
 ${formatThroughput(throughput)}
+
+Each round, in msg/s: ${roundRates.map((m) => `${m.label} ${m.rates.map((r) => Math.round(r).toLocaleString('en-US')).join(' / ')}`).join('; ')}.
 
 Peak resident memory of the benchmark process (the whole core in-process) while Queuescope moved:
 ${(peakRssBytes / 2 ** 20).toFixed(0)} MB (the engine holds at most ${DEFAULT_REPLAY_WINDOW} messages and
