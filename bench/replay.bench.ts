@@ -22,8 +22,6 @@ const MESSAGES = Number(process.env['QS_BENCH_REPLAY_MESSAGES'] ?? 100_000)
 export const RUNS = Number(process.env['QS_BENCH_REPLAY_RUNS'] ?? 5)
 const AUTH = `Basic ${Buffer.from('guest:guest').toString('base64')}`
 
-/** Peak resident memory of this process while Queuescope moved (the whole core runs in-process). */
-export let peakRssBytes = 0
 /** Every mover's rate in each round, in the order measured (for the report: medians hide the spread). */
 export const roundRates: Array<{ label: string; rates: number[] }> = []
 
@@ -108,17 +106,10 @@ export async function benchReplay(log: (line: string) => void): Promise<Throughp
         label: 'Queuescope replay',
         rates: [],
         move: async () => {
-          const sampler = setInterval(() => {
-            peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss)
-          }, 50)
-          try {
-            const result = await call('replay:start', { connectionId: id, source: 'queue:src', to: { connectionId: id, target: 'queue:dst' }, mode: 'move', confirm: 'src' })
-            if (!result.ok) throw new Error(result.error.message)
-            const report = result.data as ReplayReport
-            if (report.acknowledged !== MESSAGES) throw new Error(`moved ${report.acknowledged}: ${report.error ?? ''}`)
-          } finally {
-            clearInterval(sampler)
-          }
+          const result = await call('replay:start', { connectionId: id, source: 'queue:src', to: { connectionId: id, target: 'queue:dst' }, mode: 'move', confirm: 'src' })
+          if (!result.ok) throw new Error(result.error.message)
+          const report = result.data as ReplayReport
+          if (report.acknowledged !== MESSAGES) throw new Error(`moved ${report.acknowledged}: ${report.error ?? ''}`)
         },
       },
       { label: 'amqplib loop', rates: [], move: () => amqplibMove(connection, publishing, 'src', 'dst') },

@@ -1,0 +1,73 @@
+/**
+ * Issue #5 benchmark: the peak resident memory of a 1,000,000-message move (persistent 1 KiB
+ * messages, queue -> queue on one RabbitMQ), measured in a process of its own that holds only the
+ * core (move-memory.child.ts), against the 300 MB budget. The fill runs here, untimed.
+ */
+import * as amqp from 'amqplib'
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { createTestVhost, MANAGEMENT_URL } from '../src/test-support/brokers'
+
+const MESSAGES = Number(process.env['QS_BENCH_MOVE_MEMORY_MESSAGES'] ?? 1_000_000)
+export const MOVE_MEMORY_BUDGET_BYTES = 300 * 2 ** 20
+
+export interface MoveMemoryResult {
+  messages: number
+  seconds: number
+  before: number
+  peak: number
+}
+
+function runChild(url: string): Promise<{ moved: number; seconds: number; before: number; peak: number; error: string | null }> {
+  const script = fileURLToPath(new URL('./move-memory.child.ts', import.meta.url))
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, url, MANAGEMENT_URL], { stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    child.stdout.setEncoding('utf8')
+    child.stdout.on('data', (chunk: string) => (out += chunk))
+    child.on('error', reject)
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`the moving process exited with ${code}`))
+      try {
+        resolve(JSON.parse(out.trim().split('\n').at(-1)!) as { moved: number; seconds: number; before: number; peak: number; error: string | null })
+      } catch (err) {
+        reject(new Error(`the moving process printed no result: ${(err as Error).message}`))
+      }
+    })
+  })
+}
+
+export async function benchMoveMemory(log: (line: string) => void): Promise<MoveMemoryResult> {
+  const vhost = await createTestVhost('bench-move-memory')
+  const connection = await amqp.connect(vhost.url)
+  try {
+    const ch = await connection.createConfirmChannel()
+    await ch.assertQueue('src', { durable: true })
+    await ch.assertQueue('dst', { durable: true })
+    log(`move memory: filling ${MESSAGES.toLocaleString('en-US')} messages…`)
+    const body = Buffer.alloc(1024, 120)
+    for (let i = 0; i < MESSAGES; i++) {
+      if (!ch.sendToQueue('src', body, { persistent: true, messageId: String(i) })) await new Promise((resolve) => ch.once('drain', resolve))
+    }
+    await ch.waitForConfirms()
+    log('move memory: moving in a process of its own…')
+    const result = await runChild(vhost.url)
+    const arrived = (await ch.checkQueue('dst')).messageCount
+    if (result.moved !== MESSAGES || arrived !== MESSAGES) throw new Error(`moved ${result.moved}, ${arrived} of ${MESSAGES} arrived: ${result.error ?? ''}`)
+    log(`move memory: ${MESSAGES.toLocaleString('en-US')} moved in ${result.seconds.toFixed(1)} s, peak RSS ${(result.peak / 2 ** 20).toFixed(0)} MB (before: ${(result.before / 2 ** 20).toFixed(0)} MB)`)
+    await ch.purgeQueue('dst')
+    return { messages: MESSAGES, seconds: result.seconds, before: result.before, peak: result.peak }
+  } finally {
+    await connection.close().catch(() => undefined)
+    await vhost.remove()
+  }
+}
+
+export function formatMoveMemory(result: MoveMemoryResult): string {
+  const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MB`
+  return [
+    '| benchmark | peak RSS while moving | RSS before | budget | peak / budget |',
+    '|---|---:|---:|---:|---:|',
+    `| move ${result.messages.toLocaleString('en-US')} persistent 1 KiB messages queue → queue (${result.seconds.toFixed(0)} s) | ${mb(result.peak)} | ${mb(result.before)} | ${mb(MOVE_MEMORY_BUDGET_BYTES)} | ${(result.peak / MOVE_MEMORY_BUDGET_BYTES).toFixed(2)}× (target < 1.0×) |`,
+  ].join('\n')
+}
