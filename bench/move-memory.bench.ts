@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url'
 import { createTestVhost, MANAGEMENT_URL } from '../src/test-support/brokers'
 
 const MESSAGES = Number(process.env['QS_BENCH_MOVE_MEMORY_MESSAGES'] ?? 1_000_000)
+/** A move that has not finished by then has stalled: the child is killed and the vhost removed. */
+const CHILD_TIMEOUT_MS = 15 * 60_000
 export const MOVE_MEMORY_BUDGET_BYTES = 300 * 2 ** 20
 
 export interface MoveMemoryResult {
@@ -23,11 +25,14 @@ function runChild(url: string): Promise<{ moved: number; seconds: number; before
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script, url, MANAGEMENT_URL], { stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''
+    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS)
     child.stdout.setEncoding('utf8')
     child.stdout.on('data', (chunk: string) => (out += chunk))
     child.on('error', reject)
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`the moving process exited with ${code}`))
+    // 'close', not 'exit': only then has all of its output been read.
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      if (code !== 0) return reject(new Error(`the moving process ${signal === 'SIGKILL' ? `was killed after ${CHILD_TIMEOUT_MS / 60_000} minutes` : `exited with ${code ?? signal}`}`))
       try {
         resolve(JSON.parse(out.trim().split('\n').at(-1)!) as { moved: number; seconds: number; before: number; peak: number; error: string | null })
       } catch (err) {
@@ -39,8 +44,11 @@ function runChild(url: string): Promise<{ moved: number; seconds: number; before
 
 export async function benchMoveMemory(log: (line: string) => void): Promise<MoveMemoryResult> {
   const vhost = await createTestVhost('bench-move-memory')
-  const connection = await amqp.connect(vhost.url)
+  let connection: amqp.ChannelModel | null = null
   try {
+    connection = await amqp.connect(vhost.url)
+    // Idle for the minute the child moves: a broker error must not crash the benchmark unhandled.
+    connection.on('error', () => undefined)
     const ch = await connection.createConfirmChannel()
     await ch.assertQueue('src', { durable: true })
     await ch.assertQueue('dst', { durable: true })
@@ -58,7 +66,7 @@ export async function benchMoveMemory(log: (line: string) => void): Promise<Move
     await ch.purgeQueue('dst')
     return { messages: MESSAGES, seconds: result.seconds, before: result.before, peak: result.peak }
   } finally {
-    await connection.close().catch(() => undefined)
+    await connection?.close().catch(() => undefined)
     await vhost.remove()
   }
 }

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     const before = process.memoryUsage().rss
     let peak = before
     const sampler = setInterval(() => {
-      peak = Math.max(peak, process.memoryUsage().rss)
+      peak = Math.max(peak, process.memoryUsage.rss())
     }, 20)
     const started = performance.now()
     const result = await call('replay:start', { connectionId: id, source: 'queue:src', to: { connectionId: id, target: 'queue:dst' }, mode: 'move', confirm: 'src' })
@@ -36,12 +36,16 @@ async function main(): Promise<void> {
     peak = Math.max(peak, process.memoryUsage().rss)
     process.stdout.write(`${JSON.stringify({ moved: report.acknowledged, seconds: (performance.now() - started) / 1000, before, peak, error: report.error ?? null })}\n`)
   } finally {
-    await core.close()
+    await Promise.race([core.close(), new Promise((resolve) => setTimeout(resolve, 10_000))])
     await rm(dir, { recursive: true, force: true })
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`)
-  process.exit(1)
-})
+main().then(
+  // Whatever handle is still open, the measurement is done.
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`${(err as Error).stack ?? String(err)}\n`)
+    process.exit(1)
+  },
+)

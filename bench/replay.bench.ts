@@ -88,14 +88,20 @@ async function shovelMove(vhost: TestVhost, from: string, to: string, ch: amqp.C
 
 export async function benchReplay(log: (line: string) => void): Promise<ThroughputRow[]> {
   const vhost = await createTestVhost('bench-replay')
-  const connection = await amqp.connect(vhost.url)
-  const publishing = await amqp.connect(vhost.url)
-  const ch = await connection.createConfirmChannel()
-  const core = await createCore({ configDir: await mkdtemp(join(tmpdir(), 'qs-bench-replay-')), mode: 'web', version: 'bench' })
+  let connection: amqp.ChannelModel | null = null
+  let publishing: amqp.ChannelModel | null = null
+  let core: Awaited<ReturnType<typeof createCore>> | null = null
   try {
+    const consumer = (connection = await amqp.connect(vhost.url))
+    const publisher = (publishing = await amqp.connect(vhost.url))
+    // Idle between moves: a broker error must not crash the benchmark unhandled.
+    consumer.on('error', () => undefined)
+    publisher.on('error', () => undefined)
+    const ch = await consumer.createConfirmChannel()
+    const opened = (core = await createCore({ configDir: await mkdtemp(join(tmpdir(), 'qs-bench-replay-')), mode: 'web', version: 'bench' }))
     await ch.assertQueue('src', { durable: true })
     await ch.assertQueue('dst', { durable: true })
-    const call = createDispatcher(core)
+    const call = createDispatcher(opened)
     const profile = await call('profiles:save', { name: 'bench', broker: 'rabbitmq', url: vhost.url.replace('guest:guest@', 'guest@'), password: 'guest', managementUrl: MANAGEMENT_URL })
     if (!profile.ok) throw new Error(profile.error.message)
     const id = (profile.data as { id: string }).id
@@ -112,7 +118,7 @@ export async function benchReplay(log: (line: string) => void): Promise<Throughp
           if (report.acknowledged !== MESSAGES) throw new Error(`moved ${report.acknowledged}: ${report.error ?? ''}`)
         },
       },
-      { label: 'amqplib loop', rates: [], move: () => amqplibMove(connection, publishing, 'src', 'dst') },
+      { label: 'amqplib loop', rates: [], move: () => amqplibMove(consumer, publisher, 'src', 'dst') },
     ]
     // The shovel needs its plugins; without them the other two are still measured.
     let shovel: (typeof movers)[number] | null = { label: 'shovel', rates: [], move: () => shovelMove(vhost, 'src', 'dst', ch) }
@@ -146,9 +152,9 @@ export async function benchReplay(log: (line: string) => void): Promise<Throughp
     if (shovel !== null) rows.unshift({ benchmark: what, queuescope, reference: median(shovel.rates), referenceName: 'RabbitMQ shovel “move messages”', target: '≥ 1.0×' })
     return rows
   } finally {
-    await core.close()
-    await connection.close().catch(() => undefined)
-    await publishing.close().catch(() => undefined)
+    await core?.close()
+    await connection?.close().catch(() => undefined)
+    await publishing?.close().catch(() => undefined)
     await vhost.remove()
   }
 }

@@ -69,7 +69,7 @@ ${formatThroughput(throughput)}
 
 Each round, in msg/s: ${roundRates.map((m) => `${m.label} ${m.rates.map((r) => Math.round(r).toLocaleString('en-US')).join(' / ')}`).join('; ')}.
 
-Peak resident memory of a 1,000,000-message move, in a process of its own that holds only the core
+Peak resident memory of a ${memory.messages.toLocaleString('en-US')}-message move, in a process of its own that holds only the core
 (move-memory.child.ts; the fill is done by the benchmark process). The engine holds at most
 ${DEFAULT_REPLAY_WINDOW} messages and ${DEFAULT_REPLAY_WINDOW_BYTES / 2 ** 20} MiB of them in flight, so memory does not grow with the queue.
 

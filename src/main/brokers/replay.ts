@@ -74,7 +74,8 @@ export interface BatchReader {
   readonly buffered?: number
   /**
    * With `buffered`: `listener` runs whenever messages arrive while the reader held none, so a
-   * caller waiting for room can take them at once instead of at its next wake-up.
+   * caller waiting for room can take them at once instead of at its next wake-up. One listener:
+   * a second call replaces the first; none runs after close.
    */
   onBuffered?(listener: () => void): void
   /** Removes these messages from the source. Call only after the target confirmed them. */

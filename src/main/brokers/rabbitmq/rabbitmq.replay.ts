@@ -108,6 +108,7 @@ export class RabbitQueueReader implements BatchReader {
     if (this.closed) return
     this.failure ??= error
     this.closed = true
+    this.bufferedListener = null
     this.wake()
   }
 
@@ -224,6 +225,7 @@ export class RabbitQueueReader implements BatchReader {
     await this.rotating
     await this.stopConsuming()
     this.closed = true
+    this.bufferedListener = null
     this.wake()
     this.buffer.length = 0
     // Everything not acknowledged goes back, in order (RabbitMQ requeues to the original position).

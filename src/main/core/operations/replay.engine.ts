@@ -10,8 +10,9 @@ import { compileFilters } from './replay.filter'
  * queue syncs to disk), so the more in flight the fewer stalls per message: on the queue -> queue
  * benchmark (docs/performance.md) 4000 moved about a fifth faster than 1000 (the shovel's
  * prefetch). 8000 moved another 3-7% faster, but a 1,000,000-message move then peaked at
- * 330-370 MB resident instead of ~300 MB (in-flight messages outlive V8's young generation, and
- * the old generation grows with them), past the 300 MB budget.
+ * 330-370 MB resident where 4000 peaked at ~300 MB in the same in-process measurement (in-flight
+ * messages outlive V8's young generation, and the old generation grows with them); the 300 MB
+ * budget is measured by `npm run bench -- replay` in a process of its own (270 MB with 4000).
  */
 export const DEFAULT_REPLAY_WINDOW = 4000
 /** Message bytes in flight at once: large messages get a smaller window (64 MiB / their average size). */
