@@ -4,8 +4,9 @@
  * on-confirm) and against a minimal amqplib loop with the same guarantees (consumer prefetch =
  * the replay window, publisher confirms, ack after confirm; consuming and publishing on separate
  * connections, as RabbitMQ advises and as Queuescope does), all in the same run on the same broker.
- * The three take turns, one move each per round, so a machine that slows down or speeds up during
- * the run affects all three alike.
+ * The three take turns, one move each per round and each round starting with the next one, so a
+ * machine that slows down or speeds up during the run, or what one mover leaves the broker doing,
+ * affects all three alike.
  */
 import * as amqp from 'amqplib'
 import { mkdtemp } from 'node:fs/promises'
@@ -19,7 +20,8 @@ import { DEFAULT_REPLAY_WINDOW } from '../src/main/core/operations/replay.engine
 import { createTestVhost, MANAGEMENT_URL, type TestVhost } from '../src/test-support/brokers'
 
 const MESSAGES = Number(process.env['QS_BENCH_REPLAY_MESSAGES'] ?? 100_000)
-export const RUNS = Number(process.env['QS_BENCH_REPLAY_RUNS'] ?? 5)
+/** Six: with three movers, each one starts two rounds. */
+export const RUNS = Number(process.env['QS_BENCH_REPLAY_RUNS'] ?? 6)
 const AUTH = `Basic ${Buffer.from('guest:guest').toString('base64')}`
 
 /** Every mover's rate in each round, in the order measured (for the report: medians hide the spread). */
@@ -44,7 +46,8 @@ async function fill(ch: amqp.ConfirmChannel, queue: string): Promise<void> {
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]!
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
 }
 
 /** Minimal amqplib move with the same guarantees as Queuescope's: ack only after the target confirmed. */
@@ -123,7 +126,10 @@ export async function benchReplay(log: (line: string) => void): Promise<Throughp
     // The shovel needs its plugins; without them the other two are still measured.
     let shovel: (typeof movers)[number] | null = { label: 'shovel', rates: [], move: () => shovelMove(vhost, 'src', 'dst', ch) }
     for (let run = 0; run < RUNS; run++) {
-      for (const mover of [...movers, ...(shovel ? [shovel] : [])]) {
+      // Each round starts with the next mover, so none always comes right after the same other one.
+      const round = [...movers, ...(shovel ? [shovel] : [])]
+      const first = run % round.length
+      for (const mover of [...round.slice(first), ...round.slice(0, first)]) {
         await ch.purgeQueue('dst')
         log(`${mover.label}: filling ${MESSAGES.toLocaleString('en-US')} messages (round ${run + 1}/${RUNS})…`)
         await fill(ch, 'src')

@@ -61,8 +61,8 @@ ${formatRows(rows)}`
       const memory = await benchMoveMemory(log)
       return `## Replay throughput
 
-Median of ${RUNS} moves each, the three movers taking turns (the source refilled before every move,
-untimed); higher is better, so here a ratio above 1 means Queuescope is faster. The shovel is RabbitMQ's own server-side mover
+Median of ${RUNS} moves each, the three movers taking turns, each round starting with the next one
+(the source refilled before every move, untimed); higher is better, so here a ratio above 1 means Queuescope is faster. The shovel is RabbitMQ's own server-side mover
 (plugins rabbitmq_shovel and rabbitmq_shovel_management; \`npm run bench\` says so when they are off).
 
 ${formatThroughput(throughput)}
