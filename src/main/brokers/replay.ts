@@ -64,7 +64,10 @@ export interface BatchReader {
   readonly removable: boolean
   /**
    * Up to `max` messages. Waits for the first at most `idleMs` (default 1,500 ms) and returns an
-   * empty batch when the source has nothing more for now, or the limit was reached.
+   * empty batch when the source has nothing more for now, or the limit was reached. A push reader
+   * (RabbitMQ) whose whole window is held by messages the caller has not acknowledged or released
+   * cannot tell: it waits until the caller settles some, so a caller must not read while it holds
+   * a full window and settles nothing until the read returns.
    */
   read(max: number, options?: { idleMs?: number }): Promise<ReadMessage[]>
   /**

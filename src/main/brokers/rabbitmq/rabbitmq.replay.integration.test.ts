@@ -100,6 +100,37 @@ describe('RabbitMQ replay primitives', () => {
     expect(left.filter((m) => m.fields.redelivered).map((m) => m.content.toString())).toEqual([])
   })
 
+  it('does not call the queue empty while every credit is held: a read waits for the held messages to settle', async () => {
+    await fill('starved', 20)
+    const reader = await adapter.openReader({ kind: 'queue', name: 'starved' }, { window: 8 })
+    const first = await readAll(reader, 8)
+    expect(first).toHaveLength(8)
+    // 2 released (held until close, fewer than half the window: no fresh consumer) and 6 still
+    // being published somewhere slow: the consumer has no credit left, the queue has 12 more.
+    reader.release(first.slice(0, 2))
+    const settleLate = setTimeout(() => reader.ack(first.slice(2)), 600)
+    try {
+      // Waiting out the idle time here would end a replay with 12 messages counted as "left".
+      const next = await reader.read(4, { idleMs: 100 })
+      expect(next.map((m) => m.body.toString())).toEqual(['m8', 'm9', 'm10', 'm11'])
+      reader.ack(next)
+      const rest: ReadMessage[] = []
+      while (rest.length < 8) {
+        const batch = await reader.read(8, { idleMs: 3000 })
+        if (batch.length === 0) break
+        reader.ack(batch)
+        rest.push(...batch)
+      }
+      expect(rest.map((m) => m.body.toString())).toEqual(Array.from({ length: 8 }, (_, i) => `m${i + 12}`))
+      // Now the queue is empty (2 held): an idle consumer with credit to spare means it.
+      expect(await reader.read(4, { idleMs: 100 })).toEqual([])
+    } finally {
+      clearTimeout(settleLate)
+      await reader.close()
+    }
+    expect((await drain('starved')).map((m) => m.content.toString())).toEqual(['m0', 'm1'])
+  })
+
   it('a missing queue is a clear error and the connection stays usable', async () => {
     await expect(adapter.openReader({ kind: 'queue', name: 'no-such-queue' })).rejects.toMatchObject({
       code: 'NOT_FOUND',

@@ -31,6 +31,8 @@ export class RabbitQueueReader implements BatchReader {
   /** Per consumer: its prefetch, and how many of its deliveries were released (held until close). */
   private readonly credit = new Map<number, number>()
   private readonly releasedOnConsumer = new Map<number, number>()
+  /** Per consumer: deliveries not acknowledged (held by the engine, released, or past the limit). */
+  private readonly unsettledOnConsumer = new Map<number, number>()
   private waiter: (() => void) | null = null
   private bufferedListener: (() => void) | null = null
   private failure: QsError | null = null
@@ -128,6 +130,7 @@ export class RabbitQueueReader implements BatchReader {
     const number = ++this.consumerNumber
     this.credit.set(number, credit)
     this.releasedOnConsumer.set(number, 0)
+    this.unsettledOnConsumer.set(number, 0)
     await this.channel.prefetch(credit)
     // Our own tag, known before consume-ok: a delivery that arrives with the consume-ok (same TCP
     // read) may already need to cancel this consumer.
@@ -142,6 +145,7 @@ export class RabbitQueueReader implements BatchReader {
           return
         }
         this.acks.delivered(delivery.fields.deliveryTag)
+        this.unsettledOnConsumer.set(number, (this.unsettledOnConsumer.get(number) ?? 0) + 1)
         if (this.delivered >= this.limit) return // past the limit: held until close, then returned
         this.delivered++
         this.buffer.push(toReadMessage(delivery, number, this.stream))
@@ -151,6 +155,17 @@ export class RabbitQueueReader implements BatchReader {
       },
       this.stream ? { consumerTag: tag, noAck: false, arguments: { 'x-stream-offset': 'first' } } : { consumerTag: tag, noAck: false },
     )
+    this.wake() // a read waiting for credit: this consumer has some
+  }
+
+  /**
+   * True while the broker cannot deliver to this reader whatever the queue holds: the consumer's
+   * whole prefetch is taken by deliveries not yet acknowledged, or a fresh consumer is on its way.
+   * Silence then says nothing about the queue, so a read waits on instead of reporting it empty.
+   */
+  private starved(): boolean {
+    if (this.consumerTag === null) return !this.stopped && this.rotating !== null
+    return (this.unsettledOnConsumer.get(this.consumerNumber) ?? 0) >= (this.credit.get(this.consumerNumber) ?? 0)
   }
 
   private async stopConsuming(): Promise<void> {
@@ -162,18 +177,26 @@ export class RabbitQueueReader implements BatchReader {
   }
 
   async read(max: number, options: { idleMs?: number } = {}): Promise<ReadMessage[]> {
-    if (this.buffer.length === 0 && !this.closed && this.delivered < this.limit) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          if (this.waiter === done) this.waiter = null
-          resolve()
-        }, options.idleMs ?? DEFAULT_IDLE_MS)
+    // Empty means the consumer had credit to spare and nothing came for `idleMs`. While all its
+    // credit is held (by messages the caller has not settled yet, or released ones), the wait has
+    // no end of its own: it goes on until a delivery, an ack that frees credit, a fresh consumer,
+    // or the end. Every held message is settled sooner or later, so it ends.
+    while (this.buffer.length === 0 && !this.closed && this.delivered < this.limit) {
+      const starved = this.starved()
+      const woken = await new Promise<boolean>((resolve) => {
+        const timer = starved
+          ? null
+          : setTimeout(() => {
+              if (this.waiter === done) this.waiter = null
+              resolve(false)
+            }, options.idleMs ?? DEFAULT_IDLE_MS)
         const done = (): void => {
-          clearTimeout(timer)
-          resolve()
+          if (timer) clearTimeout(timer)
+          resolve(true)
         }
         this.waiter = done
       })
+      if (!woken && !this.starved()) break
     }
     if (this.buffer.length === 0 && this.failure) throw this.failure
     return this.buffer.splice(0, Math.max(0, max))
@@ -187,7 +210,12 @@ export class RabbitQueueReader implements BatchReader {
     // asks for exactly what is left.
     if (!this.stopped && this.remaining() < (this.credit.get(this.consumerNumber) ?? 0)) this.replaceConsumer()
     // On a stream an ack only moves the consumer's credit on; nothing is removed.
-    for (const message of messages) this.acks.ack((message as Held).delivery.fields.deliveryTag)
+    for (const message of messages) {
+      const held = message as Held
+      this.unsettledOnConsumer.set(held.consumer, (this.unsettledOnConsumer.get(held.consumer) ?? 1) - 1)
+      this.acks.ack(held.delivery.fields.deliveryTag)
+    }
+    if (this.waiter && messages.length > 0) this.wake() // a read waiting for credit: now there is some
   }
 
   release(messages: readonly ReadMessage[]): void {
