@@ -9,7 +9,11 @@ import { decodeXDeath, toMessageProperties } from './amqp-values'
 export const DEFAULT_WINDOW = 256
 const DEFAULT_IDLE_MS = 1500
 
-type Held = ReadMessage & { readonly delivery: amqp.ConsumeMessage; readonly consumer: number }
+/**
+ * A delivery as the engine holds it: the delivery tag and the consumer, not amqplib's message
+ * object (its fields and raw properties would stay in memory for every message in flight).
+ */
+type Held = ReadMessage & { readonly tag: number; readonly consumer: number }
 
 /**
  * Reads a classic or quorum queue (or a stream, as a copy-only source) for a replay: one consumer
@@ -213,7 +217,7 @@ export class RabbitQueueReader implements BatchReader {
     for (const message of messages) {
       const held = message as Held
       this.unsettledOnConsumer.set(held.consumer, (this.unsettledOnConsumer.get(held.consumer) ?? 1) - 1)
-      this.acks.ack(held.delivery.fields.deliveryTag)
+      this.acks.ack(held.tag)
     }
     if (this.waiter && messages.length > 0) this.wake() // a read waiting for credit: now there is some
   }
@@ -330,7 +334,7 @@ function toReadMessage(delivery: amqp.ConsumeMessage, consumer: number, stream: 
     redelivered: delivery.fields.redelivered,
     exchange: delivery.fields.exchange,
     routingKey: delivery.fields.routingKey,
-    delivery,
+    tag: delivery.fields.deliveryTag,
     consumer,
   }
   const xDeath = decodeXDeath(headers['x-death'])
@@ -347,9 +351,11 @@ function withoutStreamHeaders(headers: Record<string, unknown>): Record<string, 
 const ROUTED: WriteResult = { routed: true }
 const CHANNEL_CLOSED = (): QsError => new QsError('NOT_CONNECTED', 'the publishing channel closed before the broker confirmed every message')
 
+/** One publish awaiting its confirm: only what matching a basic.return needs, not the whole message. */
 interface Pending {
   readonly route: Route
-  readonly message: ReplayMessage
+  readonly body: Buffer
+  readonly messageId: string | undefined
   returned: string | null
   readonly resolve: (result: WriteResult) => void
   readonly reject: (error: QsError) => void
@@ -427,8 +433,8 @@ export class RabbitWriter implements TargetWriter {
         entry.returned === null &&
         entry.route.exchange === fields.exchange &&
         entry.route.routingKey === fields.routingKey &&
-        (entry.message.properties.messageId ?? undefined) === (messageId ?? undefined) &&
-        entry.message.body.equals(message.content)
+        entry.messageId === (messageId ?? undefined) &&
+        entry.body.equals(message.content)
       ) {
         entry.returned = fields.replyText ?? 'NO_ROUTE'
         return
@@ -450,7 +456,7 @@ export class RabbitWriter implements TargetWriter {
     if (this.unblocked || this.drained) return this.writeWhenReady(message, route)
     if (this.failure) return Promise.reject(this.failure)
     return new Promise<WriteResult>((resolve, reject) => {
-      const entry: Pending = { route, message, returned: null, resolve, reject }
+      const entry: Pending = { route, body: message.body, messageId: message.properties.messageId ?? undefined, returned: null, resolve, reject }
       this.pending.add(entry)
       const options = toPublishOptions(message.properties, message.headers)
       options.mandatory = true

@@ -269,54 +269,53 @@ export async function runReplay(plan: ReplayPlan, io: ReplayIo): Promise<ReplayR
     })
   }
 
-  /** Publishes one message and settles it at the source; never rejects, and frees its slot when done. */
+  /**
+   * Publishes one message and settles it at the source; never rejects, and frees its slot when
+   * done. One async function per message in flight, not two: a window of them is held at once.
+   */
   const replayOne = async (message: ReadMessage, routes: readonly Route[]): Promise<void> => {
     try {
-      await publishAndSettle(message, routes)
+      let results: WriteResult[]
+      try {
+        const outgoing = stampReplay(message, plan.source)
+        // One route is the common case: no Promise.all (and no array of promises) per message.
+        results = routes.length === 1 ? [await writer!.write(outgoing, routes[0]!)] : await Promise.all(routes.map((route) => writer!.write(outgoing, route)))
+      } catch (err) {
+        // Refused (nack) or the target went away before confirming: it may or may not have arrived.
+        const reason = toQsErrorShape(err).message
+        inDoubt++
+        fail(message, routeLabel(routes), `not confirmed by the target, so it may or may not have arrived there: ${reason}`)
+        reader.release([message])
+        stop(`the target failed: ${reason}`)
+        return
+      }
+      const bounced = results.find((r) => !r.routed)
+      if (bounced && !bounced.routed) {
+        const label = routeLabel(routes)
+        const why = label.target !== undefined ? `${label.target} took nothing` : `no queue is bound for routing key ${label.routingKeys.join(', ') || '(empty)'}`
+        fail(message, label, `unroutable at the target (${bounced.reason}): ${why}`)
+        reader.release([message])
+        return
+      }
+      report.published++
+      replayedIds.push(messageLabel(message))
+      if (replayedIds.length >= 1000) flushIds()
+      if (plan.mode === 'copy') {
+        reader.release([message])
+        return
+      }
+      try {
+        reader.ack([message])
+        report.acknowledged++
+      } catch (err) {
+        // The target has it and the source gave it back when it went away: it is now in both
+        // (counted below with every other message that may be).
+        stop(`the source went away after the target confirmed a message: ${toQsErrorShape(err).message}`)
+      }
     } catch (err) {
       stop(toQsErrorShape(err).message)
     } finally {
       settled(message.body.length)
-    }
-  }
-
-  const publishAndSettle = async (message: ReadMessage, routes: readonly Route[]): Promise<void> => {
-    const outgoing = stampReplay(message, plan.source)
-    let results: WriteResult[]
-    try {
-      // One route is the common case: no Promise.all (and no array of promises) per message.
-      results = routes.length === 1 ? [await writer!.write(outgoing, routes[0]!)] : await Promise.all(routes.map((route) => writer!.write(outgoing, route)))
-    } catch (err) {
-      // Refused (nack) or the target went away before confirming: it may or may not have arrived.
-      const reason = toQsErrorShape(err).message
-      inDoubt++
-      fail(message, routeLabel(routes), `not confirmed by the target, so it may or may not have arrived there: ${reason}`)
-      reader.release([message])
-      stop(`the target failed: ${reason}`)
-      return
-    }
-    const bounced = results.find((r) => !r.routed)
-    if (bounced && !bounced.routed) {
-      const label = routeLabel(routes)
-      const why = label.target !== undefined ? `${label.target} took nothing` : `no queue is bound for routing key ${label.routingKeys.join(', ') || '(empty)'}`
-      fail(message, label, `unroutable at the target (${bounced.reason}): ${why}`)
-      reader.release([message])
-      return
-    }
-    report.published++
-    replayedIds.push(messageLabel(message))
-    if (replayedIds.length >= 1000) flushIds()
-    if (plan.mode === 'copy') {
-      reader.release([message])
-      return
-    }
-    try {
-      reader.ack([message])
-      report.acknowledged++
-    } catch (err) {
-      // The target has it and the source gave it back when it went away: it is now in both
-      // (counted below with every other message that may be).
-      stop(`the source went away after the target confirmed a message: ${toQsErrorShape(err).message}`)
     }
   }
 
