@@ -263,4 +263,24 @@ describe('RabbitMQ replay primitives', () => {
     reader.ack(read)
     await reader.close()
   })
+
+  it('reads a stream longer than its window once, in order: a fresh consumer goes on after the last offset read', async () => {
+    await ch.assertQueue('long-stream', { durable: true, arguments: { 'x-queue-type': 'stream' } })
+    // One message a chunk (a stream delivers whole chunks, past the prefetch): the window then
+    // holds back deliveries, and the reader must replace its consumer before the limit.
+    for (let i = 0; i < 30; i++) {
+      ch.sendToQueue('long-stream', Buffer.from(`s${i}`))
+      await ch.waitForConfirms()
+    }
+    const reader = await adapter.openReader({ kind: 'queue', name: 'long-stream' }, { limit: 30, window: 8 })
+    const read: ReadMessage[] = []
+    for (;;) {
+      const batch = await reader.read(3, { idleMs: 1500 })
+      if (batch.length === 0) break
+      read.push(...batch)
+      reader.release(batch) // a copy: on a stream, a release only returns credit
+    }
+    await reader.close()
+    expect(read.map((m) => [m.id, m.body.toString()])).toEqual(Array.from({ length: 30 }, (_, i) => [String(i), `s${i}`]))
+  })
 })

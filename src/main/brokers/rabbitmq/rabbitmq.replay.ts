@@ -42,6 +42,8 @@ export class RabbitQueueReader implements BatchReader {
   private failure: QsError | null = null
   private closed = false
   private stopped = false
+  /** A stream: the offset after the last delivery, where a fresh consumer starts (the first one starts at `first`). */
+  private nextOffset: number | null = null
   /** The consumer being replaced (see replaceConsumer). */
   private rotating: Promise<void> | null = null
   private readonly acks: AckBatcher
@@ -149,6 +151,10 @@ export class RabbitQueueReader implements BatchReader {
           return
         }
         this.acks.delivered(delivery.fields.deliveryTag)
+        if (this.stream) {
+          const offset = (delivery.properties.headers as Record<string, unknown> | undefined)?.['x-stream-offset']
+          if (typeof offset === 'number') this.nextOffset = offset + 1
+        }
         this.unsettledOnConsumer.set(number, (this.unsettledOnConsumer.get(number) ?? 0) + 1)
         if (this.delivered >= this.limit) return // past the limit: held until close, then returned
         this.delivered++
@@ -157,7 +163,9 @@ export class RabbitQueueReader implements BatchReader {
         this.wake()
         if (this.buffer.length === 1) this.bufferedListener?.()
       },
-      this.stream ? { consumerTag: tag, noAck: false, arguments: { 'x-stream-offset': 'first' } } : { consumerTag: tag, noAck: false },
+      // A stream keeps every message: a fresh consumer must go on after the last offset delivered,
+      // or it would read the stream again from the start.
+      this.stream ? { consumerTag: tag, noAck: false, arguments: { 'x-stream-offset': this.nextOffset ?? 'first' } } : { consumerTag: tag, noAck: false },
     )
     this.wake() // a read waiting for credit: this consumer has some
   }
