@@ -544,12 +544,15 @@ export class RabbitMqAdapter implements BrokerAdapter {
     const info = await this.queueInfo(source.name, [])
     const stream = info?.type === 'stream'
     // AMQP's prefetch counts messages only: a byte budget becomes a count by the queue's average size.
+    // Without the average (no management API, or statistics not in yet) the reader measures the
+    // first messages it reads instead.
     let window = options.window
-    if (options.windowBytes !== undefined && info?.messages && info.messageBytes) {
-      const average = info.messageBytes / info.messages
+    const sized = Boolean(info?.messages && info.messageBytes)
+    if (options.windowBytes !== undefined && sized) {
+      const average = info!.messageBytes! / info!.messages!
       window = Math.max(1, Math.min(window ?? Number.POSITIVE_INFINITY, Math.floor(options.windowBytes / average)))
     }
-    return RabbitQueueReader.open(this.connection, source.name, { ...options, window, stream, available: info?.messages ?? null }, (err) => this.queueError(err, source.name))
+    return RabbitQueueReader.open(this.connection, source.name, { ...options, window, stream, available: info?.messages ?? null, sizeUnknown: !sized }, (err) => this.queueError(err, source.name))
   }
 
   /** Live tail of an exchange (a queue of its own bound to it) or a stream queue, on a channel of its own. */

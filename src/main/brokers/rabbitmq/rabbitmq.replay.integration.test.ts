@@ -131,6 +131,43 @@ describe('RabbitMQ replay primitives', () => {
     expect((await drain('starved')).map((m) => m.content.toString())).toEqual(['m0', 'm1'])
   })
 
+  it('without the management API, sizes its prefetch by the first messages it reads, not by count alone', async () => {
+    await ch.assertQueue('large')
+    const large = Buffer.alloc(1024 * 1024, 7)
+    for (let i = 0; i < 24; i++) ch.sendToQueue('large', large, { messageId: `large-${i}` })
+    await ch.waitForConfirms()
+    const { target, password } = parseConnectionUrl(vhost.url, { managementUrl: 'http://127.0.0.1:9' })
+    if (target.broker !== 'rabbitmq') throw new Error('not rabbitmq')
+    const blind = new RabbitMqAdapter(target, password)
+    await blind.connect()
+    try {
+      // 4000 messages or 4 MiB: without the queue's average size, a prefetch of 4000 would pull
+      // all 24 MiB (or, for a queue of huge messages, all of them) into memory at once.
+      const reader = await blind.openReader({ kind: 'queue', name: 'large' }, { window: 4000, windowBytes: 4 * 1024 * 1024 })
+      const buffered = reader as BatchReader & { buffered: number }
+      await new Promise((r) => setTimeout(r, 500))
+      // The first 10 measured, then a consumer for 4 MiB at 1 MiB a message: four at a time.
+      expect(buffered.buffered).toBeLessThanOrEqual(10 + 4)
+      const read: ReadMessage[] = []
+      read.push(...(await reader.read(24, { idleMs: 3000 })))
+      reader.ack(read)
+      await new Promise((r) => setTimeout(r, 500))
+      expect(buffered.buffered).toBeLessThanOrEqual(4)
+      while (read.length < 24) {
+        const batch = await reader.read(24, { idleMs: 3000 })
+        if (batch.length === 0) break
+        expect(batch.length).toBeLessThanOrEqual(4)
+        reader.ack(batch)
+        read.push(...batch)
+      }
+      await reader.close()
+      expect(read.map((m) => m.properties.messageId)).toEqual(Array.from({ length: 24 }, (_, i) => `large-${i}`))
+    } finally {
+      await blind.close()
+    }
+    expect((await ch.checkQueue('large')).messageCount).toBe(0)
+  })
+
   it('a missing queue is a clear error and the connection stays usable', async () => {
     await expect(adapter.openReader({ kind: 'queue', name: 'no-such-queue' })).rejects.toMatchObject({
       code: 'NOT_FOUND',

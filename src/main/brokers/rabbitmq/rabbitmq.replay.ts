@@ -8,6 +8,8 @@ import { decodeXDeath, toMessageProperties } from './amqp-values'
 
 export const DEFAULT_WINDOW = 256
 const DEFAULT_IDLE_MS = 1500
+/** The first consumer's prefetch while message sizes are unknown (as the engine's first read). */
+const PROBE_CREDIT = 10
 
 /**
  * A delivery as the engine holds it: the delivery tag and the consumer, not amqplib's message
@@ -44,6 +46,12 @@ export class RabbitQueueReader implements BatchReader {
   private stopped = false
   /** A stream: the offset after the last delivery, where a fresh consumer starts (the first one starts at `first`). */
   private nextOffset: number | null = null
+  /**
+   * Message sizes unknown when the reader opened (no management API, or no statistics yet) and a
+   * byte budget to keep: the first consumer asks for PROBE_CREDIT messages, and once they are here
+   * the window becomes the budget over their average size (at most the window asked for).
+   */
+  private probe: { budget: number; maxWindow: number; bytes: number; count: number } | null = null
   /** The consumer being replaced (see replaceConsumer). */
   private rotating: Promise<void> | null = null
   private readonly acks: AckBatcher
@@ -52,7 +60,7 @@ export class RabbitQueueReader implements BatchReader {
     private readonly channel: amqp.Channel,
     private readonly queue: string,
     readonly available: number | null,
-    private readonly window: number,
+    private window: number,
     private readonly limit: number,
     private readonly stream: boolean,
   ) {
@@ -70,7 +78,7 @@ export class RabbitQueueReader implements BatchReader {
   static async open(
     connection: amqp.ChannelModel,
     queue: string,
-    options: ReaderOptions & { stream?: boolean; available?: number | null },
+    options: ReaderOptions & { stream?: boolean; available?: number | null; sizeUnknown?: boolean },
     describe: (err: unknown) => QsError,
   ): Promise<RabbitQueueReader> {
     const window = Math.max(1, Math.min(options.window ?? DEFAULT_WINDOW, 65_535))
@@ -88,7 +96,9 @@ export class RabbitQueueReader implements BatchReader {
       // Passive: a missing queue closes this channel only, with a 404 we turn into words.
       const { messageCount } = await channel.checkQueue(queue)
       const available = options.stream ? (options.available ?? null) : messageCount
-      const reader = new RabbitQueueReader(channel, queue, available, window, options.limit ?? Number.POSITIVE_INFINITY, options.stream === true)
+      const probing = options.sizeUnknown === true && options.windowBytes !== undefined && window > PROBE_CREDIT
+      const reader = new RabbitQueueReader(channel, queue, available, probing ? PROBE_CREDIT : window, options.limit ?? Number.POSITIVE_INFINITY, options.stream === true)
+      if (probing) reader.probe = { budget: options.windowBytes!, maxWindow: window, bytes: 0, count: 0 }
       channel.removeAllListeners('error')
       channel.on('error', (err: unknown) => reader.fail(describe(err)))
       channel.on('close', () => reader.fail(new QsError('NOT_CONNECTED', `the channel reading queue "${queue}" closed; every message not yet acknowledged went back to the queue`)))
@@ -159,6 +169,7 @@ export class RabbitQueueReader implements BatchReader {
         if (this.delivered >= this.limit) return // past the limit: held until close, then returned
         this.delivered++
         this.buffer.push(toReadMessage(delivery, number, this.stream))
+        if (this.probe && number === 1) this.probed(delivery.content.length)
         if (this.delivered >= this.limit) void this.stopConsuming()
         this.wake()
         if (this.buffer.length === 1) this.bufferedListener?.()
@@ -168,6 +179,17 @@ export class RabbitQueueReader implements BatchReader {
       this.stream ? { consumerTag: tag, noAck: false, arguments: { 'x-stream-offset': this.nextOffset ?? 'first' } } : { consumerTag: tag, noAck: false },
     )
     this.wake() // a read waiting for credit: this consumer has some
+  }
+
+  /** One more message of the first consumer's measured; with all of them, the window follows their size. */
+  private probed(size: number): void {
+    const probe = this.probe!
+    probe.bytes += size
+    probe.count++
+    if (probe.count < (this.credit.get(1) ?? 0)) return
+    this.probe = null
+    this.window = Math.max(1, Math.min(probe.maxWindow, Math.floor(probe.budget / Math.max(1, probe.bytes / probe.count))))
+    if (this.window !== this.credit.get(1) && !this.stopped && this.consumerNumber === 1) this.replaceConsumer()
   }
 
   /**
