@@ -108,10 +108,10 @@ describe('RabbitMQ replay primitives', () => {
     // 2 released (held until close, fewer than half the window: no fresh consumer) and 6 still
     // being published somewhere slow: the consumer has no credit left, the queue has 12 more.
     reader.release(first.slice(0, 2))
-    const settleLate = setTimeout(() => reader.ack(first.slice(2)), 600)
+    const settleLate = setTimeout(() => reader.ack(first.slice(2)), 1500)
     try {
       // Waiting out the idle time here would end a replay with 12 messages counted as "left".
-      const next = await reader.read(4, { idleMs: 100 })
+      const next = await reader.read(4, { idleMs: 400 })
       expect(next.map((m) => m.body.toString())).toEqual(['m8', 'm9', 'm10', 'm11'])
       reader.ack(next)
       const rest: ReadMessage[] = []
@@ -146,10 +146,9 @@ describe('RabbitMQ replay primitives', () => {
       const reader = await blind.openReader({ kind: 'queue', name: 'large' }, { window: 4000, windowBytes: 4 * 1024 * 1024 })
       const buffered = reader as BatchReader & { buffered: number }
       await new Promise((r) => setTimeout(r, 500))
-      // The first 10 measured, then a consumer for 4 MiB at 1 MiB a message: four at a time.
+      // The first consumer asks for 10; after 4 MiB of them the next asks for 4 (1 MiB a message).
       expect(buffered.buffered).toBeLessThanOrEqual(10 + 4)
-      const read: ReadMessage[] = []
-      read.push(...(await reader.read(24, { idleMs: 3000 })))
+      const read = await readAll(reader, 10)
       reader.ack(read)
       await new Promise((r) => setTimeout(r, 500))
       expect(buffered.buffered).toBeLessThanOrEqual(4)

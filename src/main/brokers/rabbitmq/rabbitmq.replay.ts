@@ -49,6 +49,7 @@ export class RabbitQueueReader implements BatchReader {
   /**
    * Message sizes unknown when the reader opened (no management API, or no statistics yet) and a
    * byte budget to keep: the first consumer asks for PROBE_CREDIT messages, and once they are here
+   * (or fewer that already fill the budget; counted over consumers, should one be replaced first)
    * the window becomes the budget over their average size (at most the window asked for).
    */
   private probe: { budget: number; maxWindow: number; bytes: number; count: number } | null = null
@@ -169,7 +170,7 @@ export class RabbitQueueReader implements BatchReader {
         if (this.delivered >= this.limit) return // past the limit: held until close, then returned
         this.delivered++
         this.buffer.push(toReadMessage(delivery, number, this.stream))
-        if (this.probe && number === 1) this.probed(delivery.content.length)
+        if (this.probe) this.probed(delivery.content.length)
         if (this.delivered >= this.limit) void this.stopConsuming()
         this.wake()
         if (this.buffer.length === 1) this.bufferedListener?.()
@@ -181,15 +182,15 @@ export class RabbitQueueReader implements BatchReader {
     this.wake() // a read waiting for credit: this consumer has some
   }
 
-  /** One more message of the first consumer's measured; with all of them, the window follows their size. */
+  /** One more message measured; with PROBE_CREDIT of them (or the budget's worth), the window follows their size. */
   private probed(size: number): void {
     const probe = this.probe!
     probe.bytes += size
     probe.count++
-    if (probe.count < (this.credit.get(1) ?? 0)) return
+    if (probe.count < PROBE_CREDIT && probe.bytes < probe.budget) return
     this.probe = null
     this.window = Math.max(1, Math.min(probe.maxWindow, Math.floor(probe.budget / Math.max(1, probe.bytes / probe.count))))
-    if (this.window !== this.credit.get(1) && !this.stopped && this.consumerNumber === 1) this.replaceConsumer()
+    if (this.window !== this.credit.get(this.consumerNumber) && !this.stopped) this.replaceConsumer()
   }
 
   /**

@@ -63,6 +63,26 @@ describe('replay engine', () => {
     expect(events.at(-1)).toMatchObject({ total: 3, scanned: 2 })
   })
 
+  it('a cancel that comes while a read waits publishes nothing of what that read returns', async () => {
+    const controller = new AbortController()
+    const source = memoryReader(Array.from({ length: 20 }, (_, i) => message(i)))
+    const released: string[] = []
+    const reader: BatchReader = {
+      ...source,
+      read: async (max) => {
+        // The second read waits (as a RabbitMQ reader does for credit); the user cancels meanwhile.
+        if (source.acked.length > 0) controller.abort()
+        return source.read(max)
+      },
+      release: (batch) => released.push(...batch.map((m) => m.id)),
+    }
+    const writer = memoryWriter()
+    const report = await runReplay({ ...PLAN, window: 5 }, { reader, writer, signal: controller.signal })
+    expect(report).toMatchObject({ cancelled: true, published: 5, acknowledged: 5, scanned: 5, left: 15 })
+    expect(writer.written).toHaveLength(5)
+    expect(released).toEqual(['5', '6', '7', '8', '9'])
+  })
+
   it('names the target connection in the report', async () => {
     const report = await runReplay({ ...PLAN, targetConnection: 'p2' }, { reader: memoryReader([message(1)]), writer: memoryWriter() })
     expect(report).toMatchObject({ target: 'queue:t', targetConnection: 'p2' })

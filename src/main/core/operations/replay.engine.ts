@@ -7,12 +7,13 @@ import { compileFilters } from './replay.filter'
 /**
  * Messages in flight at once (read, not yet settled): bounds possible duplicates, and with
  * DEFAULT_REPLAY_WINDOW_BYTES memory. RabbitMQ confirms persistent messages in batches (when the
- * queue syncs to disk), so the more in flight the fewer stalls per message: on the queue -> queue
- * benchmark (docs/performance.md) 4000 moved about a fifth faster than 1000 (the shovel's
- * prefetch). 8000 moved another 3-7% faster, but a 1,000,000-message move then peaked at
- * 330-370 MB resident where 4000 peaked at ~300 MB in the same in-process measurement (in-flight
- * messages outlive V8's young generation, and the old generation grows with them); the 300 MB
- * budget is measured by `npm run bench -- replay` in a process of its own (270 MB with 4000).
+ * queue syncs to disk, mostly once its mailbox runs empty), so the more in flight the fewer stalls
+ * per message: on the queue -> queue benchmark (docs/performance.md) 4000 moved about a fifth
+ * faster than 1000 (the shovel's prefetch) and ~5% faster than 2000. 8000 moved another 3-7%
+ * faster (about level with the shovel), but a 1,000,000-message move then peaked at 326 MB
+ * resident, over the 300 MB budget, even with the in-flight messages trimmed to ~1.7 KB of heap
+ * each (in-flight messages outlive V8's young generation, and the old generation grows with
+ * them); with 4000 it peaks at ~260 MB (`npm run bench -- replay`, in a process of its own).
  */
 export const DEFAULT_REPLAY_WINDOW = 4000
 /** Message bytes in flight at once: large messages get a smaller window (64 MiB / their average size). */
@@ -275,11 +276,11 @@ export async function runReplay(plan: ReplayPlan, io: ReplayIo): Promise<ReplayR
    */
   const replayOne = async (message: ReadMessage, routes: readonly Route[]): Promise<void> => {
     try {
+      const outgoing = stampReplay(message, plan.source)
       let results: WriteResult[]
       try {
-        const outgoing = stampReplay(message, plan.source)
         // One route is the common case: no Promise.all (and no array of promises) per message.
-        results = routes.length === 1 ? [await writer!.write(outgoing, routes[0]!)] : await Promise.all(routes.map((route) => writer!.write(outgoing, route)))
+        results = routes.length === 1 ? [await writer!.write(outgoing, routes[0]!)] : await writeAll(writer!, outgoing, routes)
       } catch (err) {
         // Refused (nack) or the target went away before confirming: it may or may not have arrived.
         const reason = toQsErrorShape(err).message
@@ -352,6 +353,12 @@ export async function runReplay(plan: ReplayPlan, io: ReplayIo): Promise<ReplayR
         break
       }
       if (batch.length === 0) break // fewer than counted at the start (a consumer took some)
+      if (io.signal?.aborted) {
+        // Cancelled while the read waited: these go back untouched.
+        reader.release(batch)
+        report.cancelled = true
+        break
+      }
       for (const message of batch) seen.bytes += message.body.length
       seen.messages += batch.length
       for (const [index, message] of batch.entries()) {
@@ -414,6 +421,11 @@ export async function runReplay(plan: ReplayPlan, io: ReplayIo): Promise<ReplayR
   report.finishedAt = now()
   progress(true)
   return report
+}
+
+/** Every route of one message (back to origin can name several); apart, so a one-route message's frame holds no closure. */
+function writeAll(writer: TargetWriter, message: ReplayMessage, routes: readonly Route[]): Promise<WriteResult[]> {
+  return Promise.all(routes.map((route) => writer.write(message, route)))
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
