@@ -6,6 +6,7 @@ import { formatSourceRef, parseSourceRef } from '../../shared/source-ref'
 import { resolve as resolvePath } from 'node:path'
 import type { Route } from '../brokers/replay'
 import { exportMessages, importMessages, type ExportLine } from './operations/transfer'
+import { DEFAULT_REPLAY_WINDOW_BYTES } from './operations/replay.engine'
 import { withScope } from '../../shared/connection-url'
 import type { AdapterConfig, BrokerAdapter } from '../brokers/adapter'
 import type { Core } from './core'
@@ -168,7 +169,8 @@ export function createApi(core: Core): Handlers {
       const ref = parseSourceRef(source)
       if (!adapter.openReader) throw new QsError('UNSUPPORTED', `exporting from ${adapter.broker} is not supported`)
       const openReader = adapter.openReader.bind(adapter)
-      return exportMessages(() => openReader(ref, { limit: count }), formatSourceRef(ref), resolvePath(path), { count })
+      // The replay's byte budget bounds what the reader pulls in ahead (large messages: fewer at a time).
+      return exportMessages(() => openReader(ref, { limit: count, windowBytes: DEFAULT_REPLAY_WINDOW_BYTES }), formatSourceRef(ref), resolvePath(path), { count })
     },
 
     'messages:import': async ({ connectionId, target, path, routingKey }) => {
