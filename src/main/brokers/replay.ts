@@ -65,9 +65,10 @@ export interface BatchReader {
   /**
    * Up to `max` messages. Waits for the first at most `idleMs` (default 1,500 ms) and returns an
    * empty batch when the source has nothing more for now, or the limit was reached. A push reader
-   * (RabbitMQ) whose whole window is held by messages the caller has not acknowledged or released
-   * cannot tell: it waits until the caller settles some, so a caller must not read while it holds
-   * a full window and settles nothing until the read returns.
+   * (RabbitMQ) whose whole window is held by messages not acknowledged (released ones hold it too,
+   * until half the window is released and a fresh consumer takes over) cannot tell: it waits until
+   * the caller settles some, so a caller must not read while it holds a full window and settles
+   * nothing until the read returns.
    */
   read(max: number, options?: { idleMs?: number }): Promise<ReadMessage[]>
   /**
