@@ -111,17 +111,19 @@ describe('RabbitMQ replay primitives', () => {
     const settleLate = setTimeout(() => reader.ack(first.slice(2)), 1500)
     try {
       // Waiting out the idle time here would end a replay with 12 messages counted as "left".
+      // The read returns with the first deliveries after the late ack: as many as had arrived by
+      // then (the broker may send them in more than one TCP read), never none.
       const next = await reader.read(4, { idleMs: 400 })
-      expect(next.map((m) => m.body.toString())).toEqual(['m8', 'm9', 'm10', 'm11'])
+      expect(next.length).toBeGreaterThan(0)
       reader.ack(next)
-      const rest: ReadMessage[] = []
-      while (rest.length < 8) {
+      const rest: ReadMessage[] = [...next]
+      while (rest.length < 12) {
         const batch = await reader.read(8, { idleMs: 3000 })
         if (batch.length === 0) break
         reader.ack(batch)
         rest.push(...batch)
       }
-      expect(rest.map((m) => m.body.toString())).toEqual(Array.from({ length: 8 }, (_, i) => `m${i + 12}`))
+      expect(rest.map((m) => m.body.toString())).toEqual(Array.from({ length: 12 }, (_, i) => `m${i + 8}`))
       // Now the queue is empty (2 held): an idle consumer with credit to spare means it.
       expect(await reader.read(4, { idleMs: 100 })).toEqual([])
     } finally {
