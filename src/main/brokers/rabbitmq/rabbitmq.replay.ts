@@ -153,6 +153,7 @@ export class RabbitQueueReader implements BatchReader {
     // read) may already need to cancel this consumer.
     const tag = `queuescope-replay-${randomUUID()}-${number}`
     this.consumerTag = tag
+    const startOffset = this.stream ? (this.nextOffset ?? 'first') : null
     await this.channel.consume(
       this.queue,
       (delivery) => {
@@ -164,6 +165,13 @@ export class RabbitQueueReader implements BatchReader {
         this.acks.delivered(delivery.fields.deliveryTag)
         if (this.stream) {
           const offset = (delivery.properties.headers as Record<string, unknown> | undefined)?.['x-stream-offset']
+          // A stream delivers whole chunks: a consumer started at an offset may get the messages of
+          // its chunk before it, which the previous consumer read already. Their ack only returns
+          // credit (a stream removes nothing).
+          if (belowStart(offset, startOffset)) {
+            this.acks.ack(delivery.fields.deliveryTag)
+            return
+          }
           if (typeof offset === 'number') this.nextOffset = offset + 1
         }
         this.unsettledOnConsumer.set(number, (this.unsettledOnConsumer.get(number) ?? 0) + 1)
@@ -177,7 +185,7 @@ export class RabbitQueueReader implements BatchReader {
       },
       // A stream keeps every message: a fresh consumer must go on after the last offset delivered,
       // or it would read the stream again from the start.
-      this.stream ? { consumerTag: tag, noAck: false, arguments: { 'x-stream-offset': this.nextOffset ?? 'first' } } : { consumerTag: tag, noAck: false },
+      startOffset !== null ? { consumerTag: tag, noAck: false, arguments: { 'x-stream-offset': startOffset } } : { consumerTag: tag, noAck: false },
     )
     this.wake() // a read waiting for credit: this consumer has some
   }
@@ -352,6 +360,11 @@ export class AckBatcher {
       this.head = 0
     }
   }
+}
+
+/** A stream delivery before the offset its consumer asked to start at (numeric offsets only; 'first' has none before it). */
+export function belowStart(offset: unknown, start: number | 'first' | null): boolean {
+  return typeof start === 'number' && typeof offset === 'number' && offset < start
 }
 
 function toReadMessage(delivery: amqp.ConsumeMessage, consumer: number, stream: boolean): Held {
