@@ -542,7 +542,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
     await this.settling
     if (!this.connection) throw new QsError('NOT_CONNECTED', 'the RabbitMQ connection is closed')
     const info = await this.queueInfo(source.name, [])
-    const stream = info?.type === 'stream'
+    const stream = info ? info.type === 'stream' : await this.streamWithoutManagement(source.name)
     // AMQP's prefetch counts messages only: a byte budget becomes a count by the queue's average size.
     // Without the average (no management API, or statistics not in yet) the reader measures the
     // first messages it reads instead.
@@ -553,6 +553,31 @@ export class RabbitMqAdapter implements BrokerAdapter {
       window = Math.max(1, Math.min(window ?? Number.POSITIVE_INFINITY, Math.floor(options.windowBytes / average)))
     }
     return RabbitQueueReader.open(this.connection, source.name, { ...options, window, stream, available: info?.messages ?? null, sizeUnknown: !sized }, (err) => this.queueError(err, source.name))
+  }
+
+  /**
+   * Whether a queue is a stream, when the management API cannot say. Over AMQP a stream reports 0
+   * messages (read as "empty", a replay or export of it would do nothing), and it refuses basic.get
+   * by closing the whole connection (540): so a queue that reports 0 gets one basic.get, on a
+   * connection of its own. An empty classic or quorum queue answers get-empty; a message that
+   * arrived in between goes straight back (requeued, as a browse returns its messages).
+   */
+  private async streamWithoutManagement(name: string): Promise<boolean> {
+    try {
+      return await this.withThrowAwayChannel(
+        name,
+        async (ch) => {
+          if ((await ch.checkQueue(name)).messageCount > 0) return false
+          const got = await ch.get(name, { noAck: false })
+          if (got) ch.nack(got, false, true)
+          return false
+        },
+        { ownConnection: true },
+      )
+    } catch (err) {
+      if (err instanceof QsError && err.code === 'UNSUPPORTED' && /stream/i.test(String(err.detail))) return true
+      throw err
+    }
   }
 
   /** Live tail of an exchange (a queue of its own bound to it) or a stream queue, on a channel of its own. */

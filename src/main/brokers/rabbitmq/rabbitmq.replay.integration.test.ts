@@ -169,6 +169,34 @@ describe('RabbitMQ replay primitives', () => {
     expect((await ch.checkQueue('large')).messageCount).toBe(0)
   })
 
+  it('without the management API, tells a stream (which AMQP counts as empty) from an empty queue, and reads the stream with a limit', async () => {
+    await ch.assertQueue('blind-stream', { durable: true, arguments: { 'x-queue-type': 'stream' } })
+    for (let i = 0; i < 5; i++) ch.sendToQueue('blind-stream', Buffer.from(`s${i}`))
+    await ch.waitForConfirms()
+    await ch.assertQueue('blind-empty')
+    const { target, password } = parseConnectionUrl(vhost.url, { managementUrl: 'http://127.0.0.1:9' })
+    if (target.broker !== 'rabbitmq') throw new Error('not rabbitmq')
+    const blind = new RabbitMqAdapter(target, password)
+    await blind.connect()
+    try {
+      // A stream: copy only, and its length unknown (a replay without a limit asks for one).
+      const unknown = await blind.openReader({ kind: 'queue', name: 'blind-stream' })
+      expect([unknown.available, unknown.removable]).toEqual([null, false])
+      await unknown.close()
+      const reader = await blind.openReader({ kind: 'queue', name: 'blind-stream' }, { limit: 5 })
+      const read = await readAll(reader, 5)
+      reader.release(read)
+      await reader.close()
+      expect(read.map((m) => m.body.toString())).toEqual(['s0', 's1', 's2', 's3', 's4'])
+      // An empty classic queue is still an empty, movable queue.
+      const empty = await blind.openReader({ kind: 'queue', name: 'blind-empty' })
+      expect([empty.available, empty.removable]).toEqual([0, true])
+      await empty.close()
+    } finally {
+      await blind.close()
+    }
+  })
+
   it('a missing queue is a clear error and the connection stays usable', async () => {
     await expect(adapter.openReader({ kind: 'queue', name: 'no-such-queue' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
