@@ -71,8 +71,8 @@ Each round, in msg/s: ${roundRates.map((m) => `${m.label} ${m.rates.map((r) => M
 
 Peak resident memory of a ${memory.messages.toLocaleString('en-US')}-message move, in a process of its own that holds only the core
 (move-memory.child.ts; the fill is done by the benchmark process). The peak is the higher of RSS
-sampled every 20 ms and the kernel's high-water mark (VmHWM, on Linux), so a spike between two
-samples still counts. The engine holds at most
+sampled every 20 ms and the kernel's high-water mark (VmHWM on Linux, reset as the move starts),
+so a spike between two samples still counts. The engine holds at most
 ${DEFAULT_REPLAY_WINDOW} messages and ${DEFAULT_REPLAY_WINDOW_BYTES / 2 ** 20} MiB of them in flight, so memory does not grow with the queue.
 
 ${formatMoveMemory(memory)}`

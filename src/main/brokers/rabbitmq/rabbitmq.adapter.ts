@@ -556,18 +556,21 @@ export class RabbitMqAdapter implements BrokerAdapter {
   }
 
   /**
-   * Whether a queue is a stream, when the management API cannot say. Over AMQP a stream reports 0
-   * messages (read as "empty", a replay or export of it would do nothing), and it refuses basic.get
-   * by closing the whole connection (540): so a queue that reports 0 gets one basic.get, on a
-   * connection of its own. An empty classic or quorum queue answers get-empty; a message that
-   * arrived in between goes straight back (requeued, as a browse returns its messages).
+   * Whether a queue is a stream, when the management API cannot say. Over AMQP a stream looks like
+   * any queue: its message count is 0 until the broker's stream statistics first come in (every
+   * 5 s), its length after. Read as a classic queue it goes wrong either way: a count of 0 ends a
+   * replay or export at once, and a consumer without `x-stream-offset` starts at the stream's end
+   * and reads nothing. A stream refuses basic.get by closing the whole connection (540), so one
+   * basic.get on a connection of its own tells. On a classic or quorum queue that get takes the
+   * head message, which goes straight back (requeued, as a browse returns its messages: marked
+   * redelivered, and on a quorum queue one delivery attempt); the replay or export that follows
+   * reads it again anyway.
    */
   private async streamWithoutManagement(name: string): Promise<boolean> {
     try {
       return await this.withThrowAwayChannel(
         name,
         async (ch) => {
-          if ((await ch.checkQueue(name)).messageCount > 0) return false
           const got = await ch.get(name, { noAck: false })
           if (got) ch.nack(got, false, true)
           return false
@@ -575,7 +578,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
         { ownConnection: true },
       )
     } catch (err) {
-      if (err instanceof QsError && err.code === 'UNSUPPORTED' && /stream/i.test(String(err.detail))) return true
+      if (err instanceof QsError && err.code === 'UNSUPPORTED' && /basic\.get not supported by stream/i.test(String(err.detail))) return true
       throw err
     }
   }

@@ -169,16 +169,18 @@ describe('RabbitMQ replay primitives', () => {
     expect((await ch.checkQueue('large')).messageCount).toBe(0)
   })
 
-  it('without the management API, tells a stream (which AMQP counts as empty) from an empty queue, and reads the stream with a limit', async () => {
+  it('without the management API, tells a stream from a classic queue, before and after the stream reports its length', async () => {
     await ch.assertQueue('blind-stream', { durable: true, arguments: { 'x-queue-type': 'stream' } })
     for (let i = 0; i < 5; i++) ch.sendToQueue('blind-stream', Buffer.from(`s${i}`))
-    await ch.waitForConfirms()
+    await ch.assertQueue('blind-classic')
+    for (let i = 0; i < 3; i++) ch.sendToQueue('blind-classic', Buffer.from(`c${i}`))
     await ch.assertQueue('blind-empty')
+    await ch.waitForConfirms()
     const { target, password } = parseConnectionUrl(vhost.url, { managementUrl: 'http://127.0.0.1:9' })
     if (target.broker !== 'rabbitmq') throw new Error('not rabbitmq')
     const blind = new RabbitMqAdapter(target, password)
     await blind.connect()
-    try {
+    const readStream = async (): Promise<void> => {
       // A stream: copy only, and its length unknown (a replay without a limit asks for one).
       const unknown = await blind.openReader({ kind: 'queue', name: 'blind-stream' })
       expect([unknown.available, unknown.removable]).toEqual([null, false])
@@ -188,13 +190,27 @@ describe('RabbitMQ replay primitives', () => {
       reader.release(read)
       await reader.close()
       expect(read.map((m) => m.body.toString())).toEqual(['s0', 's1', 's2', 's3', 's4'])
-      // An empty classic queue is still an empty, movable queue.
+    }
+    try {
+      // Over AMQP the fresh stream counts 0 messages ...
+      await readStream()
+      // ... and its length once the broker's stream statistics come in (every 5 s).
+      await expect.poll(async () => (await ch.checkQueue('blind-stream')).messageCount, { timeout: 8000, interval: 250 }).toBe(5)
+      await readStream()
+      // A classic queue is still a classic queue: every message read once, in order, then gone.
+      const classic = await blind.openReader({ kind: 'queue', name: 'blind-classic' })
+      expect([classic.available, classic.removable]).toEqual([3, true])
+      const read = await readAll(classic, 3)
+      classic.ack(read)
+      await classic.close()
+      expect(read.map((m) => m.body.toString())).toEqual(['c0', 'c1', 'c2'])
       const empty = await blind.openReader({ kind: 'queue', name: 'blind-empty' })
       expect([empty.available, empty.removable]).toEqual([0, true])
       await empty.close()
     } finally {
       await blind.close()
     }
+    expect((await ch.checkQueue('blind-classic')).messageCount).toBe(0)
   })
 
   it('a missing queue is a clear error and the connection stays usable', async () => {

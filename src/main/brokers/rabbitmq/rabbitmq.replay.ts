@@ -165,9 +165,9 @@ export class RabbitQueueReader implements BatchReader {
         this.acks.delivered(delivery.fields.deliveryTag)
         if (this.stream) {
           const offset = (delivery.properties.headers as Record<string, unknown> | undefined)?.['x-stream-offset']
-          // A stream delivers whole chunks: a consumer started at an offset may get the messages of
-          // its chunk before it, which the previous consumer read already. Their ack only returns
-          // credit (a stream removes nothing).
+          // RabbitMQ 3.10 starts a consumer exactly at its offset; should a broker send the chunk
+          // holding it whole, the messages before it (which the previous consumer read) are
+          // skipped. Their ack only returns credit (a stream removes nothing).
           if (belowStart(offset, startOffset)) {
             this.acks.ack(delivery.fields.deliveryTag)
             return
