@@ -83,7 +83,7 @@ test('browse a queue, read a message, publish one, and purge it with a typed nam
   await expect(source.publishResult).toHaveText('Routed')
   await app.screenshot({ path: testInfo.outputPath('queue-publish.png') })
   // With the details panel open, the table keeps Ready (not Messages) beside it.
-  await expect(await overview.cell(QUEUE, 'Ready')).toHaveText(String(SEEDED + 1))
+  await expect(await overview.cell(QUEUE, 'Ready')).toHaveText(String(SEEDED + 1), { timeout: 30_000 })
 
   // Purge: the count that goes, the name typed to confirm.
   const dialog = await source.purge(QUEUE)
@@ -94,7 +94,7 @@ test('browse a queue, read a message, publish one, and purge it with a typed nam
   await expect(dialog).toBeHidden()
   await expect(app.getByRole('status').filter({ hasText: `Purged ${SEEDED + 1} messages` })).toBeVisible()
   // The listing refreshes after the purge: Ready drops to 0.
-  await expect(await overview.cell(QUEUE, 'Ready')).toHaveText('0')
+  await expect(await overview.cell(QUEUE, 'Ready')).toHaveText('0', { timeout: 30_000 })
 })
 
 test('a gzip-encoded JSON body shows decoded, highlighted and foldable; Hex shows the stored bytes', async ({ app }, testInfo) => {

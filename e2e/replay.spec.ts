@@ -134,7 +134,7 @@ test('preview a dead-letter queue, move it back to origin with a typed name, and
   await report.getByRole('button', { name: 'Close' }).click()
   await expect(report).toBeHidden()
   // The listing was refreshed after the move.
-  await expect(await overview.cell(DLQ, 'Ready')).toHaveText('0')
+  await expect(await overview.cell(DLQ, 'Ready')).toHaveText('0', { timeout: 30_000 })
 
   // The journal: the move and its dry run, newest first.
   await replay.openJournal()

@@ -63,7 +63,8 @@ describe('RabbitMqAdapter against a real broker', () => {
   }
 
   it('lists every queue with type, exact counts and dead-letter target, and every exchange', async () => {
-    const items = await listUntil((all) => all.some((i) => i.kind === 'queue' && i.name === 'orders' && i.messages === 7) && all.some((i) => i.name === 'invoices' && i.messages === 3))
+    // The management API fills in a new queue's statistics in steps: wait for the consumers too.
+    const items = await listUntil((all) => all.some((i) => i.kind === 'queue' && i.name === 'orders' && i.messages === 7 && i.consumers !== null) && all.some((i) => i.name === 'invoices' && i.messages === 3))
     const queues = items.filter((i) => i.kind === 'queue')
     expect(queues.map((q) => q.name).sort()).toEqual(['audit', 'invoices', 'orders', 'orders.dlq'])
     expect(queues.find((q) => q.name === 'orders')).toMatchObject({ queueType: 'classic', messages: 7, ready: 7, unacked: 0, consumers: 0, deadLetterExchange: 'orders.dlx', deadLetterRoutingKey: 'dead' })

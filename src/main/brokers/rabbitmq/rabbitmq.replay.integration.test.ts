@@ -68,7 +68,7 @@ describe('RabbitMQ replay primitives', () => {
     expect(reader).toMatchObject({ available: 20, removable: true })
     const seen: ReadMessage[] = []
     for (;;) {
-      const batch = await reader.read(5, { idleMs: 2000 })
+      const batch = await reader.read(5, { idleMs: 3000 })
       if (batch.length === 0) break
       seen.push(...batch)
       reader.ack(batch.filter((m) => Number(m.body.toString().slice(1)) % 2 === 0))
@@ -87,7 +87,7 @@ describe('RabbitMQ replay primitives', () => {
     const read: ReadMessage[] = []
     for (;;) {
       // The window holds 3: the reader only goes on as the engine acknowledges.
-      const batch = await reader.read(10, { idleMs: 1000 })
+      const batch = await reader.read(10, { idleMs: 3000 })
       if (batch.length === 0) break
       expect(batch.length).toBeLessThanOrEqual(3)
       reader.ack(batch)
@@ -108,12 +108,13 @@ describe('RabbitMQ replay primitives', () => {
     // 2 released (held until close, fewer than half the window: no fresh consumer) and 6 still
     // being published somewhere slow: the consumer has no credit left, the queue has 12 more.
     reader.release(first.slice(0, 2))
-    const settleLate = setTimeout(() => reader.ack(first.slice(2)), 1500)
+    const settleLate = setTimeout(() => reader.ack(first.slice(2)), 3000)
     try {
       // Waiting out the idle time here would end a replay with 12 messages counted as "left".
       // The read returns with the first deliveries after the late ack: as many as had arrived by
       // then (the broker may send them in more than one TCP read), never none.
-      const next = await reader.read(4, { idleMs: 400 })
+      // An idle time shorter than the late ack: a read that gave up while starved would return [].
+      const next = await reader.read(4, { idleMs: 2000 })
       expect(next.length).toBeGreaterThan(0)
       reader.ack(next)
       const rest: ReadMessage[] = [...next]
@@ -195,7 +196,7 @@ describe('RabbitMQ replay primitives', () => {
       // Over AMQP the fresh stream counts 0 messages ...
       await readStream()
       // ... and its length once the broker's stream statistics come in (every 5 s).
-      await expect.poll(async () => (await ch.checkQueue('blind-stream')).messageCount, { timeout: 8000, interval: 250 }).toBe(5)
+      await expect.poll(async () => (await ch.checkQueue('blind-stream')).messageCount, { timeout: 20_000, interval: 250 }).toBe(5)
       await readStream()
       // A classic queue is still a classic queue: every message read once, in order, then gone.
       const classic = await blind.openReader({ kind: 'queue', name: 'blind-classic' })
@@ -230,8 +231,8 @@ describe('RabbitMQ replay primitives', () => {
       const reader = await flaky.openReader({ kind: 'queue', name: 'cut' }, { window: 10 })
       const read = await readAll(reader, 10)
       reader.ack(read.slice(0, 4))
-      // Let the acks reach the broker before the cut.
-      await new Promise((r) => setTimeout(r, 200))
+      // Let the acks reach the broker before the cut (a loaded machine may take a while).
+      await new Promise((r) => setTimeout(r, 1000))
       proxy.cut()
       await expect.poll(() => reader.read(1, { idleMs: 100 }).then(() => 'open', (e: QsError) => e.code)).toBe('NOT_CONNECTED')
       expect(() => reader.ack(read.slice(4))).toThrow(/went back to the queue/)
@@ -357,7 +358,7 @@ describe('RabbitMQ replay primitives', () => {
     const reader = await adapter.openReader({ kind: 'queue', name: 'long-stream' }, { limit: 30, window: 8 })
     const read: ReadMessage[] = []
     for (;;) {
-      const batch = await reader.read(3, { idleMs: 1500 })
+      const batch = await reader.read(3, { idleMs: 3000 })
       if (batch.length === 0) break
       read.push(...batch)
       reader.release(batch) // a copy: on a stream, a release only returns credit

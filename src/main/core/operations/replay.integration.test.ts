@@ -183,8 +183,14 @@ describe('replay (real RabbitMQ)', () => {
   it('cancel mid-way stops cleanly with a report that matches both queues', async () => {
     await fill('slow', 2000)
     await ch.assertQueue('slow.dst')
+    let published = 0
+    const off = core.replays.onProgress((p) => {
+      if (p.id === 'cancel-me') published = p.published
+    })
     const running = ok<ReplayReport>('replay:start', { id: 'cancel-me', connectionId: rabbit.id, source: 'queue:slow', to: { connectionId: rabbit.id, target: 'queue:slow.dst' }, mode: 'move', confirm: 'slow', rate: 400 })
-    await new Promise((r) => setTimeout(r, 700))
+    // Mid-way: once some have gone (at 400/s the whole move takes 5 s), not after a fixed time.
+    await expect.poll(() => published, { timeout: 10_000, interval: 50 }).toBeGreaterThan(0)
+    off()
     expect(await ok('replay:cancel', { id: 'cancel-me' })).toEqual({ cancelled: true })
     const report = await running
     expect(report.cancelled).toBe(true)
@@ -220,8 +226,9 @@ describe('replay (real RabbitMQ)', () => {
       expect(report.error).toMatch(/connection|closed|channel/i)
       expect(report.acknowledged).toBeLessThan(N)
 
-      // The broker requeues what was not acknowledged; give it a moment, then count every id.
-      await new Promise((r) => setTimeout(r, 1000))
+      // The broker requeues what was not acknowledged, in its own time: wait until every message
+      // is back in one queue or the other (duplicates counted twice), then count every id.
+      await expect.poll(async () => (await count('big.src')) + (await count('big.dst')), { timeout: 15_000, interval: 200 }).toBeGreaterThanOrEqual(N)
       const inSource = (await drain('big.src')).map((m) => m.properties.messageId as string)
       const inTarget = (await drain('big.dst')).map((m) => m.properties.messageId as string)
       const all = new Set([...inSource, ...inTarget])
