@@ -12,7 +12,7 @@ import type { PublishRequestParsed, PublishResult } from '../../../shared/publis
 import { parseSourceRef, type SourceRef } from '../../../shared/source-ref'
 import type { BrokerAdapter, ConnectInfo, ListOptions, TailHandle, TailOptions, TailSink } from '../adapter'
 import type { BatchReader, ReaderOptions, TargetWriter } from '../replay'
-import { RabbitQueueReader, RabbitWriter } from './rabbitmq.replay'
+import { belowStart, RabbitQueueReader, RabbitWriter } from './rabbitmq.replay'
 import { openRabbitTail } from './rabbitmq.tail'
 import { messageOf, networkError } from '../errors'
 import { browsedBody } from '../message-body'
@@ -798,7 +798,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
             if (message === null) return finish() // cancelled by the broker (queue deleted)
             const offset = streamOffsetOf(message)
             // The broker starts at the chunk holding the offset; skip anything before it.
-            if (from.type === 'offset' && offset !== undefined && offset < from.value) {
+            if (from.type === 'offset' && belowStart(offset, from.value)) {
               ch.ack(message)
               return
             }
