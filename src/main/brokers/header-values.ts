@@ -19,7 +19,7 @@ export function toHeaderValue(value: unknown): HeaderValue {
   if (Array.isArray(value)) return value.map(toHeaderValue)
   if (typeof value === 'object') {
     const out: Record<string, HeaderValue> = {}
-    for (const [key, inner] of Object.entries(value as Record<string, unknown>)) out[key] = toHeaderValue(inner)
+    for (const [key, inner] of Object.entries(value as Record<string, unknown>)) setHeader(out, key, toHeaderValue(inner))
     return out
   }
   return String(value)
@@ -27,7 +27,17 @@ export function toHeaderValue(value: unknown): HeaderValue {
 
 export function toHeaders(headers: Record<string, unknown> | undefined): Record<string, HeaderValue> {
   const out: Record<string, HeaderValue> = {}
-  for (const [key, value] of Object.entries(headers ?? {})) out[key] = toHeaderValue(value)
+  for (const [key, value] of Object.entries(headers ?? {})) setHeader(out, key, toHeaderValue(value))
   return out
+}
+
+/**
+ * `out[key] = value`, also for a header named `__proto__`: assigning that name runs the prototype
+ * setter instead, which drops a string value and turns a table into the object's prototype, so a
+ * replay would lose the header.
+ */
+export function setHeader(out: Record<string, HeaderValue>, key: string, value: HeaderValue): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
+  else out[key] = value
 }
 

@@ -42,6 +42,15 @@ describe('amqp values', () => {
     expect(toHeaders(undefined)).toEqual({})
   })
 
+  it('a header or table key named __proto__ stays a key (assignment would set the prototype instead)', () => {
+    const headers = toHeaders(JSON.parse('{"__proto__":{"__proto__":"inner","a":1}}') as Record<string, unknown>)
+    const outer = Object.getOwnPropertyDescriptor(headers, '__proto__')?.value as Record<string, unknown>
+    expect(Object.keys(headers)).toEqual(['__proto__'])
+    expect(Object.keys(outer)).toEqual(['__proto__', 'a'])
+    expect(Object.getOwnPropertyDescriptor(outer, '__proto__')?.value).toBe('inner')
+    expect(Object.getPrototypeOf(outer)).toBe(Object.prototype)
+  })
+
   it('properties: only the ones set, and only valid values', () => {
     expect(toMessageProperties({ contentType: 'text/plain', messageId: undefined, deliveryMode: 2, priority: 4, timestamp: 10, headers: {} })).toEqual({ contentType: 'text/plain', deliveryMode: 2, priority: 4, timestamp: 10 })
     expect(toMessageProperties({ deliveryMode: 0, priority: -1 })).toEqual({})

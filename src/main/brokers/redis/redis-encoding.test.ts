@@ -36,6 +36,16 @@ describe('stream fields <-> message (docs/architecture.md "Message mapping")', (
     expect(message.headers).toEqual({ 'qs-properties': '{not json', 'qs-header-json': '{"a":1}', n: '1' })
   })
 
+  it('keeps a field named __proto__ as a header, as text or as a typed table, and writes it back', () => {
+    const plain = messageFromStreamFields(asBuffers(['body', 'x', '__proto__', 'text']))
+    expect(Object.keys(plain.headers)).toEqual(['__proto__'])
+    expect(Object.getPrototypeOf(plain.headers)).toBe(Object.prototype)
+    const typed = messageFromStreamFields(asBuffers(['body', 'x', '__proto__', '{"polluted":true}', 'qs-header-json', '["__proto__"]']))
+    expect(Object.getOwnPropertyDescriptor(typed.headers, '__proto__')?.value).toEqual({ polluted: true })
+    expect((typed.headers as Record<string, unknown>)['polluted']).toBeUndefined()
+    expect(streamFieldsFromMessage(Buffer.from('x'), typed.headers, {}).map(String)).toEqual(['body', 'x', '__proto__', '{"polluted":true}', 'qs-header-json', '["__proto__"]'])
+  })
+
   it('shows a gzipped body decompressed beside the bytes as they are', () => {
     const zipped = gzipSync('{"order":1}')
     const message = messageFromStreamFields(asBuffers(['body', zipped, 'qs-properties', JSON.stringify({ contentEncoding: 'gzip' })]))

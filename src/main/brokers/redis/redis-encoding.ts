@@ -1,5 +1,6 @@
 import type { HeaderValue, MessageProperties } from '../../../shared/publish'
 import { messagePropertiesSchema } from '../../../shared/publish'
+import { setHeader } from '../header-values'
 import { browsedBody, encodeBody, type DecodedBody, type EncodedBody } from '../message-body'
 
 /** XINFO replies are flat [key, value, key, value...] arrays. */
@@ -69,7 +70,7 @@ export function decodeStreamFields(flat: Buffer[]): { body: Buffer; properties: 
         continue
       }
     }
-    headers[field.startsWith(HEADER_PREFIX) ? field.slice(HEADER_PREFIX.length) : field] = headerText(value)
+    setHeader(headers, field.startsWith(HEADER_PREFIX) ? field.slice(HEADER_PREFIX.length) : field, headerText(value))
   }
   if (typed !== null) {
     // A header listed as JSON goes back to its number, table or list (the list may come after it).
@@ -77,7 +78,7 @@ export function decodeStreamFields(flat: Buffer[]): { body: Buffer; properties: 
       const name = field.startsWith(HEADER_PREFIX) ? field.slice(HEADER_PREFIX.length) : field
       const text = headers[name]
       const parsed = typeof text === 'string' ? safeJson(text) : undefined
-      if (parsed !== undefined) headers[name] = parsed as HeaderValue
+      if (parsed !== undefined) setHeader(headers, name, parsed as HeaderValue)
     }
   }
   return { body, properties, headers }

@@ -88,6 +88,15 @@ describe('replay engine', () => {
     expect(report).toMatchObject({ target: 'queue:t', targetConnection: 'p2' })
   })
 
+  it('stamps qs-replayed-from and qs-replay-count and keeps every header, a __proto__ one too', async () => {
+    const headers = JSON.parse('{"__proto__":"kept","qs-replay-count":2,"tenant":"acme"}') as ReadMessage['headers']
+    const writer = memoryWriter()
+    await runReplay(PLAN, { reader: memoryReader([message(1, { headers })]), writer })
+    const sent = writer.written[0]!.message.headers
+    expect(Object.getOwnPropertyDescriptor(sent, '__proto__')?.value).toBe('kept')
+    expect({ ...sent }).toMatchObject({ tenant: 'acme', 'qs-replay-count': 3, 'qs-replayed-from': PLAN.source })
+  })
+
   it('routes back to origin: x-death first on RabbitMQ, else qs-origin, each broker only its own kinds', () => {
     const xDeath = [{ queue: 'orders', reason: 'rejected', count: 1, exchange: 'shop', routingKeys: ['order.created', 'order.any'], time: null }]
     expect(originRoutes(message(1, { xDeath, headers: { 'qs-origin': 'queue:ignored' } }), 'rabbitmq')).toEqual({
