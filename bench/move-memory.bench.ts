@@ -1,7 +1,7 @@
 /**
  * Issue #5 benchmark: the peak resident memory of a 1,000,000-message move (persistent 1 KiB
  * messages, queue -> queue on one RabbitMQ), measured in a process of its own that holds only the
- * core (move-memory.child.ts), against the 300 MB budget. The fill runs here, untimed.
+ * core (memory.child.ts), against the 300 MB budget. The fill runs here, untimed.
  */
 import * as amqp from 'amqplib'
 import { spawn } from 'node:child_process'
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { createTestVhost, MANAGEMENT_URL } from '../src/test-support/brokers'
 
 const MESSAGES = Number(process.env['QS_BENCH_MOVE_MEMORY_MESSAGES'] ?? 1_000_000)
-/** A move that has not finished by then has stalled: the child is killed and the vhost removed. */
+/** A move or export that has not finished by then has stalled: the child is killed and the vhost removed. */
 const CHILD_TIMEOUT_MS = 15 * 60_000
 export const MOVE_MEMORY_BUDGET_BYTES = 300 * 2 ** 20
 
@@ -20,10 +20,20 @@ export interface MoveMemoryResult {
   peak: number
 }
 
-function runChild(url: string): Promise<{ moved: number; seconds: number; before: number; peak: number; error: string | null }> {
-  const script = fileURLToPath(new URL('./move-memory.child.ts', import.meta.url))
+export interface ChildResult {
+  /** Messages moved or exported. */
+  done: number
+  error: string | null
+  seconds: number
+  before: number
+  peak: number
+}
+
+/** Runs memory.child.ts with `args` (see there) and returns what it measured. */
+export function measureInChild(args: string[]): Promise<ChildResult> {
+  const script = fileURLToPath(new URL('./memory.child.ts', import.meta.url))
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, url, MANAGEMENT_URL], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''
     const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS)
     child.stdout.setEncoding('utf8')
@@ -32,11 +42,11 @@ function runChild(url: string): Promise<{ moved: number; seconds: number; before
     // 'close', not 'exit': only then has all of its output been read.
     child.on('close', (code, signal) => {
       clearTimeout(timer)
-      if (code !== 0) return reject(new Error(`the moving process ${signal === 'SIGKILL' ? `was killed after ${CHILD_TIMEOUT_MS / 60_000} minutes` : `exited with ${code ?? signal}`}`))
+      if (code !== 0) return reject(new Error(`the measured process ${signal === 'SIGKILL' ? `was killed after ${CHILD_TIMEOUT_MS / 60_000} minutes` : `exited with ${code ?? signal}`}`))
       try {
-        resolve(JSON.parse(out.trim().split('\n').at(-1)!) as { moved: number; seconds: number; before: number; peak: number; error: string | null })
+        resolve(JSON.parse(out.trim().split('\n').at(-1)!) as ChildResult)
       } catch (err) {
-        reject(new Error(`the moving process printed no result: ${(err as Error).message}`))
+        reject(new Error(`the measured process printed no result: ${(err as Error).message}`))
       }
     })
   })
@@ -59,9 +69,9 @@ export async function benchMoveMemory(log: (line: string) => void): Promise<Move
     }
     await ch.waitForConfirms()
     log('move memory: moving in a process of its own…')
-    const result = await runChild(vhost.url)
+    const result = await measureInChild(['move', vhost.url, MANAGEMENT_URL])
     const arrived = (await ch.checkQueue('dst')).messageCount
-    if (result.moved !== MESSAGES || arrived !== MESSAGES) throw new Error(`moved ${result.moved}, ${arrived} of ${MESSAGES} arrived: ${result.error ?? ''}`)
+    if (result.done !== MESSAGES || arrived !== MESSAGES) throw new Error(`moved ${result.done}, ${arrived} of ${MESSAGES} arrived: ${result.error ?? ''}`)
     log(`move memory: ${MESSAGES.toLocaleString('en-US')} moved in ${result.seconds.toFixed(1)} s, peak RSS ${(result.peak / 2 ** 20).toFixed(0)} MB (before: ${(result.before / 2 ** 20).toFixed(0)} MB)`)
     await ch.purgeQueue('dst')
     return { messages: MESSAGES, seconds: result.seconds, before: result.before, peak: result.peak }

@@ -84,7 +84,7 @@ ${formatThroughput(throughput)}
 Each round, in msg/s: ${roundRates.map((m) => `${m.label} ${m.rates.map((r) => Math.round(r).toLocaleString('en-US')).join(' / ')}`).join('; ')}.
 
 Peak resident memory of a ${memory.messages.toLocaleString('en-US')}-message move, in a process of its own that holds only the core
-(move-memory.child.ts; the fill is done by the benchmark process). The peak is the higher of RSS
+(memory.child.ts; the fill is done by the benchmark process). The peak is the higher of RSS
 sampled every 20 ms and the kernel's high-water mark (VmHWM on Linux, reset as the move starts),
 so a spike between two samples still counts. The engine holds at most
 ${DEFAULT_REPLAY_WINDOW} messages and ${DEFAULT_REPLAY_WINDOW_BYTES / 2 ** 20} MiB of them in flight, so memory does not grow with the queue.
@@ -97,10 +97,15 @@ ${formatMoveMemory(memory)}`
     async run(log) {
       return `## Replay across brokers, and export memory
 
-A Redis stream moved into a RabbitMQ topic exchange (bound to one queue), median of 3 moves each
-side taken in turns, the stream refilled before every move (untimed); higher is better, so a ratio
-above 1 means Queuescope is faster. Before that, the peak resident memory of the benchmark process
-(the whole core in-process) while it exports a 1,000,000-entry stream to NDJSON.
+A Redis stream moved into a RabbitMQ topic exchange (bound to one queue), median of 3 moves each,
+the three movers taking turns, the stream refilled before every move (untimed); higher is better, so
+a ratio above 1 means Queuescope is faster. The reference delivers the same messages as a replay:
+the body with the \`qs-replayed-from\` and \`qs-replay-count\` headers every replay adds (the issue
+asks for them); the same loop publishing the body alone is the second row, for comparison (the two
+headers cost the broker and amqplib about a fifth of that loop's rate). Before that, the peak
+resident memory of exporting a 1,000,000-entry stream to NDJSON, in a process of its own that holds
+only the core (memory.child.ts, measured as the move's memory is; the benchmark process fills the
+stream).
 
 ${formatRedisReplay(await benchRedisReplay(log))}`
     },
