@@ -227,13 +227,19 @@ export function describeFilter(filter: ReplayFilter): string {
  * A value inside parsed JSON by a dot path with optional indexes: `customer.id`, `lines[0].sku`,
  * `$.a.b` (a leading `$.` is allowed). Undefined when any step is missing.
  */
+/** record[key] when it is the record's own, else undefined (no inherited `constructor`, `toString`…). */
+export function ownValue(record: Readonly<Record<string, unknown>>, key: string): unknown {
+  return Object.hasOwn(record, key) ? record[key] : undefined
+}
+
 export function jsonPathValue(root: unknown, path: string): unknown {
   const steps = path.replace(/^\$\.?/, '').match(/[^.[\]]+|\[\d+\]/g) ?? []
   let current: unknown = root
   for (const step of steps) {
     if (current === null || typeof current !== 'object') return undefined
     const index = /^\[(\d+)\]$/.exec(step)
-    current = index ? (Array.isArray(current) ? current[Number(index[1])] : undefined) : (current as Record<string, unknown>)[step]
+    // Own keys only: `constructor` or `__proto__` must not find Object.prototype's.
+    current = index ? (Array.isArray(current) ? current[Number(index[1])] : undefined) : ownValue(current as Record<string, unknown>, step)
   }
   return current
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { ReplayProgress } from '../../../shared/replay'
 import type { BatchReader, ReadMessage, ReplayMessage, Route, TargetWriter } from '../../brokers/replay'
 import { originRoutes, runReplay, type ReplayPlan } from './replay.engine'
+import { compileFilters } from './replay.filter'
 
 /** Pure engine logic over an in-memory source and target (the brokers' own tests use real ones). */
 function message(n: number, extra: Partial<ReadMessage> = {}): ReadMessage {
@@ -95,6 +96,15 @@ describe('replay engine', () => {
     const sent = writer.written[0]!.message.headers
     expect(Object.getOwnPropertyDescriptor(sent, '__proto__')?.value).toBe('kept')
     expect({ ...sent }).toMatchObject({ tenant: 'acme', 'qs-replay-count': 3, 'qs-replayed-from': PLAN.source })
+  })
+
+  it('filters on a header or property the message has, never on what every object inherits', () => {
+    const has = (field: 'header' | 'property', name: string) => compileFilters([{ field, name, op: 'exists', value: '' }])
+    expect(has('header', 'constructor')(message(1))).toBe(false)
+    expect(has('header', 'toString')(message(1))).toBe(false)
+    expect(has('property', 'constructor')(message(1))).toBe(false)
+    expect(has('header', 'constructor')(message(1, { headers: { constructor: 'mine' } }))).toBe(true)
+    expect(has('property', 'messageId')(message(1))).toBe(true)
   })
 
   it('routes back to origin: x-death first on RabbitMQ, else qs-origin, each broker only its own kinds', () => {

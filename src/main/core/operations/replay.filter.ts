@@ -1,4 +1,4 @@
-import { compileFilterRegex, jsonPathValue, type ReplayFilter } from '../../../shared/replay'
+import { compileFilterRegex, jsonPathValue, ownValue, type ReplayFilter } from '../../../shared/replay'
 import type { ReadMessage } from '../../brokers/replay'
 
 /** A compiled filter set: true when a message meets every condition. */
@@ -33,9 +33,9 @@ function compileOne(filter: ReplayFilter): MessagePredicate {
   }
   switch (filter.field) {
     case 'property':
-      return (m) => compare(asText((m.properties as Record<string, unknown>)[filter.name]))
+      return (m) => compare(asText(ownValue(m.properties as Record<string, unknown>, filter.name)))
     case 'header':
-      return (m) => compare(asText(m.headers[filter.name]))
+      return (m) => compare(asText(ownValue(m.headers, filter.name)))
     case 'xDeathReason':
       return (m) => compare(m.xDeath?.[0]?.reason)
     case 'body':
