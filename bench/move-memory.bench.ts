@@ -35,14 +35,18 @@ export function measureInChild(args: string[]): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''
-    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS)
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      child.kill('SIGKILL')
+    }, CHILD_TIMEOUT_MS)
     child.stdout.setEncoding('utf8')
     child.stdout.on('data', (chunk: string) => (out += chunk))
     child.on('error', reject)
     // 'close', not 'exit': only then has all of its output been read.
     child.on('close', (code, signal) => {
       clearTimeout(timer)
-      if (code !== 0) return reject(new Error(`the measured process ${signal === 'SIGKILL' ? `was killed after ${CHILD_TIMEOUT_MS / 60_000} minutes` : `exited with ${code ?? signal}`}`))
+      if (code !== 0) return reject(new Error(`the measured process ${timedOut ? `was killed after ${CHILD_TIMEOUT_MS / 60_000} minutes` : `exited with ${code ?? signal}`}`))
       try {
         resolve(JSON.parse(out.trim().split('\n').at(-1)!) as ChildResult)
       } catch (err) {

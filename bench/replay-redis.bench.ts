@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks'
 import { createDispatcher } from '../src/main/core/api'
 import { createCore } from '../src/main/core/core'
 import type { ReplayReport } from '../src/shared/replay'
-import { createTestRedis, createTestVhost, MANAGEMENT_URL } from '../src/test-support/brokers'
+import { createTestRedis, createTestVhost, MANAGEMENT_URL, REDIS_URL } from '../src/test-support/brokers'
 import { measureInChild } from './move-memory.bench'
 import { formatThroughput, type ThroughputRow } from './replay.bench'
 
@@ -49,7 +49,7 @@ async function fillStream(redis: Redis, key: string, count: number, bodyBytes: n
  * at the start, each published `mandatory` on a confirm channel, then XDEL once all are confirmed.
  * With `stamp`, each message carries the two headers every replay adds (qs-replayed-from and
  * qs-replay-count), so the same messages arrive as Queuescope's; without, only the body (the two
- * headers cost the broker and amqplib ~20% of this loop's rate, so that row is for comparison).
+ * headers cost the broker and amqplib a fifth to a third of this loop's rate; that row is for comparison).
  */
 async function minimalMove(redis: Redis, key: string, ch: amqp.ConfirmChannel, exchange: string, routingKey: string, stamp: boolean): Promise<void> {
   const last = (await redis.xrevrange(key, '+', '-', 'COUNT', 1))[0]?.[0]
@@ -94,7 +94,7 @@ export async function benchRedisReplay(log: (line: string) => void): Promise<Red
       return envelope.data as T
     }
     const rabbit = await ok<{ id: string }>('profiles:save', { name: 'bench rabbit', broker: 'rabbitmq', url: vhost.url.replace('guest:guest@', 'guest@'), password: 'guest', managementUrl: MANAGEMENT_URL })
-    const red = await ok<{ id: string }>('profiles:save', { name: 'bench redis', broker: 'redis', url: 'redis://127.0.0.1:6379/0' })
+    const red = await ok<{ id: string }>('profiles:save', { name: 'bench redis', broker: 'redis', url: REDIS_URL })
     await ok('connection:connect', { profileId: rabbit.id })
     await ok('connection:connect', { profileId: red.id })
 
@@ -102,7 +102,7 @@ export async function benchRedisReplay(log: (line: string) => void): Promise<Red
     await fillStream(redis.client, stream, EXPORT_ENTRIES, EXPORT_BODY_BYTES)
     log('export: exporting in a process of its own…')
     const file = join(dir, 'export.ndjson')
-    const exported = await measureInChild(['export', 'redis://127.0.0.1:6379/0', `stream:${stream}`, file])
+    const exported = await measureInChild(['export', REDIS_URL, `stream:${stream}`, file])
     if (exported.done !== EXPORT_ENTRIES) throw new Error(`exported ${exported.done} of ${EXPORT_ENTRIES}`)
     const fileBytes = (await stat(file)).size
     await rm(file)

@@ -102,7 +102,7 @@ the three movers taking turns, the stream refilled before every move (untimed); 
 a ratio above 1 means Queuescope is faster. The reference delivers the same messages as a replay:
 the body with the \`qs-replayed-from\` and \`qs-replay-count\` headers every replay adds (the issue
 asks for them); the same loop publishing the body alone is the second row, for comparison (the two
-headers cost the broker and amqplib about a fifth of that loop's rate). Before that, the peak
+headers cost the broker and amqplib a fifth to a third of that loop's rate). Before that, the peak
 resident memory of exporting a 1,000,000-entry stream to NDJSON, in a process of its own that holds
 only the core (memory.child.ts, measured as the move's memory is; the benchmark process fills the
 stream).
