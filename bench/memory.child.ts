@@ -28,7 +28,7 @@ function highWaterMark(): number {
   }
 }
 
-/** From here on VmHWM counts the move only, not loading the code and opening the core (Linux; elsewhere a no-op). */
+/** From here on VmHWM counts the move or export only, not loading the code and opening the core (Linux; elsewhere a no-op). */
 function resetHighWaterMark(): void {
   try {
     writeFileSync('/proc/self/clear_refs', '5')

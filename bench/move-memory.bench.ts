@@ -4,13 +4,10 @@
  * core (memory.child.ts), against the 300 MB budget. The fill runs here, untimed.
  */
 import * as amqp from 'amqplib'
-import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { createTestVhost, MANAGEMENT_URL } from '../src/test-support/brokers'
+import { measureInChild } from './support'
 
 const MESSAGES = Number(process.env['QS_BENCH_MOVE_MEMORY_MESSAGES'] ?? 1_000_000)
-/** A move or export that has not finished by then has stalled: the child is killed and the vhost removed. */
-const CHILD_TIMEOUT_MS = 15 * 60_000
 export const MOVE_MEMORY_BUDGET_BYTES = 300 * 2 ** 20
 
 export interface MoveMemoryResult {
@@ -18,42 +15,6 @@ export interface MoveMemoryResult {
   seconds: number
   before: number
   peak: number
-}
-
-export interface ChildResult {
-  /** Messages moved or exported. */
-  done: number
-  error: string | null
-  seconds: number
-  before: number
-  peak: number
-}
-
-/** Runs memory.child.ts with `args` (see there) and returns what it measured. */
-export function measureInChild(args: string[]): Promise<ChildResult> {
-  const script = fileURLToPath(new URL('./memory.child.ts', import.meta.url))
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
-    let out = ''
-    let timedOut = false
-    const timer = setTimeout(() => {
-      timedOut = true
-      child.kill('SIGKILL')
-    }, CHILD_TIMEOUT_MS)
-    child.stdout.setEncoding('utf8')
-    child.stdout.on('data', (chunk: string) => (out += chunk))
-    child.on('error', reject)
-    // 'close', not 'exit': only then has all of its output been read.
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      if (code !== 0) return reject(new Error(`the measured process ${timedOut ? `was killed after ${CHILD_TIMEOUT_MS / 60_000} minutes` : `exited with ${code ?? signal}`}`))
-      try {
-        resolve(JSON.parse(out.trim().split('\n').at(-1)!) as ChildResult)
-      } catch (err) {
-        reject(new Error(`the measured process printed no result: ${(err as Error).message}`))
-      }
-    })
-  })
 }
 
 export async function benchMoveMemory(log: (line: string) => void): Promise<MoveMemoryResult> {

@@ -2,9 +2,9 @@
  * Issue #5 benchmarks across brokers: move 100,000 Redis stream entries to a RabbitMQ exchange, in
  * messages/s, against a minimal loop with the same guarantees (XRANGE a page, publish each with
  * confirms, XDEL only after the confirms) that delivers the same messages (body and the two replay
- * headers), in the same run; and the peak memory of exporting a
- * 1,000,000-entry stream to NDJSON (bounded: the export holds one page at a time), in a process of
- * its own that holds only the core (memory.child.ts), as the move's memory is measured.
+ * headers), in the same run; and the peak memory of exporting a 1,000,000-entry stream to NDJSON
+ * (bounded: the export holds one page at a time), in a process of its own that holds only the core
+ * (memory.child.ts), as the move's memory is measured.
  */
 import * as amqp from 'amqplib'
 import type { Redis } from 'ioredis'
@@ -14,10 +14,11 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createDispatcher } from '../src/main/core/api'
 import { createCore } from '../src/main/core/core'
+import { REPLAY_COUNT_HEADER, REPLAYED_FROM_HEADER } from '../src/main/core/operations/replay.engine'
 import type { ReplayReport } from '../src/shared/replay'
 import { createTestRedis, createTestVhost, MANAGEMENT_URL, REDIS_URL } from '../src/test-support/brokers'
-import { measureInChild } from './move-memory.bench'
 import { formatThroughput, type ThroughputRow } from './replay.bench'
+import { measureInChild } from './support'
 
 const ENTRIES = Number(process.env['QS_BENCH_REDIS_REPLAY_ENTRIES'] ?? 100_000)
 const RUNS = Number(process.env['QS_BENCH_REDIS_REPLAY_RUNS'] ?? 3)
@@ -61,7 +62,7 @@ async function minimalMove(redis: Redis, key: string, ch: amqp.ConfirmChannel, e
     if (entries.length === 0) break
     for (const [, fields] of entries) {
       const at = fields.findIndex((field, i) => i % 2 === 0 && field.toString() === 'body')
-      ch.publish(exchange, routingKey, fields[at + 1]!, stamp ? { mandatory: true, headers: { 'qs-replayed-from': source, 'qs-replay-count': 1 } } : { mandatory: true })
+      ch.publish(exchange, routingKey, fields[at + 1]!, stamp ? { mandatory: true, headers: { [REPLAYED_FROM_HEADER]: source, [REPLAY_COUNT_HEADER]: 1 } } : { mandatory: true })
     }
     await ch.waitForConfirms()
     const ids: string[] = entries.map(([id]) => id.toString())

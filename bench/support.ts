@@ -1,5 +1,7 @@
 /** Small helpers shared by the benchmarks: timing, repeated runs, and the report table. */
+import { spawn } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
+import { fileURLToPath } from 'node:url'
 
 export interface Measurement {
   name: string
@@ -46,4 +48,43 @@ export function formatRows(rows: ComparisonRow[]): string {
     )
   }
   return lines.join('\n')
+}
+
+/** A move or export that has not finished by then has stalled: the child is killed (the caller removes its vhost). */
+const CHILD_TIMEOUT_MS = 15 * 60_000
+
+export interface ChildResult {
+  /** Messages moved or exported. */
+  done: number
+  error: string | null
+  seconds: number
+  before: number
+  peak: number
+}
+
+/** Runs memory.child.ts with `args` (see there) and returns what it measured. */
+export function measureInChild(args: string[]): Promise<ChildResult> {
+  const script = fileURLToPath(new URL('./memory.child.ts', import.meta.url))
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      child.kill('SIGKILL')
+    }, CHILD_TIMEOUT_MS)
+    child.stdout.setEncoding('utf8')
+    child.stdout.on('data', (chunk: string) => (out += chunk))
+    child.on('error', reject)
+    // 'close', not 'exit': only then has all of its output been read.
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      if (code !== 0) return reject(new Error(`the measured process ${timedOut ? `was killed after ${CHILD_TIMEOUT_MS / 60_000} minutes` : `exited with ${code ?? signal}`}`))
+      try {
+        resolve(JSON.parse(out.trim().split('\n').at(-1)!) as ChildResult)
+      } catch (err) {
+        reject(new Error(`the measured process printed no result: ${(err as Error).message}`))
+      }
+    })
+  })
 }
