@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createCore } from '../src/main/core/core'
-import { createDispatcher } from '../src/main/core/api'
+import { createDispatcher } from '../src/main/core/dispatch'
 import type { ReplayReport } from '../src/shared/replay'
 
 /**
@@ -71,7 +71,8 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'qs-bench-memory-'))
   const core = await createCore({ configDir: dir, mode: 'web', version: 'bench' })
   try {
-    const run = await prepare(createDispatcher(core), process.argv.slice(2))
+    // The bench measures what the CLI does: a local caller may name files.
+    const run = await prepare(createDispatcher(core, { caller: 'local' }), process.argv.slice(2))
     const before = process.memoryUsage().rss
     resetHighWaterMark()
     let peak = before

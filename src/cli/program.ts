@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander'
 import { version } from '../../package.json'
 import { QsError, toQsErrorShape } from '../shared/errors'
 import { createCore, type Core } from '../main/core/core'
-import { createDispatcher } from '../main/core/api'
+import { createDispatcher } from '../main/core/dispatch'
 import { osKeyring } from '../main/storage/keyring'
 import { configDir } from '../main/storage/paths'
 import type { CallChannel, CallRequest, CallResponse, EventPayload } from '../shared/contract'
@@ -49,7 +49,7 @@ async function withConnection<T>(args: ConnectionArgs, work: (call: Call, connec
       const status = await core.workspace.open(id, config, { readOnly })
       if (status.state !== 'open') throw new QsError('UNREACHABLE', status.reason ?? `connection ${status.state}`)
     }
-    const dispatch = createDispatcher(core)
+    const dispatch = createDispatcher(core, { caller: 'local' })
     const call = async <C extends CallChannel>(channel: C, request: CallRequest<C>): Promise<CallResponse<C>> => {
       const envelope = await dispatch(channel, request)
       if (!envelope.ok) throw QsError.from(envelope.error as ReturnType<QsError['toJSON']>)

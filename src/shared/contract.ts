@@ -45,7 +45,12 @@ const call = <Req extends z.ZodType, Res extends z.ZodType>(def: {
   response: Res
   /** Writes to a broker or destroys something there: refused for read-only profiles. */
   writes?: boolean
-}) => ({ writes: false, ...def })
+  /**
+   * Names a file on the machine running the core: only the user's own process (the CLI) may make
+   * it, never a web page or a renderer (core/dispatch.ts, docs/security.md).
+   */
+  localOnly?: boolean
+}) => ({ writes: false, localOnly: false, ...def })
 
 const connectionRef = z.object({ connectionId: z.string().min(1) })
 
@@ -147,6 +152,7 @@ export const calls = {
   'messages:export': call({
     request: z.object({ connectionId: z.string().min(1), source: z.string().min(1), path: z.string().min(1).max(4096), count: z.number().int().positive().optional() }),
     response: z.object({ exported: z.number().int().nonnegative(), path: z.string() }),
+    localOnly: true,
   }),
   /** Publish every line of an export file into a target, with confirms. */
   'messages:import': call({
@@ -159,6 +165,7 @@ export const calls = {
     }),
     response: z.object({ published: z.number().int().nonnegative(), failed: z.number().int().nonnegative(), failures: z.array(z.string()) }),
     writes: true,
+    localOnly: true,
   }),
   /** Past replays from the journal, newest first. */
   'replay:list': call({

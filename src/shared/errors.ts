@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'TIMEOUT',
   'NOT_CONNECTED', // the connection is not open (yet, or any more)
   'READ_ONLY', // the profile is read-only and the call writes or destroys
+  'FORBIDDEN', // this front end may not make this call (a web page or renderer naming a file on this machine)
   'UNSUPPORTED', // the broker or its setup cannot do this (e.g. management plugin missing)
   'UNROUTABLE', // a mandatory publish was returned by the broker
   'CANCELLED', // the user stopped a long operation (a replay); its report says what was done

@@ -3,7 +3,7 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ProfileView } from '../shared/model'
-import { createDispatcher } from '../main/core/api'
+import { createDispatcher, type Caller } from '../main/core/dispatch'
 import { createCore, type Core } from '../main/core/core'
 import { MANAGEMENT_URL, REDIS_URL, type TestVhost } from './brokers'
 
@@ -22,10 +22,14 @@ export interface TestCore {
   connectRedis(name?: string): Promise<ProfileView>
 }
 
-export async function createTestCore(label: string): Promise<TestCore> {
+/**
+ * `caller` is who the calls come from: `remote` (a renderer or web page, the default) or `local`
+ * (the CLI, which alone may name files for export and import).
+ */
+export async function createTestCore(label: string, options: { caller?: Caller } = {}): Promise<TestCore> {
   const configDir = await mkdtemp(join(tmpdir(), `qs-${label}-`))
   const core = await createCore({ configDir, mode: 'web', version: 'test' })
-  const call = createDispatcher(core)
+  const call = createDispatcher(core, { caller: options.caller ?? 'remote' })
   const ok = async <T>(channel: string, payload: unknown): Promise<T> => {
     const envelope = await call(channel, payload)
     if (!envelope.ok) throw new Error(`${channel}: ${envelope.error.code} ${envelope.error.message}`)

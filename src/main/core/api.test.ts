@@ -1,11 +1,12 @@
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { homedir } from 'node:os'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { QsError } from '../../shared/errors'
 import { scriptedFactory } from '../../test-support/fake-adapter'
 import { createCore, type Core } from './core'
-import { createDispatcher } from './api'
+import { createDispatcher } from './dispatch'
 
 describe('dispatch', () => {
   let core: Core
@@ -69,6 +70,19 @@ describe('dispatch', () => {
     const result = await createDispatcher(c)('profiles:test', { profile: { name: 'x', broker: 'redis', url: 'redis://h' } })
     expect(result).toEqual({ ok: true, data: { ok: false, warnings: [], error: { code: 'AUTH_FAILED', message: 'refused' } } })
     expect(failing.adapters[0]!.closed).toBe(true)
+  })
+
+  it('export and import name files on this machine: refused to a renderer or web page, whatever the path', async () => {
+    const saved = await call('profiles:save', { name: 'x', broker: 'rabbitmq', url: 'amqp://u:p@h/' })
+    const id = saved.ok ? (saved.data as { id: string }).id : ''
+    await call('connection:connect', { profileId: id })
+    for (const path of [join(homedir(), '.bash_profile'), 'relative.ndjson', '/dev/zero', '/etc/passwd']) {
+      expect(await call('messages:export', { connectionId: id, source: 'queue:orders', path })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+      expect(await call('messages:import', { connectionId: id, target: 'queue:orders', path })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    }
+    // Refused before the payload is even parsed: a malformed request gets the same answer, so it
+    // cannot be used to probe which files exist.
+    expect(await call('messages:import', { bogus: true })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
   })
 
   it('profile views never carry the password', async () => {

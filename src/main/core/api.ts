@@ -1,6 +1,5 @@
-import { calls, type CallChannel, type CallRequestParsed, type CallResponse } from '../../shared/contract'
+import type { CallChannel, CallRequestParsed, CallResponse } from '../../shared/contract'
 import { QsError, toQsErrorShape } from '../../shared/errors'
-import type { Envelope } from '../../shared/api'
 import { profileTarget } from '../storage/profiles.store'
 import { formatSourceRef, parseSourceRef } from '../../shared/source-ref'
 import { resolve as resolvePath } from 'node:path'
@@ -10,7 +9,6 @@ import { DEFAULT_REPLAY_WINDOW_BYTES } from './operations/replay.engine'
 import { withScope } from '../../shared/connection-url'
 import type { AdapterConfig, BrokerAdapter } from '../brokers/adapter'
 import type { Core } from './core'
-import { assertWritable } from './guard'
 
 export type Handlers = {
   [C in CallChannel]: (request: CallRequestParsed<C>) => Promise<CallResponse<C>>
@@ -215,32 +213,4 @@ export function createApi(core: Core): Handlers {
       return adapter.purge(ref)
     },
   }
-}
-
-/**
- * The single entry for every transport: parse the payload with the channel's schema, apply the
- * read-only guard, run the handler, and turn any failure into a typed error envelope.
- */
-export async function dispatch(handlers: Handlers, workspaceGuard: Core['workspace'], channel: string, payload: unknown): Promise<Envelope<unknown>> {
-  try {
-    if (!Object.hasOwn(calls, channel)) throw new QsError('BAD_REQUEST', `unknown call "${channel}"`)
-    const name = channel as CallChannel
-    const parsed = calls[name].request.safeParse(payload ?? {})
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : ''
-      throw new QsError('BAD_REQUEST', `invalid ${name} request${where}: ${issue?.message ?? 'bad payload'}`, parsed.error.issues)
-    }
-    assertWritable(workspaceGuard, name, parsed.data)
-    const handler = handlers[name] as (request: unknown) => Promise<unknown>
-    return { ok: true, data: await handler(parsed.data) }
-  } catch (err) {
-    return { ok: false, error: toQsErrorShape(err) }
-  }
-}
-
-/** Handlers bound to a core, ready for a transport: `call(channel, payload) -> envelope`. */
-export function createDispatcher(core: Core): (channel: string, payload: unknown) => Promise<Envelope<unknown>> {
-  const handlers = createApi(core)
-  return (channel, payload) => dispatch(handlers, core.workspace, channel, payload)
 }

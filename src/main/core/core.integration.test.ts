@@ -8,7 +8,7 @@ import type { BrokerOverview } from '../../shared/broker-overview'
 import { createTestRedis, createTestVhost, MANAGEMENT_URL, type TestRedis, type TestVhost } from '../../test-support/brokers'
 import { startTcpProxy, type TcpProxy } from '../../test-support/tcp-proxy'
 import { createCore, type Core } from './core'
-import { createDispatcher } from './api'
+import { createDispatcher } from './dispatch'
 
 /** The whole core through the contract, as every front end uses it, against real brokers. */
 describe('core through the contract (real brokers)', () => {

@@ -2,7 +2,7 @@ import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
 import { CALL_CHANNELS } from '../../shared/contract'
 import type { Envelope } from '../../shared/api'
 import type { Core } from '../core/core'
-import { createDispatcher } from '../core/api'
+import { createDispatcher } from '../core/dispatch'
 
 /**
  * Is this frame our own renderer? Parses the URL (never `startsWith` on strings, STYLE.md): in

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { Core } from '../core/core'
-import { createDispatcher } from '../core/api'
+import { createDispatcher } from '../core/dispatch'
 
 export interface WebServerOptions {
   core: Core

@@ -8,7 +8,7 @@ import type { Envelope } from '../../../shared/api'
 import type { PeekResult, PeekedMessage } from '../../../shared/messages'
 import type { ProfileView } from '../../../shared/model'
 import { createTestVhost, MANAGEMENT_URL, type TestVhost } from '../../../test-support/brokers'
-import { createDispatcher } from '../../core/api'
+import { createDispatcher } from '../../core/dispatch'
 import { createCore, type Core } from '../../core/core'
 
 /**

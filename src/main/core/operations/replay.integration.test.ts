@@ -7,7 +7,7 @@ import type { ProfileView } from '../../../shared/model'
 import type { ReplayProgress, ReplayReport } from '../../../shared/replay'
 import { createTestVhost, MANAGEMENT_URL, type TestVhost } from '../../../test-support/brokers'
 import { startTcpProxy } from '../../../test-support/tcp-proxy'
-import { createDispatcher } from '../api'
+import { createDispatcher } from '../dispatch'
 import { createCore, type Core } from '../core'
 import { DEFAULT_REPLAY_WINDOW } from './replay.engine'
 
