@@ -50,7 +50,13 @@ const call = <Req extends z.ZodType, Res extends z.ZodType>(def: {
    * it, never a web page or a renderer (core/dispatch.ts, docs/security.md).
    */
   localOnly?: boolean
-}) => ({ writes: false, localOnly: false, ...def })
+  /**
+   * Changes nothing anywhere and may be repeated at will: a front end may retry it after a timeout
+   * or a lost link. Everything else (writes, browses that spend delivery attempts, calls that start
+   * something) is never repeated behind the user's back.
+   */
+  idempotent?: boolean
+}) => ({ writes: false, localOnly: false, idempotent: false, ...def })
 
 const connectionRef = z.object({ connectionId: z.string().min(1) })
 
@@ -72,10 +78,12 @@ export const calls = {
       secretStorage: secretStorageSchema,
       configDir: z.string(),
     }),
+    idempotent: true,
   }),
   'profiles:list': call({
     request: z.object({}).default({}),
     response: z.object({ profiles: z.array(profileViewSchema) }),
+    idempotent: true,
   }),
   'profiles:save': call({ request: profileInputSchema, response: profileViewSchema }),
   'profiles:delete': call({
@@ -102,9 +110,10 @@ export const calls = {
   'connection:list': call({
     request: z.object({}).default({}),
     response: z.object({ connections: z.array(connectionStatusSchema) }),
+    idempotent: true,
   }),
   /** Vhosts or databases the connection could open, and connection / channel / consumer counts. */
-  'broker:overview': call({ request: brokerOverviewRequestSchema, response: brokerOverviewSchema }),
+  'broker:overview': call({ request: brokerOverviewRequestSchema, response: brokerOverviewSchema, idempotent: true }),
   'sources:list': call({
     /** filter: server-side name filter (substring), applied by the broker where it can. */
     request: connectionRef.extend({
@@ -118,6 +127,7 @@ export const calls = {
       discoveryId: z.string().min(1).max(100).optional(),
     }),
     response: sourceListSchema.extend({ broker: brokerSchema }),
+    idempotent: true,
   }),
   'messages:publish': call({
     request: publishRequestSchema,
@@ -129,9 +139,9 @@ export const calls = {
   /** Removes the ready messages of a queue; `confirm` must equal its name. */
   'sources:purge': call({ request: purgeRequestSchema, response: purgeResultSchema, writes: true }),
   /** Topology of one queue or exchange: settings in words, consumers, bindings. */
-  'sources:details': call({ request: sourceDetailsRequestSchema, response: sourceDetailsSchema }),
+  'sources:details': call({ request: sourceDetailsRequestSchema, response: sourceDetailsSchema, idempotent: true }),
   /** The last hour of sampled counts and rates, kept by the main process while a connection is open. */
-  'metrics:history': call({ request: metricsHistoryRequestSchema, response: metricsHistorySchema }),
+  'metrics:history': call({ request: metricsHistoryRequestSchema, response: metricsHistorySchema, idempotent: true }),
   /**
    * Move or copy messages (issue #5). Resolves with the final report when the replay ends; progress
    * arrives as `replay:progress` events with the same id (give one to be able to cancel). Checks
@@ -188,11 +198,12 @@ export const calls = {
       ),
       journal: z.string(),
     }),
+    idempotent: true,
   }),
   /** Stops a running Redis discovery; its sources:list call resolves with what was found so far. */
   'sources:cancel': call({ request: discoveryCancelRequestSchema, response: z.object({ cancelled: z.boolean() }) }),
   /** Pending entries of a stream group (XPENDING with its extended form), paged by id. */
-  'streams:pending': call({ request: pendingRequestSchema, response: pendingResultSchema }),
+  'streams:pending': call({ request: pendingRequestSchema, response: pendingResultSchema, idempotent: true }),
   /** XCLAIM selected pending entries to a consumer. */
   'streams:claim': call({ request: claimRequestSchema, response: claimResultSchema, writes: true }),
   /** XACK selected pending entries. */
@@ -200,7 +211,7 @@ export const calls = {
   /** Delete stream entries, trim a stream keeping its groups, or delete a stream / list key. */
   'redis:write': call({ request: redisWriteRequestSchema, response: redisWriteResultSchema, writes: true }),
   /** Jobs of one BullMQ queue in one state, newest first, with the queue's counts. */
-  'bullmq:jobs': call({ request: bullmqJobsRequestSchema, response: bullmqJobsSchema }),
+  'bullmq:jobs': call({ request: bullmqJobsRequestSchema, response: bullmqJobsSchema, idempotent: true }),
   /** Retry failed jobs through bullmq itself (Job.retry / Queue.retryJobs). */
   'bullmq:retry': call({ request: bullmqRetryRequestSchema, response: bullmqRetryResultSchema, writes: true }),
   /** Remove finished jobs through bullmq itself (Queue.clean); `confirm` must equal the queue's name. */
