@@ -160,8 +160,8 @@ export function buildProgram(io: CliIo = defaultIo): Command {
       if (!Number.isInteger(count) || count < 1 || count > MAX_PEEK_COUNT) throw new UsageError(`--count must be a whole number from 1 to ${MAX_PEEK_COUNT}, not "${options.count}"`)
       const from = options.from === undefined ? undefined : parseFrom(options.from)
       await withConnection(args, async (call, connectionId) => {
-        // No way to accept the delivery-limit risk here: the refusal latch lives in one process,
-        // and every CLI run is a new one (see the peek handler and issue #3).
+        // No way to accept the delivery-limit risk here: the latch that stops a second read of a
+        // queue where one had to stop lives in one process, and every CLI run is a new one.
         const result = await call('messages:peek', { connectionId, source, count, from })
         for (const warning of result.warnings) io.stderr(`warning: ${warning}\n`)
         if (options.json) io.stdout(`${JSON.stringify({ messages: result.messages })}\n`)
@@ -428,7 +428,8 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       io.stderr(`queuescope: ${err.message} (see queuescope --help)\n`)
       return EXIT.usage
     }
-    const { code, message } = toQsErrorShape(err)
+    const { code, message: said, detail } = toQsErrorShape(err)
+    const message = (detail as { requiresAcceptance?: unknown } | undefined)?.requiresAcceptance === true ? `${said} The CLI never takes that risk (each run is a new process, so it cannot remember a queue where a read had to stop): do it from the app.` : said
     if (code === 'BAD_URL' || code === 'BAD_REQUEST') {
       io.stderr(`queuescope: ${oneLine(message)}\n`)
       return EXIT.usage

@@ -160,7 +160,14 @@ export const calls = {
    * base64, properties, headers, origin), without consuming anything.
    */
   'messages:export': call({
-    request: z.object({ connectionId: z.string().min(1), source: z.string().min(1), path: z.string().min(1).max(4096), count: z.number().int().positive().optional() }),
+    request: z.object({
+      connectionId: z.string().min(1),
+      source: z.string().min(1),
+      path: z.string().min(1).max(4096),
+      count: z.number().int().positive().optional(),
+      /** Quorum queues with a delivery limit: export anyway, spending one attempt per message (never on a read-only profile). */
+      acceptDeliveryLimitRisk: z.boolean().default(false),
+    }),
     response: z.object({ exported: z.number().int().nonnegative(), path: z.string() }),
     localOnly: true,
   }),

@@ -81,6 +81,12 @@ export const replayRequestSchema = z.object({
   messageIds: z.array(z.string().min(1)).max(10_000).optional(),
   /** Show what would be replayed and change nothing. */
   dryRun: z.boolean().default(false),
+  /**
+   * Quorum queues with a delivery limit: read anyway, although every message given back (all of
+   * them in a dry run or copy; those not moved in a filtered move) spends a delivery attempt.
+   * Never honoured on a read-only profile.
+   */
+  acceptDeliveryLimitRisk: z.boolean().default(false),
   /** A move removes messages from the source: the typed confirmation is the source's name. */
   confirm: z.string().optional(),
 })

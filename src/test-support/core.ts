@@ -16,8 +16,8 @@ export interface TestCore {
   ok<T>(channel: string, payload: unknown): Promise<T>
   /** The call's error; throws when it succeeded. */
   failure(channel: string, payload: unknown): Promise<{ code: string; message: string; detail?: unknown }>
-  /** Saves a profile for the test vhost (password in the secret store) and opens it. */
-  connectRabbit(vhost: TestVhost, name?: string): Promise<ProfileView>
+  /** Saves a profile for the test vhost (password in the secret store) and opens it; `extra` e.g. `{ readOnly: true }`. */
+  connectRabbit(vhost: TestVhost, name?: string, extra?: object): Promise<ProfileView>
   /** Saves a profile for the local Redis and opens it. */
   connectRedis(name?: string): Promise<ProfileView>
 }
@@ -50,8 +50,8 @@ export async function createTestCore(label: string, options: { caller?: Caller }
       if (envelope.ok) throw new Error(`${channel} succeeded but should have failed`)
       return envelope.error
     },
-    connectRabbit: (vhost, name = 'rabbit') =>
-      connect({ name, broker: 'rabbitmq', url: vhost.url.replace('guest:guest@', 'guest@'), password: 'guest', managementUrl: MANAGEMENT_URL }),
+    connectRabbit: (vhost, name = 'rabbit', extra = {}) =>
+      connect({ name, broker: 'rabbitmq', url: vhost.url.replace('guest:guest@', 'guest@'), password: 'guest', managementUrl: MANAGEMENT_URL, ...extra }),
     connectRedis: (name = 'redis') => connect({ name, broker: 'redis', url: `${REDIS_URL}/0` }),
   }
 }

@@ -2,6 +2,7 @@ import type { SourceSample } from '../../shared/metrics'
 import type { SourceDetails } from '../../shared/topology'
 import type { BrokerOverview } from '../../shared/broker-overview'
 import type { BatchReader, ReaderOptions, TargetWriter } from './replay'
+import type { ReadConsent } from './read-purpose'
 import type { ConnectionTarget } from '../../shared/connection-url'
 import type { Broker, SourceList } from '../../shared/model'
 import type { PeekRequestParsed, PeekResult, PurgeResult } from '../../shared/messages'
@@ -70,8 +71,11 @@ export interface BrokerAdapter {
   close(): Promise<void>
   listSources(options?: ListOptions): Promise<SourceList>
   publish(request: PublishRequestParsed): Promise<PublishResult>
-  /** Reads up to `count` messages without consuming or losing any (DESIGN.md "Semantics"). */
-  peek(request: PeekRequestParsed): Promise<PeekResult>
+  /**
+   * Reads up to `count` messages without consuming or losing any. `consent` says whether the user
+   * accepted spending delivery attempts and whether the profile is read-only.
+   */
+  peek(request: PeekRequestParsed, consent?: ReadConsent): Promise<PeekResult>
   /** Removes the ready messages of a source. The caller has checked the typed confirmation. */
   purge(source: SourceRef): Promise<PurgeResult>
   /**

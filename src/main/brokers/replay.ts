@@ -8,6 +8,7 @@
 import type { XDeathEntry } from '../../shared/messages'
 import type { MessageProperties } from '../../shared/publish'
 import type { SourceRef } from '../../shared/source-ref'
+import type { ReadConsent, ReadPurpose } from './read-purpose'
 
 /** A message as it travels from a reader to a writer. */
 export interface ReplayMessage {
@@ -55,6 +56,13 @@ export interface ReaderOptions {
   minIdleMs?: number
   /** With `group`: only these entry ids (those of them pending when the reader opened). */
   ids?: string[]
+  /**
+   * What the read does with what it reads (default copy) and the user's say about spending
+   * delivery attempts: a RabbitMQ quorum queue with a delivery limit is read only as its rule
+   * allows (rabbitmq/delivery-limit.ts).
+   */
+  purpose?: ReadPurpose
+  consent?: ReadConsent
 }
 
 export interface BatchReader {

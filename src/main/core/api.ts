@@ -9,6 +9,7 @@ import { DEFAULT_REPLAY_WINDOW_BYTES } from './operations/replay.engine'
 import { withScope } from '../../shared/connection-url'
 import type { AdapterConfig, BrokerAdapter } from '../brokers/adapter'
 import type { Core } from './core'
+import { readConsent } from './guard'
 
 export type Handlers = {
   [C in CallChannel]: (request: CallRequestParsed<C>) => Promise<CallResponse<C>>
@@ -147,7 +148,7 @@ export function createApi(core: Core): Handlers {
 
     'messages:peek': async (request) => {
       const { adapter } = workspace.adapter(request.connectionId)
-      return adapter.peek(request)
+      return adapter.peek(request, readConsent(workspace, request.connectionId, request.acceptDeliveryLimitRisk))
     },
 
     'sources:details': async ({ connectionId, source }) => {
@@ -162,13 +163,14 @@ export function createApi(core: Core): Handlers {
 
     'replay:cancel': async ({ id }) => ({ cancelled: core.replays.cancel(id) }),
 
-    'messages:export': async ({ connectionId, source, path, count }) => {
+    'messages:export': async ({ connectionId, source, path, count, acceptDeliveryLimitRisk }) => {
       const { adapter } = workspace.adapter(connectionId)
       const ref = parseSourceRef(source)
       if (!adapter.openReader) throw new QsError('UNSUPPORTED', `exporting from ${adapter.broker} is not supported`)
       const openReader = adapter.openReader.bind(adapter)
+      const consent = readConsent(workspace, connectionId, acceptDeliveryLimitRisk)
       // The replay's byte budget bounds what the reader pulls in ahead (large messages: fewer at a time).
-      return exportMessages(() => openReader(ref, { limit: count, windowBytes: DEFAULT_REPLAY_WINDOW_BYTES }), formatSourceRef(ref), resolvePath(path), { count })
+      return exportMessages(() => openReader(ref, { limit: count, windowBytes: DEFAULT_REPLAY_WINDOW_BYTES, purpose: 'export', consent }), formatSourceRef(ref), resolvePath(path), { count })
     },
 
     'messages:import': async ({ connectionId, target, path, routingKey }) => {

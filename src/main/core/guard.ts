@@ -1,5 +1,6 @@
 import { calls, type CallChannel } from '../../shared/contract'
 import { QsError } from '../../shared/errors'
+import type { ReadConsent } from '../brokers/read-purpose'
 import type { Workspace } from './workspace'
 
 /**
@@ -27,4 +28,13 @@ export function assertConnectionWritable(workspace: Workspace, connectionId: str
   if (workspace.status(connectionId)?.readOnly) {
     throw new QsError('READ_ONLY', `refused: connection "${connectionId}" is read-only, so ${what} is not allowed. Edit the profile to allow writes.`)
   }
+}
+
+/**
+ * The user's say about reads that spend delivery attempts (RabbitMQ quorum queues), with the
+ * connection's read-only flag: the adapter's read rule never honours the acceptance on a read-only
+ * profile, so a read-only profile changes nothing whatever a front end sends.
+ */
+export function readConsent(workspace: Workspace, connectionId: string, acceptDeliveryLimitRisk: boolean | undefined): ReadConsent {
+  return { acceptDeliveryLimitRisk: acceptDeliveryLimitRisk === true, readOnly: workspace.status(connectionId)?.readOnly === true }
 }

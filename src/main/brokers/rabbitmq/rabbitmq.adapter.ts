@@ -18,7 +18,9 @@ import { messageOf, networkError } from '../errors'
 import { browsedBody } from '../message-body'
 import { toPublishOptions } from './amqp-properties'
 import { decodeXDeath, toHeaders, toMessageProperties } from './amqp-values'
-import { couldReachLimit, deliveryCountOf, effectiveDeliveryLimit } from './delivery-limit'
+import { admitRead, deliveryAtRisk, deliveryCountOf, effectiveDeliveryLimit, isKnownQuorum, limitedQueueKey, rememberQuorum, type LimitedQueue } from './delivery-limit'
+import { NO_CONSENT, type ReadConsent } from '../read-purpose'
+import { RabbitGetReader } from './rabbitmq.get-reader'
 import {
   ENABLE_MANAGEMENT_HINT,
   ManagementClient,
@@ -92,13 +94,12 @@ const STREAM_IDLE_MS = 400
 const REQUEUE_WARNING =
   'browsing returned every message with nack(requeue): RabbitMQ now marks them redelivered, and their order may shift if consumers are active'
 
+
 /**
- * Quorum queues where a browse was refused because the next one could push a message past its
- * delivery limit. Process-wide (a reconnect builds a fresh adapter), keyed by broker, vhost and
- * queue: once refused, later browses are refused *before* fetching, because fetching the message
- * again is what would spend its last attempt. Cleared only by restarting Queuescope.
+ * Queues the no-management probe found to be streams, process-wide: a queue's type never changes
+ * while it exists, and each probe of a queue takes its head message and gives it back.
  */
-const exhaustedQueues = new Map<string, string>()
+const probedStreams = new Map<string, boolean>()
 
 /** How long a clean close may wait for the broker's close-ok before the socket is dropped. */
 const CLOSE_TIMEOUT_MS = 2000
@@ -467,7 +468,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
     return run
   }
 
-  async peek(request: PeekRequestParsed): Promise<PeekResult> {
+  async peek(request: PeekRequestParsed, consent: ReadConsent = NO_CONSENT): Promise<PeekResult> {
     const ref = parseSourceRef(request.source)
     if (ref.kind !== 'queue') {
       throw new QsError('BAD_REQUEST', `RabbitMQ can browse queues only (queue:<name>), not ${ref.kind}:…; exchanges hold no messages`)
@@ -490,7 +491,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
         if (info?.type === 'classic') return await this.peekClassic(ref.name, request.count, warnings, prepared)
         // Type unknown (no management API): the gets run on a connection of their own (below).
         if (info === null) void channel?.then((ch) => ch.close()).catch(() => undefined)
-        return await this.peekQueue(ref.name, request, info, warnings, info === null ? undefined : prepared)
+        return await this.peekQueue(ref.name, request, consent, info, warnings, info === null ? undefined : prepared)
       } catch (err) {
         // Without the management API we cannot know the type up front. A stream refuses basic.get
         // by closing the whole *connection* (540), so that get ran on a connection of its own.
@@ -533,16 +534,23 @@ export class RabbitMqAdapter implements BrokerAdapter {
   }
 
   /**
-   * A replay reader over one queue (see RabbitQueueReader). Streams can be read (copy only, from
-   * the first offset). Quorum queues: every released message is returned with nack(requeue) at
-   * close, which may spend a delivery attempt, as browsing does.
+   * A replay or export reader over one queue. Streams are read by an offset consumer (copy only,
+   * from the first offset); classic and quorum queues by a consumer (RabbitQueueReader). A quorum
+   * queue with a delivery limit follows the read rule (delivery-limit.ts): admitted by purpose and
+   * consent, and read by basic.get (RabbitGetReader) so the read stops at the first message one
+   * attempt from the limit, unless the read takes everything it reads (a plain move).
    */
   async openReader(source: SourceRef, options: ReaderOptions = {}): Promise<BatchReader> {
     if (source.kind !== 'queue') throw new QsError('BAD_REQUEST', `RabbitMQ reads messages from queues (queue:<name>), not ${source.kind}:…`)
     await this.settling
     if (!this.connection) throw new QsError('NOT_CONNECTED', 'the RabbitMQ connection is closed')
+    const purpose = options.purpose ?? 'copy'
     const info = await this.queueInfo(source.name, [])
     const stream = info ? info.type === 'stream' : await this.streamWithoutManagement(source.name)
+    const limited = stream ? null : this.limitedQueue(source.name, info)
+    if (limited) admitRead(limited, options.consent ?? NO_CONSENT, purpose)
+    const describe = (err: unknown): QsError => this.queueError(err, source.name)
+    if (limited && purpose !== 'consume') return RabbitGetReader.open(this.connection, limited, { limit: options.limit, purpose }, describe)
     // AMQP's prefetch counts messages only: a byte budget becomes a count by the queue's average size.
     // Without the average (no management API, or statistics not in yet) the reader measures the
     // first messages it reads instead.
@@ -552,7 +560,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
       const average = info!.messageBytes! / info!.messages!
       window = Math.max(1, Math.min(window ?? Number.POSITIVE_INFINITY, Math.floor(options.windowBytes / average)))
     }
-    return RabbitQueueReader.open(this.connection, source.name, { ...options, window, stream, available: info?.messages ?? null, sizeUnknown: !sized }, (err) => this.queueError(err, source.name))
+    return RabbitQueueReader.open(this.connection, source.name, { ...options, window, stream, available: info?.messages ?? null, sizeUnknown: !sized }, describe)
   }
 
   /**
@@ -567,20 +575,34 @@ export class RabbitMqAdapter implements BrokerAdapter {
    * reads it again anyway.
    */
   private async streamWithoutManagement(name: string): Promise<boolean> {
+    const key = this.queueKey(name)
+    const known = probedStreams.get(key)
+    if (known !== undefined) return known
+    // A queue known to be quorum is not probed again: the get would spend another attempt.
+    if (isKnownQuorum(key)) return false
+    let stream: boolean
     try {
-      return await this.withThrowAwayChannel(
+      stream = await this.withThrowAwayChannel(
         name,
         async (ch) => {
           const got = await ch.get(name, { noAck: false })
-          if (got) ch.nack(got, false, true)
+          if (got) {
+            ch.nack(got, false, true)
+            // x-delivery-count: a quorum queue, whose limit the rule must weigh before any read.
+            const headers = got.properties.headers as Record<string, unknown> | undefined
+            if (headers && 'x-delivery-count' in headers) rememberQuorum(key)
+          }
           return false
         },
         { ownConnection: true },
       )
     } catch (err) {
-      if (err instanceof QsError && err.code === 'UNSUPPORTED' && /basic\.get not supported by stream/i.test(String(err.detail))) return true
-      throw err
+      if (!(err instanceof QsError && err.code === 'UNSUPPORTED' && /basic\.get not supported by stream/i.test(String(err.detail)))) throw err
+      stream = true
     }
+    // Only a stream is remembered: a queue found empty may turn out to be quorum later.
+    if (stream) probedStreams.set(key, true)
+    return stream
   }
 
   /** Live tail of an exchange (a queue of its own bound to it) or a stream queue, on a channel of its own. */
@@ -633,7 +655,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
   }
 
   /** The queue's type and delivery limit from the management API; null when it is unavailable. */
-  private async queueInfo(name: string, warnings: string[]): Promise<{ type: string; deliveryLimit: number | null; messages: number | null; messageBytes: number | null } | null> {
+  private async queueInfo(name: string, warnings: string[]): Promise<QueueInfo | null> {
     let q: ManagementQueue
     try {
       q = await this.management.get<ManagementQueue>(`/queues/${vhostPath(this.target.vhost)}/${encodeURIComponent(name)}`)
@@ -706,34 +728,25 @@ export class RabbitMqAdapter implements BrokerAdapter {
     }, { settleInBackground: true, channel: prepared?.channel })
   }
 
-  /** Quorum (and unknown-type) queues: basic.get up to `count` on a throw-away channel, then nack(requeue) them all at once. */
+  /**
+   * Quorum (and unknown-type) queues: basic.get up to `count` on a throw-away channel, then
+   * nack(requeue) them all at once. A queue with a delivery limit follows the read rule
+   * (delivery-limit.ts): admitted first, and the page stops at the first message one attempt from
+   * the limit.
+   */
   private async peekQueue(
     name: string,
     request: PeekRequestParsed,
-    info: { type: string; deliveryLimit: number | null } | null,
+    consent: ReadConsent,
+    info: QueueInfo | null,
     warnings: string[],
     prepared?: PreparedChannel,
   ): Promise<PeekResult> {
-    const limit = info?.deliveryLimit ?? null
-    const latchKey = `${this.target.host}:${this.target.port}/${this.target.vhost}/${name}`
-    if (limit !== null) {
-      const refused = exhaustedQueues.get(latchKey)
-      if (refused) throw new QsError('UNSUPPORTED', refused, { reason: 'delivery-limit', deliveryLimit: limit })
-      // With a limit of 0 the very first return drops the message: no browse is ever safe.
-      if (limit < 1) {
-        throw new QsError('UNSUPPORTED', `quorum queue "${name}" has a delivery limit of ${limit}: returning a browsed message would make RabbitMQ drop or dead-letter it, so it cannot be browsed`, { reason: 'delivery-limit', deliveryLimit: limit })
-      }
-      if (!request.acceptDeliveryLimitRisk) {
-        throw new QsError(
-          'UNSUPPORTED',
-          `quorum queue "${name}" has a delivery limit of ${limit}: each browse returns its messages with nack(requeue), which ${this.serverMajor >= 4 ? 'may count' : 'counts'} as a delivery attempt, and past the limit RabbitMQ drops or dead-letters a message. Browse only if you accept that each browse spends one attempt per message shown (Queuescope refuses the browse that could reach the limit).`,
-          { reason: 'delivery-limit', deliveryLimit: limit, requiresAcceptance: true },
-        )
-      }
-    }
+    const limited = this.limitedQueue(name, info)
+    if (limited) admitRead(limited, consent, 'browse')
     return this.withThrowAwayChannel(name, async (ch) => {
       const fetched: amqp.GetMessage[] = []
-      let atRisk: { position: number; deliveryCount: number } | null = null
+      let atRisk: QsError | null = null
       let sawDeliveryCount = false
       while (fetched.length < request.count) {
         const message = await ch.get(name, { noAck: false })
@@ -741,41 +754,49 @@ export class RabbitMqAdapter implements BrokerAdapter {
         fetched.push(message)
         const headers = message.properties.headers as Record<string, unknown> | undefined
         if (headers && 'x-delivery-count' in headers) sawDeliveryCount = true
-        const count = deliveryCountOf(headers)
         // Stop fetching at once: every further get spends an attempt on another message too.
-        if (limit !== null && couldReachLimit(count, limit)) {
-          atRisk = { position: fetched.length, deliveryCount: count }
-          break
-        }
+        atRisk = limited ? deliveryAtRisk(limited, deliveryCountOf(headers), describeMessage(message, fetched.length), 'browse') : null
+        if (atRisk) break
+        // Type unknown and it carries x-delivery-count: a quorum queue, limit unknown. Without the
+        // user's say, stop here (from now on the rule decides before anything is fetched).
+        if (!info && sawDeliveryCount && !limited && !(consent.acceptDeliveryLimitRisk && !consent.readOnly)) break
       }
       const last = fetched.at(-1)
-      // All together, never reject (DESIGN.md): the throw-away channel holds nothing else.
+      // All together, never reject: the throw-away channel holds nothing else.
       if (last) ch.nack(last, true, true)
+      if (atRisk) throw atRisk
 
-      if (atRisk && limit !== null) {
-        const what = describeMessage(fetched[atRisk.position - 1]!, atRisk.position)
-        const already = atRisk.deliveryCount >= limit
-        const reason = already
-          ? `refused: ${what} in quorum queue "${name}" already had delivery count ${atRisk.deliveryCount} at delivery limit ${limit}; returning it may have made RabbitMQ drop or dead-letter it. Queuescope will not browse this queue again until it restarts.`
-          : `refused: ${what} in quorum queue "${name}" has delivery count ${atRisk.deliveryCount} and the delivery limit is ${limit}; it was returned at once (count now ${atRisk.deliveryCount + 1}), and one more browse could make RabbitMQ drop or dead-letter it. Consume or move it instead; Queuescope will not browse this queue again until it restarts.`
-        exhaustedQueues.set(latchKey, reason)
-        throw new QsError('UNSUPPORTED', reason, { reason: 'delivery-limit', deliveryLimit: limit, position: atRisk.position, deliveryCount: atRisk.deliveryCount })
-      }
-      if (!info && sawDeliveryCount && !request.acceptDeliveryLimitRisk) {
-        throw new QsError(
-          'UNSUPPORTED',
-          `"${name}" looks like a quorum queue (its messages carry x-delivery-count) and without the management API its delivery limit is unknown; the messages were returned, and browsing it again needs acceptDeliveryLimitRisk`,
-          { reason: 'delivery-limit', requiresAcceptance: true },
-        )
+      if (!info && sawDeliveryCount && !limited) {
+        rememberQuorum(this.queueKey(name))
+        // The first time the page read so far is refused after the fact (it spent an attempt on
+        // the messages fetched); from now on the rule asks before anything is fetched.
+        admitRead(this.limitedQueue(name, info)!, consent, 'browse')
       }
 
       if (fetched.length > 0) warnings.push(REQUEUE_WARNING)
+      const limit = limited?.limit ?? null
       if (limit !== null && fetched.length > 0) {
         const highest = Math.max(...fetched.map((m) => deliveryCountOf(m.properties.headers as Record<string, unknown> | undefined)))
         warnings.push(`this browse spent one delivery attempt per message shown: the highest delivery count is now ${highest + 1} of a limit of ${limit}`)
       }
       return { messages: fetched.map((m, i) => toPeekedMessage(m, String(i + 1))), warnings }
     }, info === null ? { ownConnection: true } : { channel: prepared?.channel })
+  }
+
+  /** Broker, vhost and queue: how process-wide memories (latch, probed types) name a queue. */
+  private queueKey(name: string): string {
+    return limitedQueueKey(this.target.host, this.target.port, this.target.vhost, name)
+  }
+
+  /**
+   * The queue as the delivery-limit rule sees it: a quorum queue with a limit (from the management
+   * API), or one known to be quorum without a known limit (no management API, but a read saw
+   * x-delivery-count); null when returning a message can never drop it.
+   */
+  private limitedQueue(name: string, info: QueueInfo | null): LimitedQueue | null {
+    const key = this.queueKey(name)
+    if (info) return info.type === 'quorum' && info.deliveryLimit !== null ? { name, limit: info.deliveryLimit, key, serverMajor: this.serverMajor } : null
+    return isKnownQuorum(key) ? { name, limit: null, key, serverMajor: this.serverMajor } : null
   }
 
   /** Stream queues: no basic.get; an offset consumer with prefetch, cancelled once the page is full or idle. */
@@ -999,6 +1020,15 @@ function toPeekedMessage(message: amqp.Message, id: string): PeekedMessage {
   const xDeath = decodeXDeath(rawHeaders?.['x-death'])
   if (xDeath) out.xDeath = xDeath
   return out
+}
+
+/** What the management API says of one queue, as browsing and reading need it. */
+interface QueueInfo {
+  type: string
+  /** Quorum queues: the limit that applies; null when none does. */
+  deliveryLimit: number | null
+  messages: number | null
+  messageBytes: number | null
 }
 
 /** A browse channel opened ahead (see peek) and its passive declare, already on the wire. */

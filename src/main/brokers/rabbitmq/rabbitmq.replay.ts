@@ -15,7 +15,7 @@ const PROBE_CREDIT = 10
  * A delivery as the engine holds it: the delivery tag and the consumer, not amqplib's message
  * object (its fields and raw properties would stay in memory for every message in flight).
  */
-type Held = ReadMessage & { readonly tag: number; readonly consumer: number }
+export type Held = ReadMessage & { readonly tag: number; readonly consumer: number }
 
 /**
  * Reads a classic or quorum queue (or a stream, as a copy-only source) for a replay: one consumer
@@ -367,7 +367,7 @@ export function belowStart(offset: unknown, start: number | 'first' | null): boo
   return typeof start === 'number' && typeof offset === 'number' && offset < start
 }
 
-function toReadMessage(delivery: amqp.ConsumeMessage, consumer: number, stream: boolean): Held {
+export function toReadMessage(delivery: amqp.Message, consumer: number, stream: boolean): Held {
   const headers = (delivery.properties.headers ?? {}) as Record<string, unknown>
   const offset = headers['x-stream-offset']
   const message: Held = {

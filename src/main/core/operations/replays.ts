@@ -3,7 +3,8 @@ import { QsError } from '../../../shared/errors'
 import { ORIGIN_HEADER, type ReplayProgress, type ReplayReport, type ReplayRequestParsed } from '../../../shared/replay'
 import { formatSourceRef, parseSourceRef, type SourceRef } from '../../../shared/source-ref'
 import type { BatchReader, TargetWriter } from '../../brokers/replay'
-import { assertConnectionWritable } from '../guard'
+import { assertConnectionWritable, readConsent } from '../guard'
+import type { ReadPurpose } from '../../brokers/read-purpose'
 import type { Workspace } from '../workspace'
 import { DEFAULT_REPLAY_WINDOW, DEFAULT_REPLAY_WINDOW_BYTES, runReplay, type ReplayPlan, type RouteChoice } from './replay.engine'
 import type { JournalEntry, ReplayJournal } from './replay.journal'
@@ -91,6 +92,8 @@ export class ReplayService {
         window: DEFAULT_REPLAY_WINDOW,
         windowBytes: DEFAULT_REPLAY_WINDOW_BYTES,
         limit: request.limit,
+        purpose: readPurpose(request),
+        consent: readConsent(this.workspace, request.connectionId, request.acceptDeliveryLimitRisk),
         ...(request.sourceGroup === undefined ? {} : { group: request.sourceGroup, ids: request.messageIds }),
       })
       if (!request.dryRun) writer = await targetAdapter.openWriter!(targetRef)
@@ -134,4 +137,14 @@ export class ReplayService {
   cancelAll(): void {
     for (const controller of this.running.values()) controller.abort()
   }
+}
+
+/**
+ * What a replay does with what it reads: a dry run and a copy give everything back, a move with
+ * filters or a selection gives back what it does not take, a plain move takes all it reads.
+ */
+function readPurpose(request: ReplayRequestParsed): ReadPurpose {
+  if (request.dryRun) return 'dry run'
+  if (request.mode === 'copy') return 'copy'
+  return request.filters.length > 0 || request.messageIds !== undefined ? 'move' : 'consume'
 }

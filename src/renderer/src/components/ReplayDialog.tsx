@@ -31,6 +31,7 @@ import {
 } from '../store/replay.selectors'
 import { replayRequestKey, type ReplayRun } from '../store/replay.slice'
 import { selectSourceItems } from '../store/sources.selectors'
+import { peekRefusalOf } from '../store/messages.selectors'
 import type { AppState } from '../store'
 import { Modal } from './Modal'
 
@@ -138,6 +139,9 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
     (move && sourceProfile?.readOnly ? `${sourceProfile.name} is read-only: a move would remove messages from it; copy instead` : null)
 
   const update = (patch: Partial<ReplayDraft>) => setDraft((d) => ({ ...d, ...patch }))
+  // A quorum queue with a delivery limit: the core asks before a read that gives messages back.
+  const refusedHere = (r: ReplayRun | null): ReplayRun['error'] => (r !== null && r.connectionId === connectionId && r.source === source ? r.error : null)
+  const needsAcceptance = [refusedHere(run), refusedHere(preview)].some((error) => peekRefusalOf(error)?.requiresAcceptance === true)
   const updateFilter = (index: number, patch: Partial<ReplayFilter>) => setDraft((d) => ({ ...d, filters: d.filters.map((f, i) => (i === index ? { ...f, ...patch } : f)) }))
   const { startReplay, cancelReplay } = appStore.getState()
 
@@ -306,6 +310,16 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
         <p className="banner banner-trouble replay-error" role="alert">
           The replay did not start: {run.error.message}
         </p>
+      ) : null}
+
+      {needsAcceptance ? (
+        <div className="browse-accept replay-accept" role="group" aria-label="Delivery limit">
+          <label className="checkbox">
+            <input type="checkbox" checked={draft.acceptDeliveryLimitRisk} onChange={(e) => update({ acceptDeliveryLimitRisk: e.target.checked })} />
+            I accept that this spends a delivery attempt on every message it gives back
+          </label>
+          <span className="hint">then preview or replay again</span>
+        </div>
       ) : null}
 
       {preview !== null && preview.connectionId === connectionId && preview.source === source ? (

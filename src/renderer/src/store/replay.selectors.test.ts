@@ -65,6 +65,12 @@ describe('replay selectors', () => {
     })
   })
 
+  it('carries the delivery-limit acceptance only once the user gave it', () => {
+    const built = buildReplayRequest({ ...initialReplayDraft('p1'), acceptDeliveryLimitRisk: true }, CONTEXT, { dryRun: true })
+    expect(built).toMatchObject({ request: { acceptDeliveryLimitRisk: true } })
+    expect(buildReplayRequest(initialReplayDraft('p1'), CONTEXT, { dryRun: true })).not.toMatchObject({ request: { acceptDeliveryLimitRisk: expect.anything() } })
+  })
+
   it('reads limit, rate, an exchange target with routing key, filters, the selection and the confirmation', () => {
     const draft = {
       ...initialReplayDraft('p1'),

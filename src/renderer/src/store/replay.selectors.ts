@@ -105,11 +105,13 @@ export interface ReplayDraft {
   limit: string
   rate: string
   filters: ReplayFilter[]
+  /** The user accepted that reading a quorum queue with a delivery limit spends attempts (asked for only after the core refused). */
+  acceptDeliveryLimitRisk: boolean
 }
 
 /** Back to origin on the source's own connection, or (a list, which has no origin) a Redis stream there. */
 export function initialReplayDraft(connectionId: string, sourceKind: RefKind = 'queue'): ReplayDraft {
-  return { targetKind: sourceKind === 'list' ? 'stream' : 'origin', targetConnectionId: connectionId, targetName: '', routingKey: '', mode: 'move', limit: '', rate: '', filters: [] }
+  return { targetKind: sourceKind === 'list' ? 'stream' : 'origin', targetConnectionId: connectionId, targetName: '', routingKey: '', mode: 'move', limit: '', rate: '', filters: [], acceptDeliveryLimitRisk: false }
 }
 
 export const NEW_FILTER: ReplayFilter = { field: 'header', name: '', op: 'equals', value: '' }
@@ -182,6 +184,7 @@ export function buildReplayRequest(draft: ReplayDraft, context: ReplayContext, o
     ...(rate === undefined ? {} : { rate }),
     ...(context.messageIds === null ? {} : { messageIds: context.messageIds }),
     ...(options.confirm === undefined ? {} : { confirm: options.confirm }),
+    ...(draft.acceptDeliveryLimitRisk ? { acceptDeliveryLimitRisk: true } : {}),
   }
   return { request }
 }
