@@ -77,6 +77,11 @@ export const peekedMessageSchema = z.object({
   encoding: z.enum(['utf8', 'base64']),
   /** Body size in bytes. */
   size: z.number().int().nonnegative(),
+  /**
+   * Present when the body was cut for display (a large body, or the page's byte budget spent):
+   * `body` holds its first `shownBytes` bytes. Export reads messages whole.
+   */
+  shownBytes: z.number().int().nonnegative().optional(),
   properties: messagePropertiesSchema,
   headers: z.record(z.string(), headerValueSchema),
   /** RabbitMQ: set on every browsed message once it has been browsed (or delivered) before. */
@@ -96,6 +101,8 @@ export const peekedMessageSchema = z.object({
       body: z.string().optional(),
       encoding: z.enum(['utf8', 'base64']).optional(),
       size: z.number().int().nonnegative().optional(),
+      /** As for the body: the decompressed form was cut to its first `shownBytes` bytes. */
+      shownBytes: z.number().int().nonnegative().optional(),
       error: z.string().optional(),
     })
     .optional(),

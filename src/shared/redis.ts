@@ -242,6 +242,8 @@ export const tailMessageSchema = z.object({
   body: z.string(),
   encoding: z.enum(['utf8', 'base64']),
   size: count,
+  /** Present when the body was cut for display: `body` holds its first `shownBytes` bytes. */
+  shownBytes: count.optional(),
   headers: z.record(z.string(), z.unknown()),
   /** RabbitMQ: the routing key it was published with. */
   routingKey: z.string().optional(),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { browsedBody, encodeBody, MAX_DECODED_BYTES } from './message-body'
+import { gzipSync } from 'node:zlib'
+import { browsedBody, DisplayBudget, encodeBody, MAX_DECODED_BYTES, MESSAGE_DISPLAY_BYTES, PAGE_DECODE_BYTES, PAGE_DISPLAY_BYTES } from './message-body'
 
 describe('encodeBody', () => {
   it('keeps UTF-8 text as text, with its byte size', () => {
@@ -54,5 +55,41 @@ describe('browsedBody', () => {
     expect(browsedBody(json, 'gzip').decoded).toMatchObject({ contentEncoding: 'gzip', error: expect.stringMatching(/^not shown decompressed: /) })
     const bomb = zlib.gzipSync(Buffer.alloc(MAX_DECODED_BYTES + 1))
     expect(browsedBody(bomb, 'gzip').decoded).toEqual({ contentEncoding: 'gzip', error: 'not shown decompressed: it decompresses to more than 16 MiB' })
+  })
+})
+
+describe('the display budget', () => {
+  it('cuts a body over the per-message cap, at a character boundary, and says how much it shows', () => {
+    const text = Buffer.from('é'.repeat(MESSAGE_DISPLAY_BYTES)) // two bytes a character
+    const shown = browsedBody(Buffer.concat([Buffer.from('x'), text]))
+    expect(shown).toMatchObject({ encoding: 'utf8', size: MESSAGE_DISPLAY_BYTES * 2 + 1, shownBytes: MESSAGE_DISPLAY_BYTES - 1 })
+    expect(Buffer.byteLength(shown.body)).toBe(MESSAGE_DISPLAY_BYTES - 1)
+    const binary = Buffer.alloc(MESSAGE_DISPLAY_BYTES + 10, 0xff)
+    expect(browsedBody(binary)).toMatchObject({ encoding: 'base64', shownBytes: MESSAGE_DISPLAY_BYTES })
+    expect(browsedBody(Buffer.from('small'))).not.toHaveProperty('shownBytes')
+  })
+
+  it('a page shows at most its budget: later bodies show nothing but their size', () => {
+    const budget = new DisplayBudget()
+    const body = Buffer.alloc(MESSAGE_DISPLAY_BYTES, 0x61)
+    const page = Array.from({ length: PAGE_DISPLAY_BYTES / MESSAGE_DISPLAY_BYTES + 2 }, () => browsedBody(body, undefined, budget))
+    const shown = page.reduce((sum, m) => sum + m.body.length, 0)
+    expect(shown).toBe(PAGE_DISPLAY_BYTES)
+    expect(page.at(-1)).toEqual({ body: '', encoding: 'utf8', size: MESSAGE_DISPLAY_BYTES, shownBytes: 0 })
+  })
+
+  it('a page of zip bombs costs a bounded amount of decompression, then decodes nothing more', () => {
+    // 40 bodies of ~16 KB that each decode to 16 MiB once ended the server when serialised.
+    const bomb = gzipSync(Buffer.alloc(16 * 1024 * 1024, 0x61))
+    const budget = new DisplayBudget()
+    const page = Array.from({ length: 40 }, () => browsedBody(bomb, 'gzip', budget))
+    const decodedChars = page.reduce((sum, m) => sum + (m.decoded?.body?.length ?? 0), 0)
+    expect(decodedChars).toBeLessThanOrEqual(PAGE_DISPLAY_BYTES)
+    expect(page[0]!.decoded).toMatchObject({ contentEncoding: 'gzip', shownBytes: MESSAGE_DISPLAY_BYTES, size: 16 * 1024 * 1024 })
+    const spentAt = page.findIndex((m) => m.decoded?.error !== undefined)
+    expect(spentAt).toBeGreaterThan(0)
+    expect(spentAt).toBeLessThanOrEqual(PAGE_DECODE_BYTES / MAX_DECODED_BYTES)
+    expect(page.at(-1)!.decoded?.error).toMatch(/decompressed as much as it may/)
+    expect(JSON.stringify(page).length).toBeLessThan(PAGE_DISPLAY_BYTES * 2)
   })
 })

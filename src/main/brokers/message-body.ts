@@ -5,6 +5,8 @@ export interface EncodedBody {
   body: string
   encoding: 'utf8' | 'base64'
   size: number
+  /** Present when the body was cut for display: only its first `shownBytes` bytes are in `body`. */
+  shownBytes?: number
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
@@ -12,10 +14,21 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 /**
  * UTF-8 text stays text; anything else goes as base64, so no byte is ever lost on the way to a
  * front end. Text holding NUL bytes counts as binary: it is valid UTF-8 but not something to show
- * as text (protobuf, msgpack and friends often are).
+ * as text (protobuf, msgpack and friends often are). With `shown` below the size, only that many
+ * bytes go (cut back to a character boundary when the bytes are text).
  */
-export function encodeBody(bytes: Uint8Array): EncodedBody {
+export function encodeBody(bytes: Uint8Array, shown = bytes.byteLength): EncodedBody {
   const size = bytes.byteLength
+  let cut = Math.max(0, Math.min(shown, size))
+  // A cut inside a UTF-8 sequence would make text look binary: back off to the sequence's start.
+  for (let back = 0; back < 3 && cut > 0 && cut < size && (bytes[cut]! & 0xc0) === 0x80; back++) cut--
+  const part = cut === size ? bytes : bytes.subarray(0, cut)
+  const out = encodePart(part, size)
+  if (cut < size) out.shownBytes = cut
+  return out
+}
+
+function encodePart(bytes: Uint8Array, size: number): EncodedBody {
   if (!bytes.includes(0)) {
     try {
       return { body: utf8.decode(bytes), encoding: 'utf8', size }
@@ -24,6 +37,48 @@ export function encodeBody(bytes: Uint8Array): EncodedBody {
     }
   }
   return { body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'), encoding: 'base64', size }
+}
+
+/** Bytes of one body shown in a page or a tail; the rest of a larger one is cut (export has it whole). */
+export const MESSAGE_DISPLAY_BYTES = 4 * 1024 * 1024
+/**
+ * Bytes of bodies shown in one page: what a front end receives stays small enough to serialise
+ * and draw (a page of 1,000 large messages once made JSON.stringify throw and ended the server).
+ */
+export const PAGE_DISPLAY_BYTES = 16 * 1024 * 1024
+/** Decompressed output one page may produce, shown or not: a page of zip bombs costs this much work, no more. */
+export const PAGE_DECODE_BYTES = 64 * 1024 * 1024
+
+/**
+ * What one page (or one tail message) may still show. Each body takes what it shows from it;
+ * once it is spent, later bodies show nothing but their size, and say so.
+ */
+export class DisplayBudget {
+  constructor(
+    private shownLeft = PAGE_DISPLAY_BYTES,
+    private decodeLeft = PAGE_DECODE_BYTES,
+  ) {}
+
+  /** A budget for a single message (a tail delivers them one by one; the batch has its own bound). */
+  static forOneMessage(): DisplayBudget {
+    return new DisplayBudget(MESSAGE_DISPLAY_BYTES, MAX_DECODED_BYTES)
+  }
+
+  /** Bytes of a `size`-byte body that may be shown, taken from the budget. */
+  take(size: number): number {
+    const granted = Math.max(0, Math.min(size, MESSAGE_DISPLAY_BYTES, this.shownLeft))
+    this.shownLeft -= granted
+    return granted
+  }
+
+  /** Bytes a decompression may produce now (0: do not try). */
+  decodeAllowance(): number {
+    return Math.max(0, Math.min(MAX_DECODED_BYTES, this.decodeLeft))
+  }
+
+  spendDecoding(bytes: number): void {
+    this.decodeLeft -= bytes
+  }
 }
 
 /** Largest decompressed body shown (a zip bomb must not take the main process down). */
@@ -37,24 +92,35 @@ function looksGzipped(bytes: Uint8Array): boolean {
 
 /**
  * A browsed body, plus its decompressed form when it is compressed: by its content encoding
- * (gzip, deflate, br; "x-gzip" too), or by gzip's magic bytes when no encoding is set.
+ * (gzip, deflate, br; "x-gzip" too), or by gzip's magic bytes when no encoding is set. Both are cut
+ * to what `budget` grants (the whole page's, or one message's).
  */
-export function browsedBody(bytes: Uint8Array, contentEncoding?: string): EncodedBody & { decoded?: DecodedBody } {
-  const encoded = encodeBody(bytes)
+export function browsedBody(bytes: Uint8Array, contentEncoding?: string, budget = DisplayBudget.forOneMessage()): EncodedBody & { decoded?: DecodedBody } {
+  const encoded = encodeBody(bytes, budget.take(bytes.byteLength))
   const declared = contentEncoding?.trim().toLowerCase().replace(/^x-/, '')
   const kind = declared === 'gzip' || declared === 'deflate' || declared === 'br' ? declared : !declared && looksGzipped(bytes) ? 'gzip' : null
   if (!kind || bytes.byteLength === 0) return encoded
+  const allowance = budget.decodeAllowance()
+  if (allowance === 0) return { ...encoded, decoded: { contentEncoding: kind, error: 'not shown decompressed: this page decompressed as much as it may already (browse fewer messages at a time to see it)' } }
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const options = { maxOutputLength: MAX_DECODED_BYTES }
+  const options = { maxOutputLength: allowance }
   try {
     const output =
       kind === 'gzip' ? gunzipSync(input, options) : kind === 'br' ? brotliDecompressSync(input, options) : inflateOrRaw(input, options)
-    return { ...encoded, decoded: { contentEncoding: kind, ...encodeBody(output) } }
+    budget.spendDecoding(output.byteLength)
+    return { ...encoded, decoded: { contentEncoding: kind, ...encodeBody(output, budget.take(output.byteLength)) } }
   } catch (err) {
     const tooBig = (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE'
-    const why = tooBig ? `it decompresses to more than ${MAX_DECODED_BYTES / 1024 / 1024} MiB` : (err as Error).message
+    // The work was done whether or not it fitted: count it, so a page of bombs stops early.
+    if (tooBig) budget.spendDecoding(allowance)
+    const why = tooBig ? `it decompresses to more than ${formatMiB(allowance)}` : (err as Error).message
     return { ...encoded, decoded: { contentEncoding: kind, error: `not shown decompressed: ${why}` } }
   }
+}
+
+function formatMiB(bytes: number): string {
+  const mib = bytes / 1024 / 1024
+  return mib >= 1 ? `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`
 }
 
 /** "deflate" in the wild is zlib-wrapped (RFC 1950) or raw (RFC 1951). */

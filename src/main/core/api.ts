@@ -10,6 +10,7 @@ import { withScope } from '../../shared/connection-url'
 import type { AdapterConfig, BrokerAdapter } from '../brokers/adapter'
 import type { Core } from './core'
 import { readConsent } from './guard'
+import { fitPage } from './display-limits'
 
 export type Handlers = {
   [C in CallChannel]: (request: CallRequestParsed<C>) => Promise<CallResponse<C>>
@@ -148,7 +149,7 @@ export function createApi(core: Core): Handlers {
 
     'messages:peek': async (request) => {
       const { adapter } = workspace.adapter(request.connectionId)
-      return adapter.peek(request, readConsent(workspace, request.connectionId, request.acceptDeliveryLimitRisk))
+      return fitPage(await adapter.peek(request, readConsent(workspace, request.connectionId, request.acceptDeliveryLimitRisk)))
     },
 
     'sources:details': async ({ connectionId, source }) => {

@@ -168,8 +168,9 @@ async function onChannel(
 
 function tailMessage(message: amqp.Message, id: string): TailMessage {
   const amqpProperties = message.properties as unknown as Record<string, unknown>
-  const { body, encoding, size } = browsedBody(message.content, typeof amqpProperties['contentEncoding'] === 'string' ? amqpProperties['contentEncoding'] : undefined)
+  const { body, encoding, size, shownBytes } = browsedBody(message.content, typeof amqpProperties['contentEncoding'] === 'string' ? amqpProperties['contentEncoding'] : undefined)
   const out: TailMessage = { id, at: Date.now(), body, encoding, size, headers: toHeaders(message.properties.headers as Record<string, unknown> | undefined), routingKey: message.fields.routingKey }
+  if (shownBytes !== undefined) out.shownBytes = shownBytes
   const properties = toMessageProperties(amqpProperties)
   if (Object.keys(properties).length > 0) out.properties = properties
   return out

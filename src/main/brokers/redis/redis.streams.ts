@@ -20,6 +20,7 @@ import { streamGroupSeriesKey } from '../../../shared/redis'
 import type { SourceDetails } from '../../../shared/topology'
 import { messageOf } from '../errors'
 import { messageFromStreamFields, pairsToObject } from './redis-encoding'
+import { DisplayBudget } from '../message-body'
 import { isCluster, masters, type RedisClient } from './redis.connection'
 
 type StreamDetails = Extract<SourceDetails, { kind: 'stream' }>
@@ -215,8 +216,9 @@ export async function peekStream(redis: RedisClient, key: string, request: PeekR
   const warnings: string[] = []
   if (request.from) warnings.push('"from" applies to RabbitMQ stream queues only; use range.at to jump to an id or a time')
   if (request.listFrom !== undefined || request.offset !== undefined) warnings.push('listFrom and offset apply to lists; a stream pages by range')
+  const budget = new DisplayBudget()
   return {
-    messages: page.map(([id, fields]) => ({ id: id.toString(), ...messageFromStreamFields(fields), redelivered: false })),
+    messages: page.map(([id, fields]) => ({ id: id.toString(), ...messageFromStreamFields(fields, budget), redelivered: false })),
     warnings,
     next: entries.length > request.count ? page.at(-1)![0].toString() : null,
   }

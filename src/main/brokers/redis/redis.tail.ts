@@ -114,8 +114,9 @@ async function openStreamTail(target: RedisTarget, password: string | null, key:
 }
 
 function streamMessage(id: string, fields: Buffer[]): TailMessage {
-  const { body, encoding, size, headers, properties } = messageFromStreamFields(fields)
+  const { body, encoding, size, shownBytes, headers, properties } = messageFromStreamFields(fields)
   const message: TailMessage = { id, at: Number.parseInt(id, 10), body, encoding, size, headers }
+  if (shownBytes !== undefined) message.shownBytes = shownBytes
   if (Object.keys(properties).length > 0) message.properties = properties
   return message
 }
@@ -124,8 +125,8 @@ async function openChannelTail(target: RedisTarget, password: string | null, nam
   const { client, lastError } = await connectClient(target, password)
   let sequence = 0
   const deliver = (channel: Buffer, payload: Buffer): void => {
-    const { body, encoding, size } = browsedBody(payload)
-    sink.message({ id: String(++sequence), channel: channel.toString(), at: Date.now(), body, encoding, size, headers: {} })
+    const { body, encoding, size, shownBytes } = browsedBody(payload)
+    sink.message({ id: String(++sequence), channel: channel.toString(), at: Date.now(), body, encoding, size, headers: {}, ...(shownBytes === undefined ? {} : { shownBytes }) })
   }
   client.on('messageBuffer', deliver)
   client.on('pmessageBuffer', (_pattern: Buffer, channel: Buffer, payload: Buffer) => deliver(channel, payload))

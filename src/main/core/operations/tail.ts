@@ -6,6 +6,7 @@ import type { TailBatch, TailMessage, tailStartRequestSchema } from '../../../sh
 import { parseSourceRef } from '../../../shared/source-ref'
 import type { TailHandle } from '../../brokers/adapter'
 import type { Workspace } from '../workspace'
+import { BATCH_CHARS, displaySize, TAIL_BUFFER_CHARS, trimHeaderValues } from '../display-limits'
 
 export type TailStartRequest = z.output<typeof tailStartRequestSchema>
 
@@ -19,37 +20,57 @@ export interface TailServiceOptions {
 export const DEFAULT_TAIL_OPTIONS: TailServiceOptions = { flushMs: 150, maxPerConnection: 16 }
 
 /**
- * A fixed-size ring of the newest messages: pushing into a full ring drops the oldest, so a tail
- * holds at most `capacity` messages however fast the broker sends (bounded memory, issue #4).
+ * A ring of the newest messages, bounded by count and by characters: pushing into a full ring
+ * drops the oldest, so a tail holds at most `capacity` messages and TAIL_BUFFER_CHARS however fast
+ * the broker sends and however large its messages are.
  */
 class Ring {
   private readonly items: (TailMessage | undefined)[]
+  private readonly sizes: number[]
   private start = 0
   length = 0
+  private chars = 0
 
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly capacity: number,
+    private readonly maxChars = TAIL_BUFFER_CHARS,
+  ) {
     this.items = new Array<TailMessage | undefined>(capacity)
+    this.sizes = new Array<number>(capacity).fill(0)
   }
 
-  /** Returns whether the oldest message was dropped to make room. */
-  push(message: TailMessage): boolean {
-    const full = this.length === this.capacity
-    this.items[(this.start + this.length) % this.capacity] = message
-    if (full) this.start = (this.start + 1) % this.capacity
-    else this.length++
-    return full
+  /** Returns how many of the oldest messages were dropped to make room. */
+  push(message: TailMessage): number {
+    let dropped = 0
+    if (this.length === this.capacity) dropped += this.shift() ? 1 : 0
+    const size = displaySize(message)
+    while (this.length > 0 && this.chars + size > this.maxChars) dropped += this.shift() ? 1 : 0
+    const index = (this.start + this.length) % this.capacity
+    this.items[index] = message
+    this.sizes[index] = size
+    this.chars += size
+    this.length++
+    return dropped
   }
 
-  /** Everything held, oldest first, and empties the ring. */
-  drain(): TailMessage[] {
-    const out = new Array<TailMessage>(this.length)
-    for (let i = 0; i < this.length; i++) {
-      const index = (this.start + i) % this.capacity
-      out[i] = this.items[index]!
-      this.items[index] = undefined
+  private shift(): TailMessage | undefined {
+    const message = this.items[this.start]
+    this.items[this.start] = undefined
+    this.chars -= this.sizes[this.start]!
+    this.start = (this.start + 1) % this.capacity
+    this.length--
+    return message
+  }
+
+  /** The oldest messages up to `maxChars` (at least one), taken out of the ring. */
+  take(maxChars: number): TailMessage[] {
+    const out: TailMessage[] = []
+    let chars = 0
+    while (this.length > 0 && (out.length === 0 || chars + this.sizes[this.start]! <= maxChars)) {
+      chars += this.sizes[this.start]!
+      out.push(this.shift()!)
     }
-    this.start = 0
-    this.length = 0
+    if (this.length === 0) this.start = 0
     return out
   }
 }
@@ -142,7 +163,8 @@ export class TailService {
 
   private receive(tail: Tail, message: TailMessage): void {
     if (tail.ended) return
-    if (tail.ring.push(message)) tail.dropped++
+    trimHeaderValues(message.headers)
+    tail.dropped += tail.ring.push(message)
     // The first message after a flush starts the clock, so batches come at most every flushMs.
     tail.timer ??= setTimeout(() => this.flush(tail), this.options.flushMs)
   }
@@ -151,10 +173,15 @@ export class TailService {
     if (tail.timer) clearTimeout(tail.timer)
     tail.timer = null
     if (tail.ring.length === 0 && tail.dropped === 0 && ended === undefined) return
-    const batch: TailBatch = { tailId: tail.id, messages: tail.ring.drain(), dropped: tail.dropped }
-    if (ended !== undefined) batch.ended = ended
-    tail.dropped = 0
-    this.emit(batch)
+    // One batch carries at most BATCH_CHARS; the rest follows in the next one (the last, with
+    // `ended`, carries everything left in as many batches as it takes).
+    do {
+      const batch: TailBatch = { tailId: tail.id, messages: tail.ring.take(BATCH_CHARS), dropped: tail.dropped }
+      tail.dropped = 0
+      if (ended !== undefined && tail.ring.length === 0) batch.ended = ended
+      this.emit(batch)
+    } while (ended !== undefined && tail.ring.length > 0)
+    if (tail.ring.length > 0) tail.timer = setTimeout(() => this.flush(tail), this.options.flushMs)
   }
 
   private async end(tail: Tail, reason: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useMemo } from 'react'
 import type { PeekedMessage } from '../../../shared/messages'
 import { appStore, useApp } from '../store'
-import { bodySummary, decodeNote, defaultBodyView, formatTime, formatValue, prettyJson, renderBody, selectBodyView } from '../store/messages.selectors'
+import { bodySummary, cutNote, decodeNote, defaultBodyView, formatTime, formatValue, prettyJson, renderBody, selectBodyView } from '../store/messages.selectors'
 import type { BodyView } from '../store/messages.slice'
 
 // CodeMirror loads on first use, outside the main bundle; until then the body shows as plain text.
@@ -72,6 +72,7 @@ export function MessageDetail({ message }: { message: PeekedMessage }) {
   const canPretty = pretty !== null
   const text = useMemo(() => (view === 'pretty' && pretty !== null ? pretty : renderBody(message, view === 'pretty' ? 'raw' : view)), [message, view, pretty])
   const note = decodeNote(message)
+  const cut = cutNote(message)
   const summary = bodySummary(message)
 
   // Copies what is shown: the decompressed body in Pretty and Raw, the dump in Hex.
@@ -98,6 +99,11 @@ export function MessageDetail({ message }: { message: PeekedMessage }) {
         </button>
       </div>
       {note !== null ? <p className="muted body-note">{note}; showing the stored bytes.</p> : null}
+      {cut !== null ? (
+        <p className="muted body-note" role="note">
+          {cut}. Copy copies what is shown.
+        </p>
+      ) : null}
       <BodyContent size={message.size} view={view} text={text} json={view === 'pretty' && canPretty} />
 
       <h3>Properties</h3>

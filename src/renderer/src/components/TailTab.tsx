@@ -4,7 +4,7 @@ import type { SourceItem } from '../../../shared/model'
 import { formatCount, NO_DATA } from '../format'
 import { appStore, useApp } from '../store'
 import { selectStatus, stateOf } from '../store/connections.selectors'
-import { defaultBodyView, formatSize, formatTime, formatValue, prettyJson, renderBody } from '../store/messages.selectors'
+import { cutNote, defaultBodyView, formatSize, formatTime, formatValue, prettyJson, renderBody } from '../store/messages.selectors'
 import type { BodyView } from '../store/messages.slice'
 import { sourceKey } from '../store/sources.selectors'
 import {
@@ -279,6 +279,11 @@ function TailDetail({ view }: { view: TailView }) {
         <span className="spacer" />
         <BodyViewToggle view={shownView} canPretty={pretty !== null} onChange={setChosen} />
       </div>
+      {cutNote(message) !== null ? (
+        <p className="muted body-note" role="note">
+          {cutNote(message)}.
+        </p>
+      ) : null}
       <BodyContent size={message.size} view={shownView} text={text} json={shownView === 'pretty'} />
       {properties.length > 0 ? (
         <>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { PeekedMessage } from '../../../shared/messages'
 import {
+  cutNote,
   browseNotice,
   canPurge,
   bodySummary,
@@ -149,5 +150,13 @@ describe('messages selectors', () => {
     expect(formatSize(512)).toBe('512 B')
     expect(formatSize(1536)).toBe('1.5 KiB')
     expect(formatSize(3 * 1024 * 1024)).toBe('3.0 MiB')
+  })
+})
+
+describe('cutNote', () => {
+  it('says how much of a body cut for display is shown, for the decompressed form when that is what shows', () => {
+    expect(cutNote({ size: 10, decoded: undefined })).toBeNull()
+    expect(cutNote({ size: 20_000_000, shownBytes: 4_194_304 })).toBe('showing the first 4,194,304 of 20,000,000 bytes: the rest is cut for display (export reads the message whole)')
+    expect(cutNote({ size: 100, decoded: { contentEncoding: 'gzip', body: 'x', encoding: 'utf8', size: 16_777_216, shownBytes: 4_194_304 } })).toMatch(/first 4,194,304 of 16,777,216 bytes/)
   })
 })

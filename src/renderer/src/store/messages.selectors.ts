@@ -176,6 +176,17 @@ export function decodeNote(message: Pick<PeekedMessage, 'decoded'>): string | nu
   return error === undefined ? null : error
 }
 
+/**
+ * "Showing the first 4,194,304 of 20,971,520 bytes": the body (or its decompressed form, which is
+ * what Pretty and Raw show) was cut for display by the core's byte budget; null when it is whole.
+ */
+export function cutNote(message: Pick<PeekedMessage, 'size' | 'shownBytes' | 'decoded'>): string | null {
+  const decoded = message.decoded
+  const [shown, size] = decoded?.body !== undefined ? [decoded.shownBytes, decoded.size] : [message.shownBytes, message.size]
+  if (shown === undefined || size === undefined) return null
+  return `showing the first ${shown.toLocaleString()} of ${size.toLocaleString()} bytes: the rest is cut for display (export reads the message whole)`
+}
+
 /** Hex dumps stop here: a browser pane is no place for megabytes of hex. */
 export const HEX_DUMP_LIMIT = 16 * 1024
 
