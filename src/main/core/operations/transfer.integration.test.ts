@@ -1,5 +1,5 @@
 import * as amqp from 'amqplib'
-import { readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ProfileView } from '../../../shared/model'
@@ -46,7 +46,10 @@ describe('export and import (real RabbitMQ and Redis)', () => {
       ch.sendToQueue('export.src', i === 3 ? binary : Buffer.from(`message ${i}`), { messageId: `x-${i}`, type: 'thing', headers: { seq: i, tags: ['a', 'b'] } })
     }
     await ch.waitForConfirms()
+    // Export creates no folders: a missing one is an error before the source is touched.
     const file = join(dir, 'out', 'queue.ndjson')
+    expect(await call('messages:export', { connectionId: rabbit.id, source: 'queue:export.src', path: file })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringContaining('creates no folders') } })
+    await mkdir(join(dir, 'out'))
     expect(await ok('messages:export', { connectionId: rabbit.id, source: 'queue:export.src', path: file })).toEqual({ exported: 1000, path: file })
     await expect.poll(async () => (await ch.checkQueue('export.src')).messageCount, { timeout: 3000 }).toBe(1000)
     const lines = (await readFile(file, 'utf8')).trimEnd().split('\n')

@@ -1,13 +1,11 @@
-import { createReadStream } from 'node:fs'
-import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises'
-import { dirname } from 'node:path'
-import { createInterface } from 'node:readline'
+import { unlink } from 'node:fs/promises'
 import { once } from 'node:events'
 import { z } from 'zod'
 import { QsError, toQsErrorShape } from '../../../shared/errors'
 import { headerValueSchema, messagePropertiesSchema } from '../../../shared/publish'
 import { toHeaders } from '../../brokers/header-values'
 import type { BatchReader, ReadMessage, Route, TargetWriter } from '../../brokers/replay'
+import { createExportFile, openImportFile, readLines } from './transfer-files'
 
 /**
  * Export and import (issue #5): one message a JSON line, so files stream in both directions with
@@ -50,17 +48,7 @@ export async function exportMessages(
   options: { count?: number; signal?: AbortSignal } = {},
 ): Promise<ExportResult> {
   // The file first: a path that cannot be written never touches the source.
-  await mkdir(dirname(path), { recursive: true }).catch((err: unknown) => {
-    throw new QsError('BAD_REQUEST', `cannot write ${path}: ${(err as Error).message}`)
-  })
-  let file: FileHandle
-  try {
-    file = await open(path, 'wx', 0o600)
-  } catch (err) {
-    throw (err as NodeJS.ErrnoException).code === 'EEXIST'
-      ? new QsError('BAD_REQUEST', `${path} already exists; export never overwrites a file`)
-      : new QsError('BAD_REQUEST', `cannot write ${path}: ${(err as Error).message}`)
-  }
+  const file = await createExportFile(path)
   const out = file.createWriteStream()
   let exported = 0
   let reader: BatchReader | null = null
@@ -114,13 +102,7 @@ export interface ImportResult {
 export async function importMessages(writer: TargetWriter, path: string, route: (line: ExportLine) => Route, options: { window?: number } = {}): Promise<ImportResult> {
   const window = options.window ?? 256
   const result: ImportResult = { published: 0, failed: 0, failures: [] }
-  let input
-  try {
-    input = createReadStream(path, { encoding: 'utf8' })
-    await once(input, 'open')
-  } catch (err) {
-    throw new QsError((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'NOT_FOUND' : 'BAD_REQUEST', `cannot read ${path}: ${(err as Error).message}`)
-  }
+  const input = await openImportFile(path)
   // Publishes in flight, and the reading loop waiting for one to settle (a counter, not a race over
   // every in-flight promise, which would cost the whole window per message).
   let active = 0
@@ -139,7 +121,7 @@ export async function importMessages(writer: TargetWriter, path: string, route: 
     if (result.failures.length < 100) result.failures.push(`line ${line}: ${reason}`)
   }
   try {
-    for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+    for await (const text of readLines(input, path)) {
       lineNumber++
       if (text.trim() === '') continue
       let line: ExportLine
@@ -178,7 +160,7 @@ export async function importMessages(writer: TargetWriter, path: string, route: 
     }
   } finally {
     while (active > 0) await oneSettles()
-    input.destroy()
+    await input.close().catch(() => undefined)
     await writer.close().catch(() => undefined)
   }
   if (fatal) {
