@@ -169,7 +169,11 @@ function normaliseManagementUrl(explicit: string | undefined, amqpUrl: URL, tls:
   if (explicit && explicit.trim() !== '') {
     const url = parseUrl(explicit.trim())
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new QsError('BAD_URL', `management URL "${explicit}" must start with http:// or https://`)
+      throw new QsError('BAD_URL', `management URL "${redactUrl(explicit)}" must start with http:// or https://`)
+    }
+    // It would be stored and shown as written; the API is signed in to as the connection's user.
+    if (url.username || url.password) {
+      throw new QsError('BAD_URL', `management URL "${redactUrl(explicit)}" carries a user name or password: remove them (the management API is signed in to with the connection's own user and password)`)
     }
     return url.origin + url.pathname.replace(/\/+$/, '')
   }

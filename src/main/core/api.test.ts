@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { QsError } from '../../shared/errors'
 import { scriptedFactory } from '../../test-support/fake-adapter'
 import { createCore, type Core } from './core'
+import type { AdapterConfig } from '../brokers/adapter'
 import { createDispatcher } from './dispatch'
 
 describe('dispatch', () => {
@@ -83,6 +84,31 @@ describe('dispatch', () => {
     // Refused before the payload is even parsed: a malformed request gets the same answer, so it
     // cannot be used to probe which files exist.
     expect(await call('messages:import', { bogus: true })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+  })
+
+  it('profiles:test never sends a saved password to an address it was not saved for', async () => {
+    const seen: AdapterConfig[] = []
+    const capturing = scriptedFactory([{ server: 'Fake', warnings: [] }])
+    const c = await createCore({ configDir: await mkdtemp(join(tmpdir(), 'qs-api-')), mode: 'web', version: '0', adapterFactory: (config) => (seen.push(config), capturing(config)) })
+    const test = createDispatcher(c)
+    const saved = await test('profiles:save', { name: 'prod', broker: 'rabbitmq', url: 'amqp://app@mq:5672/prod', password: 'saved-secret' })
+    const id = saved.ok ? (saved.data as { id: string }).id : ''
+    const redis = await test('profiles:save', { name: 'cache', broker: 'redis', url: 'redis://cache:6379/0', password: 'redis-secret' })
+    const redisId = redis.ok ? (redis.data as { id: string }).id : ''
+    const attempts = [
+      { id, name: 'prod', broker: 'rabbitmq', url: 'amqp://app@mq:5672/prod', managementUrl: 'http://listener:8080' },
+      { id, name: 'prod', broker: 'rabbitmq', url: 'amqp://app@listener:5672/prod' },
+      { id, name: 'prod', broker: 'rabbitmq', url: 'amqp://root@mq:5672/prod' },
+      { id: redisId, name: 'cache', broker: 'redis', url: 'redis://listener:6379/0' },
+    ]
+    for (const profile of attempts) {
+      const result = await test('profiles:test', { profile })
+      expect(result).toMatchObject({ ok: true, data: { warnings: [expect.stringContaining('the saved password was not sent')] } })
+      expect(seen.at(-1)!.password).toBeNull()
+    }
+    // The same server under another vhost is the audience it was saved for.
+    await test('profiles:test', { profile: { id, name: 'prod', broker: 'rabbitmq', url: 'amqp://app@mq:5672/other' } })
+    expect(seen.at(-1)).toMatchObject({ password: 'saved-secret', target: { vhost: 'other' } })
   })
 
   it('profile views never carry the password', async () => {

@@ -6,7 +6,8 @@ import { resolve as resolvePath } from 'node:path'
 import type { Route } from '../brokers/replay'
 import { exportMessages, importMessages, type ExportLine } from './operations/transfer'
 import { DEFAULT_REPLAY_WINDOW_BYTES } from './operations/replay.engine'
-import { withScope } from '../../shared/connection-url'
+import { describeTarget, withScope } from '../../shared/connection-url'
+import { sameAudience } from '../../shared/secret-audience'
 import type { AdapterConfig, BrokerAdapter } from '../brokers/adapter'
 import type { Core } from './core'
 import { readConsent } from './guard'
@@ -72,11 +73,20 @@ export function createApi(core: Core): Handlers {
         return testConfig(await core.profileConfig(profile))
       }
       // An unsaved profile (already parsed by the contract): its password is the one typed, else
-      // the one in the URL, else the stored one when editing.
+      // the one in the URL, else the stored one when editing, but only for the server and user
+      // it was saved for (a test must not send it anywhere else).
       const input = request.profile
       const { target, password: urlPassword } = profileTarget(input)
-      const stored = input.id && !input.password ? await profiles.password(input.id) : null
-      return testConfig({ target, password: input.password || urlPassword || stored })
+      const typed = input.password || urlPassword
+      if (typed || !input.id) return testConfig({ target, password: typed || null })
+      const saved = await profiles.get(input.id)
+      if (!sameAudience(profileTarget(saved).target, target)) {
+        const result = await testConfig({ target, password: null })
+        const why = `the saved password was not sent: it was saved for ${describeTarget(profileTarget(saved).target)}; type it to test ${describeTarget(target)}`
+        return { ...result, warnings: [...result.warnings, why] }
+      }
+      const config = await core.profileConfig(saved)
+      return testConfig({ ...config, target })
     },
 
     'connection:connect': async ({ profileId, scope }) => {

@@ -55,6 +55,31 @@ describe('ProfileStore + SecretStore', () => {
     expect(await store.password(saved.id)).toBe('s3cret')
   })
 
+  it('an edit that points the profile at another server or user drops the saved passwords; another vhost keeps them', async () => {
+    const store = new ProfileStore(dir, await SecretStore.open(dir))
+    const saved = await store.save({ name: 'r', broker: 'rabbitmq', url: 'amqp://app@mq:5672/prod', password: 'pw' })
+    await store.save({ id: saved.id, name: 'r', broker: 'rabbitmq', url: 'amqp://app@mq:5672/staging' })
+    expect(await store.password(saved.id)).toBe('pw')
+    await store.save({ id: saved.id, name: 'r', broker: 'rabbitmq', url: 'amqp://app@evil:5672/staging' })
+    expect(await store.password(saved.id)).toBeNull()
+    await store.save({ id: saved.id, name: 'r', broker: 'rabbitmq', url: 'amqp://app@evil:5672/staging', password: 'new' })
+    expect(await store.password(saved.id)).toBe('new')
+    await store.save({ id: saved.id, name: 'r', broker: 'rabbitmq', url: 'amqp://app@evil:5672/staging', managementUrl: 'http://elsewhere:15672' })
+    expect(await store.password(saved.id)).toBeNull()
+    const sentinel = await store.save({ name: 's', broker: 'redis', url: 'redis://s1:26379/0?sentinelMaster=m&sentinelPassword=spw', password: 'mpw' })
+    expect(await store.sentinelPassword(sentinel.id)).toBe('spw')
+    await store.save({ id: sentinel.id, name: 's', broker: 'redis', url: 'redis://evil:26379/0?sentinelMaster=m' })
+    expect([await store.password(sentinel.id), await store.sentinelPassword(sentinel.id)]).toEqual([null, null])
+  })
+
+  it('a management URL with a user name or password is refused, and never stored or echoed', async () => {
+    const store = new ProfileStore(dir, await SecretStore.open(dir))
+    const attempt = store.save({ name: 'm', broker: 'rabbitmq', url: 'amqp://app@mq/', managementUrl: 'http://admin:hunter2@mq:15672' })
+    await expect(attempt).rejects.toMatchObject({ code: 'BAD_URL' })
+    await expect(attempt).rejects.not.toThrow(/hunter2/)
+    expect(await store.list()).not.toContainEqual(expect.objectContaining({ name: 'm' }))
+  })
+
   it('keeps the stored password when an edit leaves it empty, removes it on ""', async () => {
     const store = new ProfileStore(dir, await SecretStore.open(dir))
     const saved = await store.save({ name: 'r', broker: 'redis', url: 'redis://h:6379', password: 'pw' })

@@ -6,6 +6,7 @@ import { QsError } from '../../shared/errors'
 import { envColorSchema, brokerSchema, profileInputSchema, type ProfileInput, type ProfileView } from '../../shared/model'
 import { readJson, writeJsonPrivate } from './json-file'
 import type { SecretStore } from './secrets'
+import { sameAudience } from '../../shared/secret-audience'
 
 const storedProfileSchema = z.object({
   id: z.string(),
@@ -107,10 +108,14 @@ export class ProfileStore {
       if (input.id && index < 0) throw new QsError('NOT_FOUND', `no profile with id "${input.id}"`)
       const stored = toStored(input, id)
       const password = input.password !== undefined && input.password !== '' ? input.password : urlPassword
+      // An edit that points the profile at another server or user drops the saved passwords it
+      // did not replace: they were given for the old audience only (secret-audience.ts).
+      const moved = index >= 0 && !sameAudience(profileTarget(profiles[index]!).target, target)
       if (password !== null) await this.secrets.set(id, password)
-      else if (input.password === '') await this.secrets.delete(id)
+      else if (input.password === '' || moved) await this.secrets.delete(id)
       // The sentinels' own password (sentinelPassword in the URL) is a second secret, kept the same way.
       if (sentinelPassword !== null) await this.secrets.set(sentinelSecretId(id), sentinelPassword)
+      else if (moved) await this.secrets.delete(sentinelSecretId(id))
       if (index >= 0) profiles[index] = stored
       else profiles.push(stored)
       await this.persist(profiles)

@@ -3,6 +3,8 @@ import type { CallResponse } from '../../../shared/contract'
 import { toQsErrorShape, type QsErrorShape } from '../../../shared/errors'
 import { ENV_COLORS, type Broker, type EnvColor, type ProfileInput, type ProfileView } from '../../../shared/model'
 import { getApi } from '../ipc/client'
+import { parseConnectionUrl } from '../../../shared/connection-url'
+import { sameAudience } from '../../../shared/secret-audience'
 import { appStore } from '../store'
 import { Modal } from './Modal'
 
@@ -58,6 +60,21 @@ export function parseWatchQueues(text: string): string[] {
 }
 
 /**
+ * Whether the edited address is another server or user than the one the password was saved for:
+ * the core then neither tests with it nor keeps it (shared/secret-audience.ts). Unparsable URLs
+ * say nothing here; the core reports them.
+ */
+function passwordWouldMove(profile: ProfileView, fields: Fields): boolean {
+  try {
+    const before = parseConnectionUrl(profile.url, { managementUrl: profile.managementUrl }).target
+    const after = parseConnectionUrl(fields.url.trim(), { managementUrl: fields.broker === 'rabbitmq' ? fields.managementUrl.trim() || undefined : undefined }).target
+    return !sameAudience(before, after)
+  } catch {
+    return false
+  }
+}
+
+/**
  * What we send: the password is write-only. Empty means "keep the stored one" when editing (the
  * core falls back to it when testing too) and "none" for a new profile.
  */
@@ -87,6 +104,7 @@ export function ProfileDialog({ profile, onClose }: { profile: ProfileView | nul
   const id = useId()
   const formId = `${id}-form`
   const editing = profile !== null
+  const addressChanged = profile !== null && profile.hasPassword && passwordWouldMove(profile, fields)
 
   const update = <K extends keyof Fields>(key: K, value: Fields[K]) => {
     setFields((f) => ({ ...f, [key]: value }))
@@ -183,7 +201,9 @@ export function ProfileDialog({ profile, onClose }: { profile: ProfileView | nul
           />
           <small id={`${id}-password-hint`} className="hint">
             {profile?.hasPassword ? (
-              forgetPassword ? (
+              addressChanged && fields.password === '' ? (
+                'the stored password is for the saved server and user only: type it for this address (saving removes the stored one)'
+              ) : forgetPassword ? (
                 'the stored password will be removed on save'
               ) : (
                 <>
