@@ -61,6 +61,25 @@ describe('queuescope CLI (real brokers)', () => {
     expect(items.find((q) => q.kind === 'exchange' && q.name === 'amq.direct')).toMatchObject({ messages: null, consumers: null })
   })
 
+  it('broker data cannot drive the terminal: escapes in key names and bodies are shown, not obeyed', async () => {
+    const evil = `${redis.prefix}\x1b]0;pwned\x07evil`
+    await redis.client.rpush(evil, '\x1b[2J\x1b[31mred\u009b1;1H\r')
+    const outputs = [
+      await cli('ls', 'redis://127.0.0.1:6379', '--filter', redis.prefix),
+      await cli('peek', 'redis://127.0.0.1:6379', `list:${evil}`),
+      await cli('peek', 'redis://127.0.0.1:6379', `list:${evil}`, '--json'),
+      await cli('peek', 'redis://127.0.0.1:6379', `stream:${evil}`), // an error that quotes the name
+    ]
+    for (const { stdout, stderr } of outputs) {
+      expect(stdout + stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/)
+    }
+    expect(outputs[0]!.stdout).toContain('\\u001b]0;pwned\\u0007evil')
+    // Scripts still get the exact data: the escapes are JSON's own.
+    expect((JSON.parse(outputs[2]!.stdout) as { messages: { body: string }[] }).messages[0]!.body).toBe('\x1b[2J\x1b[31mred\u009b1;1H\r')
+    expect(outputs[3]).toMatchObject({ code: expect.any(Number), stderr: expect.stringContaining('\\u001b]0;pwned') })
+    await redis.client.del(evil) // the next tests list this prefix
+  })
+
   it('ls <redis url> --json lists streams with groups and lists', async () => {
     const { code, stdout } = await cli('ls', 'redis://127.0.0.1:6379', '--json', '--filter', redis.prefix)
     expect(code).toBe(0)

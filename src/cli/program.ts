@@ -9,6 +9,7 @@ import type { CallChannel, CallRequest, CallResponse, EventPayload } from '../sh
 import { brokerOfUrl } from '../shared/connection-url'
 import { resolveConnection, type ConnectionArgs } from './connection'
 import { formatMessages, formatSourceTable } from './format'
+import { terminalSafe } from './terminal-safe'
 import { MAX_PEEK_COUNT, type StreamFrom } from '../shared/messages'
 import { parseSourceRef } from '../shared/source-ref'
 import { parseKeyValues, readBody } from './input'
@@ -25,6 +26,16 @@ export interface CliIo {
   stderr: (text: string) => void
   /** Draw a progress bar on stderr (only when it is a terminal). */
   stderrIsTTY?: boolean
+  /** Progress lines of our own making (carriage returns, erase-line): written as they are. */
+  progress?: (text: string) => void
+}
+
+/**
+ * The io every command writes through: broker data made terminal-safe (terminal-safe.ts); only the
+ * progress lines, which hold nothing but our own words and numbers, keep their control codes.
+ */
+function safeIo(io: CliIo): CliIo & { progress: (text: string) => void } {
+  return { stdout: (text) => io.stdout(terminalSafe(text)), stderr: (text) => io.stderr(terminalSafe(text)), stderrIsTTY: io.stderrIsTTY, progress: io.progress ?? io.stderr }
 }
 
 const defaultIo: CliIo = {
@@ -74,7 +85,8 @@ function connectionArgs(url: string | undefined, options: { profile?: string; ma
   return url ? { url, managementUrl: options.management } : { profile: options.profile!, managementUrl: options.management }
 }
 
-export function buildProgram(io: CliIo = defaultIo): Command {
+export function buildProgram(raw: CliIo = defaultIo): Command {
+  const io = safeIo(raw)
   const program = new Command()
     .name('queuescope')
     .description('Inspect RabbitMQ and Redis from the command line (same core as the Queuescope app).')
@@ -98,7 +110,7 @@ export function buildProgram(io: CliIo = defaultIo): Command {
         const off = discoveryId ? core.onEvent((channel, payload) => {
           if (channel !== 'sources:progress') return
           const p = payload as EventPayload<'sources:progress'>
-          io.stderr(p.done ? '\r\x1b[K' : `\rscanning ${p.scanned.toLocaleString('en-US')}${p.total === null ? '' : ` of ${p.total.toLocaleString('en-US')}`} keys, found ${p.found.toLocaleString('en-US')}\x1b[K`)
+          io.progress(p.done ? '\r\x1b[K' : `\rscanning ${p.scanned.toLocaleString('en-US')}${p.total === null ? '' : ` of ${p.total.toLocaleString('en-US')}`} keys, found ${p.found.toLocaleString('en-US')}\x1b[K`)
         }) : () => {}
         const onSigint = (): void => void call('sources:cancel', { id: discoveryId! }).catch(() => {})
         if (discoveryId) process.once('SIGINT', onSigint)
@@ -389,13 +401,13 @@ function positiveNumber(text: string | undefined, flag: string, whole: boolean):
 }
 
 /** One line on stderr, redrawn: "moving  1,234 / 10,000  ████░░░░  2,345 msg/s  ETA 4s". */
-function progressBar(io: CliIo, mode: 'move' | 'copy', dryRun: boolean): (progress: ReplayProgress) => void {
+function progressBar(io: ReturnType<typeof safeIo>, mode: 'move' | 'copy', dryRun: boolean): (progress: ReplayProgress) => void {
   const verb = dryRun ? 'checking' : mode === 'move' ? 'moving' : 'copying'
   return (p) => {
     const width = 24
     const filled = p.total > 0 ? Math.round((p.scanned / p.total) * width) : 0
     const eta = p.etaMs === null ? '' : `  ETA ${formatDuration(p.etaMs)}`
-    io.stderr(`\r${verb} ${p.scanned.toLocaleString('en-US')} / ${p.total.toLocaleString('en-US')}  ${'█'.repeat(filled)}${'░'.repeat(width - filled)}  ${Math.round(p.rate).toLocaleString('en-US')} msg/s${eta}   `)
+    io.progress(`\r${verb} ${p.scanned.toLocaleString('en-US')} / ${p.total.toLocaleString('en-US')}  ${'█'.repeat(filled)}${'░'.repeat(width - filled)}  ${Math.round(p.rate).toLocaleString('en-US')} msg/s${eta}   `)
   }
 }
 
@@ -414,8 +426,9 @@ function parseFrom(text: string): StreamFrom {
 }
 
 /** Runs the CLI and returns the exit code; never calls process.exit (tests call it in-process). */
-export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
-  const program = buildProgram(io)
+export async function runCli(argv: string[], raw: CliIo = defaultIo): Promise<number> {
+  const io = safeIo(raw)
+  const program = buildProgram(raw)
   try {
     await program.parseAsync(argv, { from: 'user' })
     return EXIT.ok
