@@ -1,10 +1,33 @@
 import { z } from 'zod'
 
+/**
+ * A string-keyed record that keeps every own key, `__proto__` included: zod's z.record builds its
+ * output by assignment, which runs the prototype setter for that key and drops it (a header named
+ * `__proto__` vanished on publish). Each value is checked with `value`; the output is built with
+ * defineProperty.
+ */
+export function ownKeysRecord<T>(value: z.ZodType<T>): z.ZodType<Record<string, T>> {
+  return z
+    .custom<Record<string, unknown>>((input) => typeof input === 'object' && input !== null && !Array.isArray(input), { message: 'expected an object' })
+    .transform((input, ctx) => {
+      const out: Record<string, T> = {}
+      for (const key of Object.keys(input)) {
+        const parsed = value.safeParse(input[key])
+        if (parsed.success) Object.defineProperty(out, key, { value: parsed.data, enumerable: true, writable: true, configurable: true })
+        else for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [key, ...issue.path] } as Parameters<typeof ctx.addIssue>[0])
+      }
+      return out
+    })
+}
+
 /** Header and property values that survive every transport (JSON) and every broker. */
 export const headerValueSchema: z.ZodType<HeaderValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(headerValueSchema), z.record(z.string(), headerValueSchema)]),
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(headerValueSchema), ownKeysRecord(headerValueSchema)]),
 )
 export type HeaderValue = string | number | boolean | null | HeaderValue[] | { [key: string]: HeaderValue }
+
+/** A message's headers: every name kept, `__proto__` too. */
+export const headersSchema = ownKeysRecord(headerValueSchema)
 
 export const messagePropertiesSchema = z
   .object({
@@ -32,7 +55,7 @@ export const publishRequestSchema = z.object({
   /** How `body` is written on the wire: utf8 text, or base64 for binary payloads. */
   encoding: z.enum(['utf8', 'base64']).default('utf8'),
   routingKey: z.string().max(255).optional(),
-  headers: z.record(z.string(), headerValueSchema).default({}),
+  headers: headersSchema.default({}),
   properties: messagePropertiesSchema.default({}),
   /** Redis lists only: which end to push to. */
   listEnd: z.enum(['left', 'right']).default('left'),

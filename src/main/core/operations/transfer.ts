@@ -2,7 +2,7 @@ import { unlink } from 'node:fs/promises'
 import { once } from 'node:events'
 import { z } from 'zod'
 import { QsError, toQsErrorShape } from '../../../shared/errors'
-import { headerValueSchema, messagePropertiesSchema } from '../../../shared/publish'
+import { headersSchema, messagePropertiesSchema } from '../../../shared/publish'
 import { toHeaders } from '../../brokers/header-values'
 import type { BatchReader, ReadMessage, Route, TargetWriter } from '../../brokers/replay'
 import { createExportFile, openImportFile, readLines } from './transfer-files'
@@ -15,7 +15,7 @@ export const exportLineSchema = z.object({
   /** The body, base64 (binary-safe). */
   body: z.string(),
   properties: messagePropertiesSchema.default({}),
-  headers: z.record(z.string(), headerValueSchema).default({}),
+  headers: headersSchema.default({}),
   /** Where it was exported from; import ignores it (except exchange / routing key, see below). */
   origin: z
     .object({
