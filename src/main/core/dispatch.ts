@@ -26,11 +26,13 @@ export async function dispatch(handlers: Handlers, workspaceGuard: Core['workspa
     if (calls[name].localOnly && caller !== 'local') {
       throw new QsError('FORBIDDEN', `${name} reads or writes a file on the machine running Queuescope, so only the queuescope CLI (or the desktop app's own file dialog) may call it`)
     }
+    const shape = payloadShapeProblem(payload)
+    if (shape) throw new QsError('BAD_REQUEST', `invalid ${name} request${formatPath(shape.path)}: ${shape.problem}`, { maxDepth: MAX_PAYLOAD_DEPTH, maxValues: MAX_PAYLOAD_VALUES })
     const parsed = calls[name].request.safeParse(payload ?? {})
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
-      const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : ''
-      throw new QsError('BAD_REQUEST', `invalid ${name} request${where}: ${issue?.message ?? 'bad payload'}`, parsed.error.issues)
+      // The first issues only: 10,000 bad ids must not come back as 10,000 issues.
+      throw new QsError('BAD_REQUEST', `invalid ${name} request${formatPath(issue?.path ?? [])}: ${issue?.message ?? 'bad payload'}`, parsed.error.issues.slice(0, MAX_REPORTED_ISSUES))
     }
     assertWritable(workspaceGuard, name, parsed.data)
     const handler = handlers[name] as (request: unknown) => Promise<unknown>
@@ -38,6 +40,70 @@ export async function dispatch(handlers: Handlers, workspaceGuard: Core['workspa
   } catch (err) {
     return { ok: false, error: toQsErrorShape(err) }
   }
+}
+
+/**
+ * Nesting a payload may have. zod (and the brokers' header encoders after it) recurse once per
+ * level, so headers nested 10,000 deep overflowed the stack; no real request comes near this.
+ */
+export const MAX_PAYLOAD_DEPTH = 100
+/**
+ * Values a payload may hold. Bounds the check itself, also for Electron IPC's structured clone,
+ * which carries shared references: a small object can stand for an exponentially large tree.
+ */
+export const MAX_PAYLOAD_VALUES = 1_000_000
+const MAX_REPORTED_ISSUES = 20
+
+interface Frame {
+  value: object
+  depth: number
+  key: string
+  parent: Frame | null
+}
+
+/**
+ * Why a raw payload is too deep or too large to parse, and where; null when it is fine. Iterative
+ * (an explicit stack), so any depth costs no call stack.
+ */
+export function payloadShapeProblem(payload: unknown): { problem: string; path: string[] } | null {
+  if (typeof payload !== 'object' || payload === null) return null
+  const stack: Frame[] = [{ value: payload, depth: 0, key: '', parent: null }]
+  let values = 1
+  while (stack.length > 0) {
+    const frame = stack.pop()!
+    // Binary data is a leaf for every parser after this one.
+    if (ArrayBuffer.isView(frame.value) || frame.value instanceof ArrayBuffer) continue
+    // Counted before anything is read: a sparse array from structured clone can claim 2^32 - 1 items.
+    const keys = Array.isArray(frame.value) ? null : Object.keys(frame.value)
+    const count = keys ? keys.length : (frame.value as unknown[]).length
+    values += count
+    if (values > MAX_PAYLOAD_VALUES) return { problem: `it holds more than ${MAX_PAYLOAD_VALUES.toLocaleString('en')} values`, path: pathOf(frame) }
+    for (let i = 0; i < count; i++) {
+      const key = keys ? keys[i]! : String(i)
+      const child: unknown = (frame.value as Record<string, unknown>)[key]
+      if (typeof child !== 'object' || child === null) continue
+      const next: Frame = { value: child, depth: frame.depth + 1, key, parent: frame }
+      if (next.depth >= MAX_PAYLOAD_DEPTH) return { problem: `nested more than ${MAX_PAYLOAD_DEPTH} levels deep`, path: pathOf(next) }
+      stack.push(next)
+    }
+  }
+  return null
+}
+
+function pathOf(frame: Frame): string[] {
+  const path: string[] = []
+  for (let at: Frame | null = frame; at?.parent; at = at.parent) path.push(at.key)
+  return path.reverse()
+}
+
+/** ` at a.b.c` for an error message: keys shortened, a long path elided in the middle. */
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return ''
+  const keys = path.map((key) => {
+    const text = String(key)
+    return text.length > 40 ? `${text.slice(0, 40)}…` : text
+  })
+  return ` at ${(keys.length > 8 ? [...keys.slice(0, 4), '…', ...keys.slice(-3)] : keys).join('.')}`
 }
 
 /**
