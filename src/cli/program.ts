@@ -13,7 +13,7 @@ import { terminalSafe } from './terminal-safe'
 import { MAX_PEEK_COUNT, type StreamFrom } from '../shared/messages'
 import { parseSourceRef } from '../shared/source-ref'
 import { parseKeyValues, readBody } from './input'
-import { parseFilterExpression, replayRequestSchema, type ReplayProgress } from '../shared/replay'
+import { MAX_REPLAY_RATE, MIN_REPLAY_RATE, parseFilterExpression, replayRequestSchema, type ReplayProgress } from '../shared/replay'
 import { formatDuration } from '../shared/trend'
 import { formatReplayReport } from './format'
 import type { TailBatch, TailMessage } from '../shared/redis'
@@ -220,6 +220,7 @@ export function buildProgram(raw: CliIo = defaultIo): Command {
       if (options.group !== undefined && ref.kind !== 'stream') throw new UsageError(`--group reads a consumer group's pending entries: the source must be stream:KEY, not ${source}`)
       const limit = positiveNumber(options.limit, '--limit', true)
       const rate = positiveNumber(options.rate, '--rate', false)
+      if (rate !== undefined && (rate < MIN_REPLAY_RATE || rate > MAX_REPLAY_RATE)) throw new UsageError(`--rate must be from ${MIN_REPLAY_RATE.toPrecision(2)} (one a day) to ${MAX_REPLAY_RATE.toLocaleString('en-US')} messages per second, not "${options.rate}"`)
       const filters = options.filter.map((expr) => parseFilterExpression(expr))
       const mode = options.mode as 'move' | 'copy'
       if (mode === 'move' && !options.dryRun && !options.yes) {

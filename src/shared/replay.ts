@@ -47,6 +47,8 @@ export const replayTargetSchema = z.union([
 export type ReplayTarget = z.infer<typeof replayTargetSchema>
 
 export const MAX_REPLAY_RATE = 1_000_000
+/** One message a day at the slowest: slower waits would overflow a timer, and nobody waits that long. */
+export const MIN_REPLAY_RATE = 1 / 86_400
 
 /**
  * Where a message belongs, for "back to origin" where x-death cannot say (Redis): a header or
@@ -64,7 +66,7 @@ export const replayRequestSchema = z.object({
   /** At most this many messages; absent: all that are in the source when the replay starts. */
   limit: z.number().int().positive().optional(),
   /** Messages per second at most; absent: as fast as the brokers confirm. */
-  rate: z.number().positive().max(MAX_REPLAY_RATE).optional(),
+  rate: z.number().min(MIN_REPLAY_RATE).max(MAX_REPLAY_RATE).optional(),
   filters: z.array(replayFilterSchema).max(32).default([]),
   /**
    * A Redis stream source: read the pending entries of this consumer group (delivered, not yet

@@ -98,7 +98,8 @@ export class MetricsService {
     const sampling = this.connections.get(id)
     const series: Record<string, SourceSample[]> = {}
     if (sampling) {
-      for (const key of source ? [source] : sampling.history.sources()) series[key] = sampling.history.get(key, since)
+      // Defined, not assigned: a source named "__proto__" is a key like any other.
+      for (const key of source ? [source] : sampling.history.sources()) Object.defineProperty(series, key, { value: sampling.history.get(key, since), enumerable: true, writable: true, configurable: true })
     }
     const view: MetricsHistoryView = { series, intervalMs: this.options.intervalMs }
     const note = sampling ? sampling.note : 'the connection is not open, so nothing is sampled'

@@ -411,7 +411,12 @@ export class RabbitMqAdapter implements BrokerAdapter {
     try {
       const queuesPage = async (): Promise<ManagementQueue[]> => {
         if (page === undefined) return this.management.getAllPages<ManagementQueue>(`/queues/${vhost}`, { ...query, columns: QUEUE_COLUMNS })
-        const result = await this.management.get<Page<ManagementQueue>>(`/queues/${vhost}`, { ...query, columns: QUEUE_COLUMNS, page, page_size: pageSize })
+        const ask = (p: number) => this.management.get<Page<ManagementQueue>>(`/queues/${vhost}`, { ...query, columns: QUEUE_COLUMNS, page: p, page_size: pageSize })
+        // Past the last page (queues deleted since page 1 was read) the API answers 400: an empty page.
+        const result = await ask(page).catch(async (err: unknown) => {
+          if (!(page > 1 && err instanceof QsError && /page out of range/i.test(err.message))) throw err
+          return { ...(await ask(1)), page, items: [] }
+        })
         paging = { page, pageCount: result.page_count, pageSize, total: result.filtered_count }
         return result.items
       }

@@ -1,6 +1,6 @@
 import type { PeekedMessage } from '../../../shared/messages'
 import type { ConnectionStatus, ProfileView, SourceItem } from '../../../shared/model'
-import { compileFilterRegex, describeFilter, MAX_REPLAY_RATE, ORIGIN_HEADER, type ReplayFilter, type ReplayItem, type ReplayProgress, type ReplayReport } from '../../../shared/replay'
+import { compileFilterRegex, describeFilter, MAX_REPLAY_RATE, MIN_REPLAY_RATE, ORIGIN_HEADER, type ReplayFilter, type ReplayItem, type ReplayProgress, type ReplayReport } from '../../../shared/replay'
 import type { RefKind } from '../../../shared/source-ref'
 import { formatCount } from '../format'
 import type { AppState } from './app.store'
@@ -152,7 +152,7 @@ export function buildReplayRequest(draft: ReplayDraft, context: ReplayContext, o
   let rate: number | undefined
   if (draft.rate.trim() !== '') {
     const n = Number(draft.rate.trim())
-    if (!Number.isFinite(n) || n <= 0 || n > MAX_REPLAY_RATE) return { problem: `Rate: messages per second above 0 (at most ${formatCount(MAX_REPLAY_RATE)}), or empty for as fast as the target confirms` }
+    if (!Number.isFinite(n) || n < MIN_REPLAY_RATE || n > MAX_REPLAY_RATE) return { problem: `Rate: messages per second above 0 (at most ${formatCount(MAX_REPLAY_RATE)}), or empty for as fast as the target confirms` }
     rate = n
   }
   for (const [index, filter] of draft.filters.entries()) {
