@@ -73,7 +73,8 @@ test('a read-only profile shows its lock, and the core refuses writes from it wh
       const call = (channel: string, payload: unknown): Promise<Envelope> => {
         if (bridge) return bridge[channel.replace(/:(\w)/, (_m, c: string) => c.toUpperCase())]!(payload)
         return new Promise((resolve) => {
-          const ws = new WebSocket(`ws://${location.host}/ws`)
+          // The page's own token (web mode keeps it per tab), as the page's client sends it.
+          const ws = new WebSocket(`ws://${location.host}/ws?token=${encodeURIComponent(sessionStorage.getItem('queuescope.token') ?? '')}`)
           ws.onopen = () => ws.send(JSON.stringify({ type: 'call', id: 1, channel, payload }))
           ws.onmessage = (event) => {
             resolve(JSON.parse(String(event.data)) as Envelope)

@@ -18,7 +18,8 @@ const url = await new Promise<string>((resolve, reject) => {
   let text = ''
   child.stdout!.on('data', (chunk: Buffer) => {
     text += chunk.toString()
-    const match = /Queuescope web UI: (\S+)/.exec(text)
+    // The token is in the URL's fragment; the page takes it from there (no cookie).
+    const match = /Queuescope web UI: (http:\/\/\S+\/#token=\S+)/.exec(text)
     if (match) resolve(match[1]!)
   })
   child.once('exit', (code) => reject(new Error(`web mode exited with ${code}`)))

@@ -15,8 +15,12 @@ export interface LauncherOptions {
   launcher: Launcher
 }
 
-/** Starts `node out/main/web.js --port 0` and resolves with the URL it prints. */
-async function startWebMode(configDir: string): Promise<{ url: string; child: ChildProcess }> {
+/**
+ * Starts `node out/main/web.js --port 0` and resolves with the URL it prints. The token rides in
+ * the URL's fragment (`/#token=…`): the page keeps it for its tab and removes it from the address
+ * bar, so `page.goto(url)` is all a test needs; no cookie is involved.
+ */
+export async function startWebMode(configDir: string): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ['out/main/web.js', '--port', '0'], {
     env: { ...process.env, QUEUESCOPE_CONFIG_DIR: configDir },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -26,7 +30,7 @@ async function startWebMode(configDir: string): Promise<{ url: string; child: Ch
     const timer = setTimeout(() => reject(new Error(`web mode printed no URL in 20 s:\n${output}`)), 20_000)
     const onData = (chunk: Buffer) => {
       output += chunk.toString()
-      const match = /Queuescope web UI: (http:\/\/\S+)/.exec(output)
+      const match = /Queuescope web UI: (http:\/\/\S+\/#token=\S+)/.exec(output)
       if (match) {
         clearTimeout(timer)
         resolve(match[1]!)

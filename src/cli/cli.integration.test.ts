@@ -71,6 +71,7 @@ describe('queuescope CLI (real brokers)', () => {
       await cli('peek', 'redis://127.0.0.1:6379', `stream:${evil}`), // an error that quotes the name
     ]
     for (const { stdout, stderr } of outputs) {
+      // eslint-disable-next-line no-control-regex -- control characters are what must not get through
       expect(stdout + stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/)
     }
     expect(outputs[0]!.stdout).toContain('\\u001b]0;pwned\\u0007evil')

@@ -6,6 +6,7 @@ import { configDir } from './storage/paths'
 import { osKeyring } from './storage/keyring'
 import { safeStorageCipher } from './app/safe-storage'
 import { createMainWindow, defaultWindowPaths } from './app/window'
+import { installProcessGuards } from './app/process-guards'
 import { forwardEvents, isTrustedSender, registerIpc } from './ipc/register'
 
 // The Electron shell is thin (STYLE.md, RedisInsight): start the core, wire IPC, open the window.
@@ -13,6 +14,8 @@ const mainDir = dirname(fileURLToPath(import.meta.url))
 const devUrl = process.env['ELECTRON_RENDERER_URL']
 
 async function main(): Promise<void> {
+  // Logged rather than Electron's default for the main process (a modal error dialog, or an exit).
+  installProcessGuards('queuescope')
   app.enableSandbox()
   await app.whenReady()
   const core = await createCore({

@@ -36,3 +36,20 @@ export const CALL_CHANNEL_NAMES = [
 ] as const
 
 export const EVENT_CHANNEL_NAMES = ['connection:status', 'replay:progress', 'sources:progress', 'tail:batch'] as const
+
+/**
+ * The calls the contract marks `idempotent` (they change nothing): a front end may repeat them
+ * after a timeout or a lost link. A unit test checks this list equals the contract's flags.
+ */
+export const IDEMPOTENT_CALL_NAMES: readonly (typeof CALL_CHANNEL_NAMES)[number][] = [
+  'app:info',
+  'profiles:list',
+  'connection:list',
+  'broker:overview',
+  'sources:list',
+  'sources:details',
+  'metrics:history',
+  'replay:list',
+  'streams:pending',
+  'bullmq:jobs',
+]

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { CALL_CHANNELS, EVENT_CHANNELS, calls } from './contract'
-import { CALL_CHANNEL_NAMES, EVENT_CHANNEL_NAMES } from './channels'
+import { CALL_CHANNEL_NAMES, EVENT_CHANNEL_NAMES, IDEMPOTENT_CALL_NAMES } from './channels'
 import { methodName, subscribeName } from './api'
 import { profileViewSchema } from './model'
 
@@ -8,6 +8,7 @@ describe('contract', () => {
   it('the preload channel list is exactly the contract', () => {
     expect([...CALL_CHANNEL_NAMES].sort()).toEqual([...CALL_CHANNELS].sort())
     expect([...EVENT_CHANNEL_NAMES].sort()).toEqual([...EVENT_CHANNELS].sort())
+    expect([...IDEMPOTENT_CALL_NAMES].sort()).toEqual(CALL_CHANNELS.filter((c) => calls[c].idempotent).sort())
   })
 
   it('names calls domain:verb and events domain:noun', () => {

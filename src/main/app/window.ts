@@ -1,5 +1,6 @@
 import { BrowserWindow, shell, type WebPreferences } from 'electron'
 import { join } from 'node:path'
+import { denyAllPermissions } from './permissions'
 
 /** The renderer's Content-Security-Policy, also set as a header on every response. */
 export const CONTENT_SECURITY_POLICY = [
@@ -49,6 +50,7 @@ export function createMainWindow(paths: WindowPaths): BrowserWindow {
   window.once('ready-to-show', () => window.show())
 
   const { webContents } = window
+  denyAllPermissions(webContents.session)
   webContents.session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
   })

@@ -17,7 +17,13 @@ const stub = vi.hoisted(() => {
   const windows: { options: { webPreferences: Record<string, unknown> }; listeners: Map<string, (...a: unknown[]) => void>; openHandler?: (d: { url: string }) => { action: string }; loaded?: string }[] = []
   let resolveReady: () => void = () => undefined
   const ready = new Promise<void>((r) => (resolveReady = r))
-  return { handlers, windows, ready, resolveReady: () => resolveReady(), opened: [] as string[] }
+  const session = {
+    permissionRequest: null as null | ((webContents: unknown, permission: string, callback: (granted: boolean) => void, details: unknown) => void),
+    permissionCheck: null as null | ((webContents: unknown, permission: string, origin: string, details: unknown) => boolean),
+    devicePermission: null as null | ((details: unknown) => boolean),
+    headers: null as null | ((details: { responseHeaders: Record<string, string[]> }, callback: (response: { responseHeaders: Record<string, string[]> }) => void) => void),
+  }
+  return { handlers, windows, ready, resolveReady: () => resolveReady(), opened: [] as string[], session }
 })
 
 vi.mock('electron', () => {
@@ -30,7 +36,12 @@ vi.mock('electron', () => {
       this.webContents = {
         on: (name: string, fn: (...a: unknown[]) => void) => record.listeners.set(name, fn),
         setWindowOpenHandler: (fn: (d: { url: string }) => { action: string }) => (record.openHandler = fn),
-        session: { webRequest: { onHeadersReceived: () => undefined } },
+        session: {
+          webRequest: { onHeadersReceived: (fn: typeof stub.session.headers) => (stub.session.headers = fn) },
+          setPermissionRequestHandler: (fn: typeof stub.session.permissionRequest) => (stub.session.permissionRequest = fn),
+          setPermissionCheckHandler: (fn: typeof stub.session.permissionCheck) => (stub.session.permissionCheck = fn),
+          setDevicePermissionHandler: (fn: typeof stub.session.devicePermission) => (stub.session.devicePermission = fn),
+        },
         isDestroyed: () => false,
         send: () => undefined,
       }
@@ -70,8 +81,11 @@ vi.mock('electron', () => {
 })
 
 describe('Electron wiring (stubbed electron)', () => {
+  const guardsBefore = { rejection: 0, exception: 0 }
   beforeAll(async () => {
     process.env['QUEUESCOPE_CONFIG_DIR'] = mkdtempSync(join(tmpdir(), 'qs-electron-'))
+    guardsBefore.rejection = process.listenerCount('unhandledRejection')
+    guardsBefore.exception = process.listenerCount('uncaughtException')
     await import('../index')
     await stub.ready
     await vi.waitFor(() => expect(stub.windows).toHaveLength(1))
@@ -114,5 +128,34 @@ describe('Electron wiring (stubbed electron)', () => {
     expect(window!.openHandler!({ url: 'https://www.rabbitmq.com/docs' })).toEqual({ action: 'deny' })
     expect(window!.openHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' })
     expect(stub.opened).toEqual(['https://www.rabbitmq.com/docs'])
+  })
+
+  it('denies every permission request and check (camera, microphone, notifications, clipboard, devices...)', () => {
+    const { permissionRequest, permissionCheck, devicePermission } = stub.session
+    expect(permissionRequest).toBeTypeOf('function')
+    expect(permissionCheck).toBeTypeOf('function')
+    expect(devicePermission).toBeTypeOf('function')
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'clipboard-sanitized-write', 'midiSysex', 'openExternal', 'fullscreen', 'hid', 'serial', 'usb', 'unknown']) {
+      const callback = vi.fn()
+      permissionRequest!({}, permission, callback, { requestingUrl: 'file:///x' })
+      expect(callback).toHaveBeenCalledExactlyOnceWith(false)
+      expect(permissionCheck!({}, permission, 'file://', {})).toBe(false)
+    }
+    expect(devicePermission!({ deviceType: 'usb', origin: 'file://' })).toBe(false)
+  })
+
+  it('sets the CSP header on every response: no connection beyond the page itself', () => {
+    const callback = vi.fn()
+    stub.session.headers!({ responseHeaders: { 'x-other': ['1'] } }, callback)
+    const headers = callback.mock.calls[0]![0].responseHeaders as Record<string, string[]>
+    expect(headers['x-other']).toEqual(['1'])
+    const policy = headers['Content-Security-Policy']![0]!
+    expect(policy).toContain("connect-src 'self';")
+    expect(policy).not.toMatch(/ws:|wss:|\*/)
+  })
+
+  it('logs unhandled rejections and escaped exceptions instead of ending the app', () => {
+    expect(process.listenerCount('unhandledRejection')).toBe(guardsBefore.rejection + 1)
+    expect(process.listenerCount('uncaughtException')).toBe(guardsBefore.exception + 1)
   })
 })

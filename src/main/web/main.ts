@@ -5,6 +5,7 @@ import { version } from '../../../package.json'
 import { createCore } from '../core/core'
 import { osKeyring } from '../storage/keyring'
 import { configDir } from '../storage/paths'
+import { installProcessGuards } from '../app/process-guards'
 import { startWebServer } from './server'
 
 /** `npm run web`: the core plus the local web server, no Electron. */
@@ -12,6 +13,7 @@ const DEFAULT_PORT = 4710
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost'])
 
 async function main(): Promise<void> {
+  installProcessGuards('queuescope web')
   const { values } = parseArgs({
     options: {
       host: { type: 'string', default: '127.0.0.1' },
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
   const warning = core.secretStorage().warning
   if (warning) console.warn(`warning: ${warning}`)
   console.log(`Queuescope web UI: ${server.url}`)
-  console.log('(the token in the URL is required; it changes every launch. Ctrl+C stops the server.)')
+  console.log('(the token after # in the URL is required; it changes every launch. Ctrl+C stops the server.)')
 
   const stop = async () => {
     await server.close()
@@ -54,4 +56,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop())
 }
 
-void main()
+// A failed start is fatal (the guards would only log it and leave a process serving nothing).
+main().catch((err: unknown) => {
+  console.error('Queuescope web failed to start:', err)
+  process.exit(1)
+})

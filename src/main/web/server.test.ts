@@ -33,37 +33,40 @@ describe('web server', () => {
 
   const get = (path: string, headers: Record<string, string> = {}) => fetch(`${server.origin}${path}`, { headers, redirect: 'manual' })
 
-  it('binds loopback and prints a URL with the token', () => {
-    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}$/)
+  it('binds loopback and prints a URL with the token in the fragment', () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{20,}$/)
+    expect(server.url).toBe(`${server.origin}/#token=${server.token}`)
   })
 
-  it('refuses every request without the token (401), including assets', async () => {
-    expect((await get('/')).status).toBe(401)
-    expect((await get('/assets/app.js')).status).toBe(401)
-    expect((await get('/?token=wrong')).status).toBe(401)
-    expect((await get('/', { cookie: 'qs_token=wrong' })).status).toBe(401)
-  })
-
-  it('trades the token for an HttpOnly SameSite cookie and drops it from the URL', async () => {
-    const response = await get(`/?token=${server.token}`)
-    expect(response.status).toBe(302)
-    expect(response.headers.get('location')).toBe('/')
-    expect(response.headers.get('set-cookie')).toMatch(/^qs_token=[\w-]+; HttpOnly; SameSite=Strict; Path=\//)
-    const page = await get('/', { cookie: `qs_token=${server.token}` })
+  it('serves the page and its assets without the token (they hold no secret), never with a cookie', async () => {
+    const page = await get('/')
     expect(page.status).toBe(200)
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'")
+    expect(page.headers.get('set-cookie')).toBeNull()
     expect(await page.text()).toContain('<title>Queuescope</title>')
-    const asset = await get('/assets/app.js', { cookie: `qs_token=${server.token}` })
+    const asset = await get('/assets/app.js')
     expect(asset.headers.get('content-type')).toMatch(/javascript/)
+    expect(asset.headers.get('set-cookie')).toBeNull()
   })
 
-  it('refuses foreign origins and hosts (403) even with the token', async () => {
-    const cookie = `qs_token=${server.token}`
-    expect((await get('/', { cookie, origin: 'http://evil.example' })).status).toBe(403)
+  it('moves the token of an older /?token= URL into the fragment, and refuses a wrong one', async () => {
+    const response = await get(`/?token=${server.token}`)
+    expect(response.status).toBe(302)
+    expect(response.headers.get('location')).toBe(`/#token=${server.token}`)
+    expect(response.headers.get('set-cookie')).toBeNull()
+    expect((await get(`/queues?x=1&token=${server.token}`)).headers.get('location')).toBe(`/queues?x=1#token=${server.token}`)
+    const wrong = await get('/?token=wrong')
+    expect(wrong.status).toBe(401)
+    expect(wrong.headers.get('location')).toBeNull()
+  })
+
+  it('refuses foreign origins and hosts (403)', async () => {
+    expect((await get('/', { origin: 'http://evil.example' })).status).toBe(403)
+    expect((await get(`/?token=${server.token}`, { origin: 'http://evil.example' })).status).toBe(403)
     // DNS rebinding: a page on evil.example resolving to 127.0.0.1 sends its own Host (fetch
     // cannot set Host, so use node:http)
     const status = await new Promise<number | undefined>((resolve, reject) => {
-      request({ host: '127.0.0.1', port: server.port, path: '/', headers: { cookie, host: `evil.example:${server.port}` } }, (res) => {
+      request({ host: '127.0.0.1', port: server.port, path: '/', headers: { host: `evil.example:${server.port}` } }, (res) => {
         res.resume()
         resolve(res.statusCode)
       })
@@ -76,8 +79,8 @@ describe('web server', () => {
   it('on IPv6 loopback writes the host in brackets, and accepts that Host', async () => {
     const v6 = await startWebServer({ core, rendererDir, host: '::1', port: 0 })
     try {
-      expect(v6.url).toMatch(/^http:\/\/\[::1\]:\d+\/\?token=/)
-      const response = await fetch(`${v6.origin}/`, { headers: { cookie: `qs_token=${v6.token}` } })
+      expect(v6.url).toMatch(/^http:\/\/\[::1\]:\d+\/#token=/)
+      const response = await fetch(`${v6.origin}/`)
       expect(response.status).toBe(200)
       expect(response.headers.get('content-security-policy')).toContain(`ws://[::1]:${v6.port}`)
     } finally {
@@ -86,14 +89,14 @@ describe('web server', () => {
   })
 
   it('does not serve files outside the renderer folder', async () => {
-    const response = await get('/..%2f..%2f..%2fetc%2fpasswd', { cookie: `qs_token=${server.token}` })
+    const response = await get('/..%2f..%2f..%2fetc%2fpasswd')
     expect([200, 403]).toContain(response.status)
     expect(await response.text()).not.toContain('root:')
   })
 
-  function openSocket(headers: Record<string, string>): Promise<WebSocket> {
+  function openSocket(headers: Record<string, string>, token: string | null = server.token): Promise<WebSocket> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, { headers })
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws${token === null ? '' : `?token=${token}`}`, { headers })
       ws.once('open', () => resolve(ws))
       ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)))
       ws.once('error', reject)
@@ -101,12 +104,15 @@ describe('web server', () => {
   }
 
   it('refuses WebSockets without the token or from another origin', async () => {
-    await expect(openSocket({ origin: server.origin })).rejects.toThrow('HTTP 401')
-    await expect(openSocket({ origin: 'http://evil.example', cookie: `qs_token=${server.token}` })).rejects.toThrow('HTTP 403')
+    await expect(openSocket({ origin: server.origin }, null)).rejects.toThrow('HTTP 401')
+    await expect(openSocket({ origin: server.origin }, 'wrong')).rejects.toThrow('HTTP 401')
+    // The old cookie is no way in any more.
+    await expect(openSocket({ origin: server.origin, cookie: `qs_token=${server.token}` }, null)).rejects.toThrow('HTTP 401')
+    await expect(openSocket({ origin: 'http://evil.example' })).rejects.toThrow('HTTP 403')
   })
 
   it('speaks the contract over the WebSocket and pushes status events', async () => {
-    const ws = await openSocket({ origin: server.origin, cookie: `qs_token=${server.token}` })
+    const ws = await openSocket({ origin: server.origin })
     const frames: unknown[] = []
     ws.on('message', (data) => frames.push(JSON.parse(data.toString())))
     const waitFor = async (predicate: (f: Record<string, unknown>) => boolean) => {

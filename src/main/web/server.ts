@@ -1,12 +1,16 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import { randomBytes, timingSafeEqual } from 'node:crypto'
-import { readFile, stat } from 'node:fs/promises'
-import { extname, join, normalize, sep } from 'node:path'
+import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
+import { MAX_FRAME_BYTES } from '../../shared/web-frames'
+import type { TailBatch } from '../../shared/redis'
 import type { Core } from '../core/core'
 import { createDispatcher } from '../core/dispatch'
+import { createRequestGuard, parseTarget, type Refusal } from './http-guard'
+import { DEFAULT_OUTBOX_LIMITS, Outbox, type OutboxLimits } from './outbox'
+import { attachSession } from './socket-session'
+import { readStatic } from './static-files'
 
 export interface WebServerOptions {
   core: Core
@@ -16,183 +20,136 @@ export interface WebServerOptions {
   port?: number
   /** Per-launch secret; random when not given. */
   token?: string
+  /** How far a client may fall behind (events held back, then disconnected). */
+  outbox?: Partial<OutboxLimits>
+  /** Where problems are reported (a client breaking the protocol, a lagging client). */
+  log?: (message: string) => void
+}
+
+export interface WebServerStats {
+  clients: number
+  /** Bytes queued for clients right now (bounded by the outbox limits). */
+  backlogBytes: number
+  /** Events held back for clients that were behind, since the start. */
+  eventsHeld: number
+  /** Tail messages clients missed because they were behind (each told in a later batch). */
+  tailMessagesDropped: number
+  /** Clients disconnected because they stopped reading. */
+  clientsOverflowed: number
+  /** Events that could not be encoded at all (logged). */
+  eventsUnsendable: number
 }
 
 export interface WebServer {
-  /** The URL to open, with the token. */
+  /** The URL to open: the token rides in the fragment, which browsers never send to a server. */
   url: string
   origin: string
   port: number
   token: string
+  stats(): WebServerStats
   close(): Promise<void>
 }
 
-export const TOKEN_COOKIE = 'qs_token'
-const MAX_FRAME_BYTES = 96 * 1024 * 1024
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-}
-
-function cookieToken(header: string | undefined): string | null {
-  if (!header) return null
-  for (const part of header.split(';')) {
-    const [name, ...rest] = part.trim().split('=')
-    if (name === TOKEN_COOKIE) return rest.join('=')
-  }
-  return null
-}
-
-function sameSecret(given: string | null, token: string): boolean {
-  if (!given) return false
-  const a = Buffer.from(given)
-  const b = Buffer.from(token)
-  return a.length === b.length && timingSafeEqual(a, b)
-}
+const STATUS_TEXT: Record<Refusal['status'], string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }
 
 /**
  * Web mode: serves the built renderer and a WebSocket speaking the contract, over the same core
- * handlers as Electron's IPC. Guards (issue #2): loopback by default; a random token per launch
- * on every HTTP request and WebSocket (query on first load, then an HttpOnly SameSite=Strict
- * cookie); the Host header must name this server (DNS rebinding) and any Origin must be ours.
+ * handlers as Electron's IPC. Guards: loopback by default; the Host header must name this server
+ * (DNS rebinding) and any Origin must be ours, on every request; the WebSocket, the only door to
+ * the core, needs the per-launch token. The page's files hold no secret and are served without it,
+ * so no cookie is needed: a cookie for 127.0.0.1 would go to every port on the machine.
  */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const host = options.host ?? '127.0.0.1'
   const token = options.token ?? randomBytes(24).toString('base64url')
+  const log = options.log ?? ((message: string) => console.error(message))
+  const limits: OutboxLimits = { ...DEFAULT_OUTBOX_LIMITS, ...options.outbox }
   const call = createDispatcher(options.core)
   let port = 0
   // How the host is written in a URL or Host header (IPv6 in brackets).
   const urlHost = host.includes(':') ? `[${host}]` : host
-  const allowedHosts = (): Set<string> => new Set([`${urlHost}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
-  const allowedOrigins = (): Set<string> => new Set([...allowedHosts()].map((h) => `http://${h}`))
+  const guard = createRequestGuard({ urlHost, port: () => port, token })
+  const counters = { eventsHeld: 0, tailMessagesDropped: 0, clientsOverflowed: 0, eventsUnsendable: 0 }
+  const outboxes = new Map<WebSocket, Outbox>()
 
-  /** Why a request must be refused, or null. */
-  const refusal = (req: IncomingMessage, url: URL): { status: 401 | 403; message: string } | null => {
-    if (!req.headers.host || !allowedHosts().has(req.headers.host)) {
-      return { status: 403, message: 'forbidden: unexpected Host header' }
-    }
-    const origin = req.headers.origin
-    if (origin !== undefined && !allowedOrigins().has(origin)) {
-      return { status: 403, message: `forbidden: origin ${origin} is not allowed` }
-    }
-    const given = url.searchParams.get('token') ?? cookieToken(req.headers.cookie)
-    if (!sameSecret(given, token)) {
-      return { status: 401, message: 'unauthorized: open the URL Queuescope printed when it started (it carries the access token)' }
-    }
-    return null
+  const plain = (res: ServerResponse, status: number, message: string): void => {
+    res.writeHead(status, { ...guard.securityHeaders(), 'content-type': 'text/plain; charset=utf-8' }).end(message)
   }
 
-  const securityHeaders = (): Record<string, string> => ({
-    'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws://${urlHost}:${port} ws://127.0.0.1:${port} ws://localhost:${port}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`,
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    'x-frame-options': 'DENY',
-    'cache-control': 'no-store',
-  })
-
-  const serveFile = async (res: ServerResponse, pathname: string): Promise<void> => {
-    const root = normalize(options.rendererDir + sep)
-    let file = normalize(join(root, decodeURIComponent(pathname)))
-    if (!file.startsWith(root)) {
-      res.writeHead(403, securityHeaders()).end('forbidden')
+  const onRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = parseTarget(req.url)
+    if (!url) return plain(res, 400, 'bad request')
+    const refused = guard.checkSite(req)
+    if (refused) return plain(res, refused.status, refused.message)
+    if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'method not allowed')
+    if (url.searchParams.has('token')) {
+      // An older printed URL (/?token=…): the token moves to the fragment, out of requests and logs.
+      if (!guard.isToken(url.searchParams.get('token'))) return plain(res, 401, 'unauthorized: this token is not the current one; open the URL Queuescope printed when it started (it changes each launch)')
+      url.searchParams.delete('token')
+      // One leading slash: `//host` would be another site, and the fragment would go with it.
+      const path = `/${url.pathname.replace(/^[/\\]+/, '')}`
+      res.writeHead(302, { ...guard.securityHeaders(), location: `${path}${url.search}#token=${token}` }).end()
       return
     }
-    let info = await stat(file).catch(() => null)
-    if (!info || info.isDirectory()) {
-      // The renderer is a single page: unknown paths get index.html.
-      file = join(root, 'index.html')
-      info = await stat(file).catch(() => null)
-    }
-    if (!info) {
-      res.writeHead(500, securityHeaders()).end(`renderer build not found in ${options.rendererDir}: run npm run build`)
-      return
-    }
-    const body = await readFile(file)
-    res.writeHead(200, { ...securityHeaders(), 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' })
-    res.end(body)
+    const file = await readStatic(options.rendererDir, url.pathname)
+    if (file.status !== 200) return plain(res, file.status, file.message)
+    res.writeHead(200, { ...guard.securityHeaders(), 'content-type': file.contentType }).end(file.body)
   }
 
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? host}`)
-    const refused = refusal(req, url)
-    if (refused) {
-      res.writeHead(refused.status, { ...securityHeaders(), 'content-type': 'text/plain; charset=utf-8' }).end(refused.message)
-      return
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, securityHeaders()).end('method not allowed')
-      return
-    }
-    if (url.searchParams.has('token')) {
-      // Trade the token in the URL for a cookie, and drop it from the address bar and history.
-      url.searchParams.delete('token')
-      res.writeHead(302, {
-        ...securityHeaders(),
-        'set-cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        location: url.pathname + url.search,
-      })
-      res.end()
-      return
-    }
-    serveFile(res, url.pathname).catch((err: unknown) => {
-      res.writeHead(500, securityHeaders()).end(String(err))
+    onRequest(req, res).catch((err: unknown) => {
+      log(`web server: ${req.method ?? '?'} failed: ${err instanceof Error ? err.message : String(err)}`)
+      if (!res.headersSent) plain(res, 500, 'internal error')
+      else res.destroy()
     })
   })
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? host}`)
-    // Browsers always send Origin on a WebSocket; a missing one is a non-browser client with the token.
-    const refused = url.pathname !== '/ws' ? { status: 404, message: 'not found' } : refusal(req, url)
+    // Until ws takes the socket, nobody else listens for its errors (a reset would be fatal).
+    socket.on('error', () => socket.destroy())
+    const url = parseTarget(req.url)
+    const refused: Refusal | null = !url
+      ? { status: 400, message: 'bad request' }
+      : url.pathname !== '/ws'
+        ? { status: 404, message: 'not found' }
+        : (guard.checkSite(req) ??
+          // Browsers always send Origin on a WebSocket; a missing one is a non-browser client with the token.
+          (guard.isToken(url.searchParams.get('token')) ? null : { status: 401, message: 'unauthorized: open the URL Queuescope printed when it started (it carries the access token)' }))
     if (refused) {
-      socket.end(`HTTP/1.1 ${refused.status} ${refused.status === 401 ? 'Unauthorized' : refused.status === 403 ? 'Forbidden' : 'Not Found'}\r\nconnection: close\r\ncontent-type: text/plain\r\n\r\n${refused.message}`)
+      socket.end(`HTTP/1.1 ${refused.status} ${STATUS_TEXT[refused.status]}\r\nconnection: close\r\ncontent-type: text/plain\r\n\r\n${refused.message}`)
       return
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
   })
 
   wss.on('connection', (ws: WebSocket) => {
-    // Live tails this page started: a closed tab or a reload must not leave them running.
-    const tails = new Set<string>()
+    const outbox = new Outbox(ws, limits, (backlog) => {
+      counters.clientsOverflowed++
+      log(`web client disconnected: it stopped reading (${Math.round(backlog / 1024 / 1024)} MiB waiting for it)`)
+    })
+    outboxes.set(ws, outbox)
     ws.on('close', () => {
-      for (const tailId of tails) void options.core.tails.stop(tailId, 'the web page that started it went away')
+      counters.eventsHeld += outbox.stats.eventsHeld
+      counters.tailMessagesDropped += outbox.stats.tailMessagesDropped
+      outboxes.delete(ws)
     })
-    ws.on('message', (data) => {
-      let frame: { type?: unknown; id?: unknown; channel?: unknown; payload?: unknown }
-      try {
-        frame = JSON.parse(data.toString()) as typeof frame
-      } catch {
-        ws.send(JSON.stringify({ type: 'error', error: { code: 'BAD_REQUEST', message: 'frame is not JSON' } }))
-        return
-      }
-      if (frame.type !== 'call' || typeof frame.id !== 'number' || typeof frame.channel !== 'string') {
-        ws.send(JSON.stringify({ type: 'error', error: { code: 'BAD_REQUEST', message: 'expected {type:"call", id, channel, payload}' } }))
-        return
-      }
-      const id = frame.id
-      const channel = frame.channel
-      void call(channel, frame.payload).then((envelope) => {
-        if (channel === 'tail:start' && envelope.ok) {
-          const { tailId } = envelope.data as { tailId: string }
-          if (ws.readyState === ws.OPEN) tails.add(tailId)
-          else void options.core.tails.stop(tailId, 'the web page that started it went away')
-        }
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id, ...envelope }))
-      })
-    })
+    attachSession(ws, { core: options.core, call, outbox, log })
   })
 
   const unsubscribe = options.core.onEvent((channel, payload) => {
-    const text = JSON.stringify({ type: 'event', channel, payload })
-    for (const client of wss.clients) if (client.readyState === client.OPEN) client.send(text)
+    // A transport problem must never throw into the core (a tail's or connection's own loop).
+    try {
+      const event = encodeEvent(channel, payload)
+      if (event.lossy) {
+        counters.eventsUnsendable++
+        log(`web server: a ${channel} event could not be encoded${event.text === null ? ' and was not sent' : '; its messages are reported as dropped'}`)
+      }
+      if (event.text === null) return
+      for (const outbox of outboxes.values()) outbox.sendEvent(channel, event.payload, event.text)
+    } catch (err) {
+      log(`web server: sending a ${channel} event failed: ${err instanceof Error ? err.message : String(err)}`)
+    }
   })
 
   await new Promise<void>((resolve, reject) => {
@@ -203,10 +160,21 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const origin = `http://${urlHost}:${port}`
 
   return {
-    url: `${origin}/?token=${token}`,
+    url: `${origin}/#token=${token}`,
     origin,
     port,
     token,
+    stats: () => {
+      const live = [...outboxes.values()]
+      return {
+        clients: live.length,
+        backlogBytes: [...outboxes.keys()].reduce((n, ws) => n + ws.bufferedAmount, 0),
+        eventsHeld: counters.eventsHeld + live.reduce((n, o) => n + o.stats.eventsHeld, 0),
+        tailMessagesDropped: counters.tailMessagesDropped + live.reduce((n, o) => n + o.stats.tailMessagesDropped, 0),
+        clientsOverflowed: counters.clientsOverflowed,
+        eventsUnsendable: counters.eventsUnsendable,
+      }
+    },
     close: async () => {
       unsubscribe()
       for (const client of wss.clients) client.terminate()
@@ -214,5 +182,22 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
+  }
+}
+
+/**
+ * An event's frame. A tail batch too large to encode still reaches the page, as the count of the
+ * messages it could not carry; any other event that cannot be encoded is not sent.
+ */
+function encodeEvent(channel: string, payload: unknown): { payload: unknown; text: string | null; lossy: boolean } {
+  const encode = (body: unknown): string => JSON.stringify({ type: 'event', channel, payload: body })
+  try {
+    return { payload, text: encode(payload), lossy: false }
+  } catch {
+    if (channel !== 'tail:batch') return { payload, text: null, lossy: true }
+    const batch = payload as TailBatch
+    const standIn: TailBatch = { tailId: batch.tailId, messages: [], dropped: batch.dropped + batch.messages.length }
+    if (batch.ended !== undefined) standIn.ended = batch.ended
+    return { payload: standIn, text: encode(standIn), lossy: true }
   }
 }
