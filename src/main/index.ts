@@ -6,6 +6,7 @@ import { configDir } from './storage/paths'
 import { osKeyring } from './storage/keyring'
 import { safeStorageCipher } from './app/safe-storage'
 import { createMainWindow, defaultWindowPaths } from './app/window'
+import { nativeFileDialogs } from './app/file-dialogs'
 import { installProcessGuards } from './app/process-guards'
 import { forwardEvents, isTrustedSender, registerIpc } from './ipc/register'
 
@@ -27,8 +28,11 @@ async function main(): Promise<void> {
   })
   const paths = defaultWindowPaths(mainDir, devUrl)
   let window: BrowserWindow | null = null
-  registerIpc(ipcMain, core, (event) =>
-    isTrustedSender(event.senderFrame?.url, { devOrigin: devUrl, rendererFile: paths.rendererFile }),
+  registerIpc(
+    ipcMain,
+    core,
+    (event) => isTrustedSender(event.senderFrame?.url, { devOrigin: devUrl, rendererFile: paths.rendererFile }),
+    nativeFileDialogs,
   )
   forwardEvents(core, () => window?.webContents ?? null)
 

@@ -163,7 +163,8 @@ export const calls = {
     request: z.object({
       connectionId: z.string().min(1),
       source: z.string().min(1),
-      path: z.string().min(1).max(4096),
+      /** The file to write; the desktop app's renderer sends none (the main process asks the user). */
+      path: z.string().min(1).max(4096).optional(),
       count: z.number().int().positive().optional(),
       /** Quorum queues with a delivery limit: export anyway, spending one attempt per message (never on a read-only profile). */
       acceptDeliveryLimitRisk: z.boolean().default(false),
@@ -176,7 +177,8 @@ export const calls = {
     request: z.object({
       connectionId: z.string().min(1),
       target: z.string().min(1),
-      path: z.string().min(1).max(4096),
+      /** The file to read; the desktop app's renderer sends none (the main process asks the user). */
+      path: z.string().min(1).max(4096).optional(),
       /** Exchange targets: the routing key; absent: each line's origin routing key. */
       routingKey: z.string().max(255).optional(),
     }),

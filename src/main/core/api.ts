@@ -175,6 +175,7 @@ export function createApi(core: Core): Handlers {
     'replay:cancel': async ({ id }) => ({ cancelled: core.replays.cancel(id) }),
 
     'messages:export': async ({ connectionId, source, path, count, acceptDeliveryLimitRisk }) => {
+      if (path === undefined) throw new QsError('BAD_REQUEST', 'name the file to export to')
       const { adapter } = workspace.adapter(connectionId)
       const ref = parseSourceRef(source)
       if (!adapter.openReader) throw new QsError('UNSUPPORTED', `exporting from ${adapter.broker} is not supported`)
@@ -185,6 +186,7 @@ export function createApi(core: Core): Handlers {
     },
 
     'messages:import': async ({ connectionId, target, path, routingKey }) => {
+      if (path === undefined) throw new QsError('BAD_REQUEST', 'name the file to import from')
       const { adapter } = workspace.adapter(connectionId)
       const ref = parseSourceRef(target)
       if (!adapter.openWriter) throw new QsError('UNSUPPORTED', `importing into ${adapter.broker} is not supported`)

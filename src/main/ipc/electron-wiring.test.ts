@@ -23,12 +23,13 @@ const stub = vi.hoisted(() => {
     devicePermission: null as null | ((details: unknown) => boolean),
     headers: null as null | ((details: { responseHeaders: Record<string, string[]> }, callback: (response: { responseHeaders: Record<string, string[]> }) => void) => void),
   }
-  return { handlers, windows, ready, resolveReady: () => resolveReady(), opened: [] as string[], session }
+  return { handlers, windows, ready, resolveReady: () => resolveReady(), opened: [] as string[], dialogs: [] as { kind: string; options: unknown }[], nextFile: null as string | null, session }
 })
 
 vi.mock('electron', () => {
   class BrowserWindow {
     static getAllWindows = () => stub.windows
+    static fromWebContents = () => null
     webContents: Record<string, unknown>
     constructor(options: { webPreferences: Record<string, unknown> }) {
       const record = { options, listeners: new Map<string, (...a: unknown[]) => void>() } as (typeof stub.windows)[number]
@@ -77,6 +78,16 @@ vi.mock('electron', () => {
     },
     safeStorage: { isEncryptionAvailable: () => false, getSelectedStorageBackend: () => 'basic_text' },
     shell: { openExternal: (url: string) => void stub.opened.push(url) },
+    dialog: {
+      showSaveDialog: async (...args: unknown[]) => {
+        stub.dialogs.push({ kind: 'save', options: args.at(-1) })
+        return stub.nextFile === null ? { canceled: true } : { canceled: false, filePath: stub.nextFile }
+      },
+      showOpenDialog: async (...args: unknown[]) => {
+        stub.dialogs.push({ kind: 'open', options: args.at(-1) })
+        return stub.nextFile === null ? { canceled: true, filePaths: [] } : { canceled: false, filePaths: [stub.nextFile] }
+      },
+    },
   }
 })
 
@@ -110,6 +121,26 @@ describe('Electron wiring (stubbed electron)', () => {
   it('parses payloads at the boundary', async () => {
     const save = stub.handlers.get('profiles:save') as Handler
     expect(await save(frame(rendererUrl), { name: 'x' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } })
+  })
+
+  it('export and import: the user picks the file in a native dialog; a path from the window is refused', async () => {
+    const exporting = stub.handlers.get('messages:export') as Handler
+    const importing = stub.handlers.get('messages:import') as Handler
+    stub.dialogs.length = 0
+    expect(await exporting(frame(rendererUrl), { connectionId: 'c', source: 'queue:orders', path: '/home/me/.bash_profile' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    expect(await importing(frame(rendererUrl), { connectionId: 'c', target: 'queue:orders', path: '/dev/zero' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    expect(stub.dialogs).toEqual([])
+    stub.nextFile = null
+    expect(await exporting(frame(rendererUrl), { connectionId: 'c', source: 'queue:orders.dlq' })).toMatchObject({ ok: false, error: { code: 'CANCELLED' } })
+    expect(stub.dialogs[0]).toMatchObject({ kind: 'save', options: { defaultPath: 'orders.dlq.ndjson' } })
+    // With a file chosen the call goes on as the user's own (here: no connection "c" is open).
+    stub.nextFile = join(tmpdir(), 'chosen.ndjson')
+    expect(await exporting(frame(rendererUrl), { connectionId: 'c', source: 'queue:orders' })).toMatchObject({ ok: false, error: { code: 'NOT_CONNECTED' } })
+    expect(await importing(frame(rendererUrl), { connectionId: 'c', target: 'queue:orders' })).toMatchObject({ ok: false, error: { code: 'NOT_CONNECTED' } })
+    expect(stub.dialogs.map((d) => d.kind)).toEqual(['save', 'save', 'open'])
+    // A foreign sender never gets as far as a dialog.
+    expect(await exporting(frame('https://evil.example/'), { connectionId: 'c', source: 'queue:orders' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } })
+    expect(stub.dialogs).toHaveLength(3)
   })
 
   it('opens the window with the secure webPreferences and denies navigation and new windows', () => {

@@ -3,6 +3,7 @@ import { CALL_CHANNELS } from '../../shared/contract'
 import type { Envelope } from '../../shared/api'
 import type { Core } from '../core/core'
 import { createDispatcher } from '../core/dispatch'
+import { callWithChosenFile, FILE_CALLS, type FileDialogs } from './file-transfer'
 
 /**
  * Is this frame our own renderer? Parses the URL (never `startsWith` on strings, STYLE.md): in
@@ -34,14 +35,18 @@ export function registerIpc(
   ipcMain: IpcMain,
   core: Core,
   isTrusted: (event: IpcMainInvokeEvent) => boolean,
+  dialogs: FileDialogs,
 ): () => void {
   const call = createDispatcher(core)
+  // Export and import run as the user's own process, with a file the user picked (file-transfer.ts).
+  const local = createDispatcher(core, { caller: 'local' })
   const ownTail = tailOwnership(core)
   for (const channel of CALL_CHANNELS) {
     ipcMain.handle(channel, async (event, payload: unknown): Promise<Envelope<unknown>> => {
       if (!isTrusted(event)) {
         return { ok: false, error: { code: 'BAD_REQUEST', message: `refused ${channel}: the request did not come from the Queuescope window` } }
       }
+      if (FILE_CALLS.has(channel)) return callWithChosenFile(channel, payload, event.sender, dialogs, local)
       const envelope = await call(channel, payload)
       if (channel === 'tail:start' && envelope.ok) ownTail(event.sender, (envelope.data as { tailId: string }).tailId)
       return envelope

@@ -24,6 +24,7 @@ import { canSelectForReplay, replayUnsupportedReason, selectedOnPage, selectRepl
 import { sourceKey } from '../store/sources.selectors'
 import { WarningIcon } from './Icons'
 import { MessageDetail } from './MessageDetail'
+import { ExportButton } from './FileTransferButtons'
 import { arrowKeySelection, idColumnStyle } from './message-list'
 
 export const MESSAGE_ROW_HEIGHT = 26
@@ -93,6 +94,7 @@ export function MessagesTab({ item, connectionId }: { item: SourceItem; connecti
         <button type="submit" className="btn btn-primary btn-small" disabled={loading}>
           {loading ? 'Browsing…' : 'Browse'}
         </button>
+        <ExportButton connectionId={connectionId} source={source} acceptDeliveryLimitRisk={accepted} />
         {result ? (
           <span className="muted num" role="status">
             {result.messages.length.toLocaleString()} {result.messages.length === 1 ? 'message' : 'messages'}

@@ -13,6 +13,7 @@ import {
   selectRecentPublishes,
 } from '../store/publish.selectors'
 import type { PublishDraft } from '../store/publish.slice'
+import { ImportButton } from './FileTransferButtons'
 import { CloseIcon, PlusIcon } from './Icons'
 
 // CodeMirror loads on first use, outside the main bundle; until then a plain textarea edits the body.
@@ -172,6 +173,7 @@ export function PublishTab({ item, connectionId, readOnly }: { item: SourceItem;
         <button type="submit" className="btn btn-primary" disabled={readOnly || publishing} title="Publish (Ctrl/⌘+Enter in the body)">
           {publishing ? 'Publishing…' : 'Publish'}
         </button>
+        <ImportButton connectionId={connectionId} target={target} readOnly={readOnly} />
         <span role="status" className={`publish-result${last && !last.result.routed ? ' trouble-text' : ''}`}>
           {last ? describePublishResult(last.result) : ''}
         </span>

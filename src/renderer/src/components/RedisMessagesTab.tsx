@@ -8,6 +8,7 @@ import { PEEK_COUNTS } from '../store/messages.slice'
 import { describePage, firstPage, parseJump, selectedEntriesOn, selectEntrySelection, selectRedisBusy } from '../store/redis.selectors'
 import { sourceKey } from '../store/sources.selectors'
 import { MessageDetail } from './MessageDetail'
+import { ExportButton } from './FileTransferButtons'
 import { arrowKeySelection, idColumnStyle } from './message-list'
 import { BrowseWarnings, MESSAGE_ROW_HEIGHT } from './MessagesTab'
 import { Modal } from './Modal'
@@ -125,6 +126,7 @@ export function RedisMessagesTab({ item, connectionId, readOnly }: { item: Sourc
             </button>
           </>
         ) : null}
+        <ExportButton connectionId={connectionId} source={source} />
         <span className="spacer" />
         <button type="button" className="btn btn-small" disabled={loading || (browse?.history ?? []).length === 0} onClick={() => void pageMessages(connectionId, source, 'previous')}>
           Previous

@@ -15,6 +15,7 @@ import { createTailSlice, type TailSlice } from './tail.slice'
 import { createTopologySlice, type TopologySlice } from './topology.slice'
 import { createToastsSlice, type ToastsSlice } from './toasts.slice'
 import { createUiSlice, type UiSlice } from './ui.slice'
+import { createTransferSlice, type TransferSlice } from './transfer.slice'
 
 /** The one renderer store, built from one slice per domain (STYLE.md "From LobeChat"). */
 export type AppState = ProfilesSlice &
@@ -31,6 +32,7 @@ export type AppState = ProfilesSlice &
   BullmqSlice &
   TailSlice &
   ToastsSlice &
+  TransferSlice &
   UiSlice
 
 export interface StoreDeps {
@@ -58,6 +60,7 @@ export function createAppStore(deps: StoreDeps): AppStore {
     ...createReplaySlice(set, get, deps),
     ...createRedisSlice(set, get, deps),
     ...createBullmqSlice(set, get, deps),
+    ...createTransferSlice(set, get, deps),
     ...createTailSlice(set, get, deps),
     ...createToastsSlice(set, get, deps),
     ...createUiSlice(set, get, deps),
