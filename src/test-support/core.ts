@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ProfileView } from '../shared/model'
 import { createDispatcher, type Caller } from '../main/core/dispatch'
-import { createCore, type Core } from '../main/core/core'
+import { createCore, type Core, type CoreOptions } from '../main/core/core'
 import { MANAGEMENT_URL, REDIS_URL, type TestVhost } from './brokers'
 
 /** A real core (fresh config folder) driven through the contract, as every front end drives it. */
@@ -24,11 +24,12 @@ export interface TestCore {
 
 /**
  * `caller` is who the calls come from: `remote` (a renderer or web page, the default) or `local`
- * (the CLI, which alone may name files for export and import).
+ * (the CLI, which alone may name files for export and import). `core`: options such as short
+ * broker deadlines or a fast reconnect backoff.
  */
-export async function createTestCore(label: string, options: { caller?: Caller } = {}): Promise<TestCore> {
+export async function createTestCore(label: string, options: { caller?: Caller; core?: Partial<CoreOptions> } = {}): Promise<TestCore> {
   const configDir = await mkdtemp(join(tmpdir(), `qs-${label}-`))
-  const core = await createCore({ configDir, mode: 'web', version: 'test' })
+  const core = await createCore({ configDir, mode: 'web', version: 'test', ...options.core })
   const call = createDispatcher(core, { caller: options.caller ?? 'remote' })
   const ok = async <T>(channel: string, payload: unknown): Promise<T> => {
     const envelope = await call(channel, payload)

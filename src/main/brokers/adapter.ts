@@ -3,6 +3,7 @@ import type { SourceDetails } from '../../shared/topology'
 import type { BrokerOverview } from '../../shared/broker-overview'
 import type { BatchReader, ReaderOptions, TargetWriter } from './replay'
 import type { ReadConsent } from './read-purpose'
+import type { BrokerTimeouts } from './timeouts'
 import type { ConnectionTarget } from '../../shared/connection-url'
 import type { Broker, SourceList } from '../../shared/model'
 import type { PeekRequestParsed, PeekResult, PurgeResult } from '../../shared/messages'
@@ -133,6 +134,8 @@ export interface AdapterConfig {
   password: string | null
   /** RabbitMQ: queues to show (passive declare) when the management API is unavailable. */
   watchQueues?: string[]
+  /** Connect, request and dead-link deadlines; unset ones take DEFAULT_TIMEOUTS (timeouts.ts). */
+  timeouts?: Partial<BrokerTimeouts>
 }
 
 export type AdapterFactory = (config: AdapterConfig) => BrokerAdapter

@@ -6,6 +6,6 @@ import { RedisAdapter } from './redis/redis.adapter'
 export const createAdapter: AdapterFactory = (config) => {
   const { target } = config
   return target.broker === 'rabbitmq'
-    ? new RabbitMqAdapter(target, config.password, { watchQueues: config.watchQueues ?? [] })
-    : new RedisAdapter(target, config.password)
+    ? new RabbitMqAdapter(target, config.password, { watchQueues: config.watchQueues ?? [], timeouts: config.timeouts })
+    : new RedisAdapter(target, config.password, config.timeouts)
 }

@@ -1,6 +1,7 @@
 import type { SecretStorageInfo } from '../../shared/model'
 import type { AdapterConfig, AdapterFactory } from '../brokers/adapter'
 import { createAdapter } from '../brokers/factory'
+import type { BrokerTimeouts } from '../brokers/timeouts'
 import { ProfileStore, profileTarget, type StoredProfile } from '../storage/profiles.store'
 import { SecretStore, type Cipher, type Keyring } from '../storage/secrets'
 import { Workspace } from './workspace'
@@ -19,6 +20,8 @@ export interface CoreOptions {
   cipher?: Cipher | null
   adapterFactory?: AdapterFactory
   backoff?: BackoffOptions
+  /** Broker deadlines for every connection this core opens (tests inject short ones). */
+  timeouts?: Partial<BrokerTimeouts>
   metrics?: MetricsOptions
   tails?: TailServiceOptions
 }
@@ -48,7 +51,9 @@ export interface Core {
 export async function createCore(options: CoreOptions): Promise<Core> {
   const secrets = await SecretStore.open(options.configDir, { keyring: options.keyring, cipher: options.cipher })
   const profiles = new ProfileStore(options.configDir, secrets)
-  const adapterFactory = options.adapterFactory ?? createAdapter
+  const baseFactory = options.adapterFactory ?? createAdapter
+  const { timeouts } = options
+  const adapterFactory: AdapterFactory = timeouts ? (config) => baseFactory({ ...config, timeouts: { ...timeouts, ...config.timeouts } }) : baseFactory
   const workspace = new Workspace(adapterFactory, options.backoff)
   const metrics = new MetricsService(workspace, options.metrics ?? DEFAULT_METRICS)
   const replays = new ReplayService(workspace, new ReplayJournal(options.configDir))

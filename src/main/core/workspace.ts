@@ -155,7 +155,12 @@ export class Workspace {
     return this.connections.get(id)?.status ?? null
   }
 
-  /** The open adapter of a connection, or a NOT_CONNECTED error that says what state it is in. */
+  /**
+   * The open adapter of a connection, or a NOT_CONNECTED error that says what state it is in.
+   * Calls are never retried here: a call that failed on a dead link would fail again at once (the
+   * connection is reconnecting), and waiting for the reconnect could take longer than the caller
+   * waits. Front ends retry idempotent calls (contract.ts) themselves; writes are never repeated.
+   */
   adapter(id: string): { adapter: BrokerAdapter; readOnly: boolean; warnings: string[] } {
     const connection = this.connections.get(id)
     if (!connection) throw new QsError('NOT_CONNECTED', `connection "${id}" is not open; connect first`)
@@ -167,7 +172,7 @@ export class Workspace {
           : status.state === 'failed'
             ? `failed: ${status.reason ?? 'unknown error'}`
             : status.state
-      throw new QsError('NOT_CONNECTED', `connection "${id}" is ${why}`)
+      throw new QsError('NOT_CONNECTED', `connection "${id}" is ${why}; nothing was sent`)
     }
     return { adapter: connection.adapter, readOnly: connection.options.readOnly, warnings: connection.warnings }
   }

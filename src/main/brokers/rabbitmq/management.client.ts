@@ -62,21 +62,20 @@ export class ManagementClient {
     for (const [key, value] of Object.entries(query)) {
       if (value !== undefined && value !== '') url.searchParams.set(key, String(value))
     }
+    // One deadline for the answer and its body: a server that sends headers and then trickles or
+    // stalls the body must not hold the call either.
+    const signal = AbortSignal.timeout(this.timeoutMs)
     let response: Response
     try {
-      response = await fetch(url, {
-        headers: { authorization: this.authorization, accept: 'application/json' },
-        signal: AbortSignal.timeout(this.timeoutMs),
-      })
+      response = await fetch(url, { headers: { authorization: this.authorization, accept: 'application/json' }, signal })
     } catch (err) {
-      const cause = (err as { cause?: unknown }).cause ?? err
-      if ((err as Error).name === 'TimeoutError') {
-        throw new QsError('TIMEOUT', `management API at ${this.baseUrl} did not answer within ${this.timeoutMs / 1000} s`)
-      }
-      throw (
-        networkError(cause, `the management API at ${this.baseUrl}`, ENABLE_MANAGEMENT_HINT) ??
-        new QsError('UNREACHABLE', `management API at ${this.baseUrl}: ${messageOf(cause)}`)
-      )
+      throw this.transportError(err)
+    }
+    let body: string
+    try {
+      body = await response.text()
+    } catch (err) {
+      throw this.transportError(err, 'while sending its answer')
     }
     if (response.status === 401) {
       throw new QsError(
@@ -85,17 +84,33 @@ export class ManagementClient {
       )
     }
     if (response.status === 404) {
-      const body = await response.text()
       throw new QsError('NOT_FOUND', `management API ${url.pathname}: ${extractReason(body) ?? 'not found'}`)
     }
     if (!response.ok) {
-      const body = await response.text()
       throw new QsError(
         'BROKER_ERROR',
         `management API ${url.pathname} answered ${response.status}: ${extractReason(body) ?? response.statusText}`,
       )
     }
-    return (await response.json()) as T
+    try {
+      return JSON.parse(body) as T
+    } catch {
+      // A proxy's error page, a truncated answer: say so rather than fail on a parse error.
+      throw new QsError('BROKER_ERROR', `management API ${url.pathname} answered something that is not JSON (${body.length} bytes${body.length > 0 ? `, starting "${body.slice(0, 40)}"` : ''}): is ${this.baseUrl} the management API?`)
+    }
+  }
+
+  /** A failed exchange with the API (no answer in time, refused, reset) in words. */
+  private transportError(err: unknown, when = ''): QsError {
+    const cause = (err as { cause?: unknown }).cause ?? err
+    const name = (err as Error).name
+    if (name === 'TimeoutError' || name === 'AbortError') {
+      return new QsError('TIMEOUT', `management API at ${this.baseUrl} did not answer within ${this.timeoutMs / 1000} s${when ? ` (it stalled ${when})` : ''}`)
+    }
+    return (
+      networkError(cause, `the management API at ${this.baseUrl}`, ENABLE_MANAGEMENT_HINT) ??
+      new QsError('UNREACHABLE', `management API at ${this.baseUrl}${when ? ` failed ${when}` : ''}: ${messageOf(cause)}`)
+    )
   }
 
   /** Fetches every page of a paged collection (page_size 500), in order. */
@@ -103,6 +118,7 @@ export class ManagementClient {
     const items: T[] = []
     for (let page = 1; ; page++) {
       const result = await this.get<Page<T>>(path, { ...query, page, page_size: MAX_PAGE_SIZE })
+      if (!Array.isArray(result?.items)) throw new QsError('BROKER_ERROR', `management API ${path} answered without a page of items: is ${this.baseUrl} the management API?`)
       items.push(...result.items)
       if (page >= result.page_count || result.items.length === 0) return items
     }

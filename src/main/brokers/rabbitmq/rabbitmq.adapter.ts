@@ -14,7 +14,8 @@ import type { BrokerAdapter, ConnectInfo, ListOptions, TailHandle, TailOptions, 
 import type { BatchReader, ReaderOptions, TargetWriter } from '../replay'
 import { belowStart, RabbitQueueReader, RabbitWriter } from './rabbitmq.replay'
 import { openRabbitTail } from './rabbitmq.tail'
-import { messageOf, networkError } from '../errors'
+import { amqpLinkError, IN_DOUBT, messageOf, networkError, writeInDoubt } from '../errors'
+import { resolveTimeouts, seconds, withDeadline, type BrokerTimeouts } from '../timeouts'
 import { browsedBody, DisplayBudget } from '../message-body'
 import { toPublishOptions } from './amqp-properties'
 import { decodeXDeath, toHeaders, toMessageProperties } from './amqp-values'
@@ -120,6 +121,7 @@ async function closeWithin(connection: amqp.ChannelModel, ms: number): Promise<v
 
 /** AMQP connection errors into the user's words (BROKER-NOTES.md: RabbitMQ). */
 export function amqpConnectError(err: unknown, target: RabbitTarget): QsError {
+  if (err instanceof QsError) return err
   const where = `RabbitMQ at ${target.host}:${target.port}`
   const net = networkError(err, where)
   if (net) return net
@@ -136,6 +138,14 @@ export function amqpConnectError(err: unknown, target: RabbitTarget): QsError {
     return new QsError('UNREACHABLE', `${where} closed the connection during the AMQP handshake (is this the right port? does it need amqps?)`, text)
   }
   return new QsError('BROKER_ERROR', `${where}: ${text}`)
+}
+
+/** Why an open connection went away, in words (amqplib says "Heartbeat timeout"). */
+function amqpLostReason(err: Error | undefined, target: RabbitTarget, heartbeatS: number): Error {
+  const where = `RabbitMQ at ${target.host}:${target.port}`
+  if (!err) return new Error(`${where} closed the connection`)
+  if (/Heartbeat timeout/i.test(err.message)) return new Error(`${where} stopped answering: no heartbeat for ${2 * heartbeatS}–${3 * heartbeatS} s (the link looks dead)`)
+  return err
 }
 
 export class RabbitMqAdapter implements BrokerAdapter {
@@ -157,21 +167,33 @@ export class RabbitMqAdapter implements BrokerAdapter {
   private serverMajor = 0
 
   private readonly watchQueues: string[]
+  private readonly timeouts: BrokerTimeouts
 
   constructor(
     private readonly target: RabbitTarget,
     password: string | null,
-    options: { watchQueues?: string[] } = {},
+    options: { watchQueues?: string[]; timeouts?: Partial<BrokerTimeouts> } = {},
   ) {
     this.watchQueues = options.watchQueues ?? []
     this.password = password ?? 'guest'
-    this.management = new ManagementClient(target.managementUrl, target.username, this.password)
+    this.timeouts = resolveTimeouts(options.timeouts)
+    this.management = new ManagementClient(target.managementUrl, target.username, this.password, this.timeouts.requestMs)
+  }
+
+  /** Heartbeats every half of the dead-link deadline (whole seconds: AMQP's unit). */
+  private get heartbeatS(): number {
+    return Math.max(1, Math.round(this.timeouts.deadLinkMs / 2000))
+  }
+
+  private get where(): string {
+    return `RabbitMQ at ${this.target.host}:${this.target.port}`
   }
 
   private readonly password: string
 
   async connect(): Promise<ConnectInfo> {
     const t = this.target
+    const started = Date.now()
     try {
       this.connection = await this.openConnection('Queuescope')
     } catch (err) {
@@ -190,7 +212,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
       this.connection = null
       this.confirmChannel = null
       this.spareChannel = null
-      if (!this.closing) this.lostListener?.(err ?? new Error('RabbitMQ closed the connection'))
+      if (!this.closing) this.lostListener?.(amqpLostReason(err, t, this.heartbeatS))
     })
 
     const props = connection.connection.serverProperties as { product?: string; version?: string }
@@ -198,7 +220,14 @@ export class RabbitMqAdapter implements BrokerAdapter {
     this.serverMajor = Number.parseInt(props.version ?? '0', 10) || 0
     const warnings: string[] = []
     try {
-      const overview = await this.management.get<{ rabbitmq_version?: string; management_version?: string }>('/overview')
+      // The probe spends what is left of the connect deadline (at least a second, so a slow
+      // handshake does not leave it no chance): the management API is optional.
+      const left = Math.max(1000, this.timeouts.connectMs - (Date.now() - started))
+      const overview = await withDeadline(
+        this.management.get<{ rabbitmq_version?: string; management_version?: string }>('/overview'),
+        left,
+        () => new QsError('TIMEOUT', `management API at ${t.managementUrl} did not answer within ${seconds(left)}`),
+      )
       this.managementProblem = null
       if (overview.rabbitmq_version) server = `RabbitMQ ${overview.rabbitmq_version}`
     } catch (err) {
@@ -208,9 +237,15 @@ export class RabbitMqAdapter implements BrokerAdapter {
     return { server, warnings }
   }
 
+  /**
+   * An AMQP connection within the connect deadline. amqplib's `timeout` is a socket idle timeout,
+   * which a broker that trickles bytes never trips, so the whole open has a deadline of its own; a
+   * connection that opens after it is closed at once. Heartbeats notice a dead link in seconds.
+   */
   private openConnection(name: string): Promise<amqp.ChannelModel> {
     const t = this.target
-    return amqp.connect(
+    const { connectMs, deadLinkMs } = this.timeouts
+    const opening = amqp.connect(
       {
         protocol: t.tls ? 'amqps' : 'amqp',
         hostname: t.host,
@@ -218,9 +253,19 @@ export class RabbitMqAdapter implements BrokerAdapter {
         username: t.username,
         password: this.password,
         vhost: t.vhost,
-        heartbeat: 30,
+        heartbeat: this.heartbeatS,
       },
-      { timeout: 10_000, noDelay: true, clientProperties: { connection_name: name } },
+      { timeout: connectMs, noDelay: true, keepAlive: true, keepAliveDelay: deadLinkMs, clientProperties: { connection_name: name } },
+    )
+    return withDeadline(
+      opening,
+      connectMs,
+      () => new QsError('TIMEOUT', `timed out connecting to ${this.where}: no complete AMQP handshake within ${seconds(connectMs)} (is this the right port? does it need amqps?)`),
+      (late) =>
+        void late.then((connection) => {
+          connection.on('error', () => undefined) // nobody else listens to this one
+          return closeWithin(connection, CLOSE_TIMEOUT_MS)
+        }, () => undefined),
     )
   }
 
@@ -613,7 +658,9 @@ export class RabbitMqAdapter implements BrokerAdapter {
   /** Live tail of an exchange (a queue of its own bound to it) or a stream queue, on a channel of its own. */
   async openTail(source: SourceRef, options: TailOptions, sink: TailSink): Promise<TailHandle> {
     if (!this.connection) throw new QsError('NOT_CONNECTED', 'the RabbitMQ connection is closed')
-    return openRabbitTail({ connection: this.connection, management: this.management, vhost: this.target.vhost }, source, options, sink)
+    return openRabbitTail({ connection: this.connection, management: this.management, vhost: this.target.vhost }, source, options, sink).catch((err: unknown) => {
+      throw amqpLinkError(err, { where: this.where }) ?? err
+    })
   }
 
   /**
@@ -656,7 +703,9 @@ export class RabbitMqAdapter implements BrokerAdapter {
         return { purged: messageCount }
       },
       { ownConnection: info === null },
-    )
+    ).catch((err: unknown) => {
+      throw writeInDoubt(err)
+    })
   }
 
   /** The queue's type and delivery limit from the management API; null when it is unavailable. */
@@ -918,12 +967,15 @@ export class RabbitMqAdapter implements BrokerAdapter {
   }
 
   private queueError(err: unknown, queue: string): QsError {
+    const lost = amqpLinkError(err, { where: this.where })
+    if (lost) return lost
     if (err instanceof QsError) return err
     const text = messageOf(err)
     if (/NOT.FOUND/i.test(text)) return this.missingQueue(queue, text)
     if (/ACCESS.REFUSED/i.test(text)) return new QsError('AUTH_FAILED', `the user may not read queue "${queue}"`, text)
     if (/NOT.IMPLEMENTED|not supported/i.test(text)) return new QsError('UNSUPPORTED', `queue "${queue}": ${text}`, text)
-    if (/closed/i.test(text) && !this.connection) return new QsError('NOT_CONNECTED', 'the RabbitMQ connection closed', text)
+    // The connection went away while the call ran (it may have failed on what was left of it).
+    if (!this.connection) return new QsError('NOT_CONNECTED', `the connection to ${this.where} closed during the call`, text)
     return new QsError('BROKER_ERROR', `queue "${queue}": ${text}`, text)
   }
 
@@ -952,9 +1004,16 @@ export class RabbitMqAdapter implements BrokerAdapter {
     content: Buffer,
     options: amqp.Options.Publish,
   ): Promise<PublishResult> {
-    const ch = await this.channel()
+    const ms = this.timeouts.requestMs
+    let ch: amqp.ConfirmChannel
+    try {
+      ch = await withDeadline(this.channel(), ms, () => new QsError('TIMEOUT', `${this.where} did not open a channel within ${seconds(ms)}; nothing was sent`))
+    } catch (err) {
+      throw writeInDoubt(amqpLinkError(err, { where: this.where, write: true, sent: false }) ?? publishError(err, exchange, this.target.vhost))
+    }
     let returned: amqp.Message | null = null
     let channelError: Error | null = null
+    let sent = false
     const onReturn = (message: amqp.Message): void => {
       returned = message
     }
@@ -963,20 +1022,32 @@ export class RabbitMqAdapter implements BrokerAdapter {
     }
     ch.on('return', onReturn)
     ch.on('error', onError)
+    let timer: NodeJS.Timeout | undefined
     try {
       await new Promise<void>((resolve, reject) => {
-        const onClose = (): void =>
-          reject(channelError ?? new QsError('NOT_CONNECTED', 'the channel closed before the broker confirmed the message'))
+        const lost = (): QsError => new QsError('NOT_CONNECTED', `the channel to ${this.where} closed before the broker confirmed the message; ${IN_DOUBT}`)
+        const onClose = (): void => reject(channelError ?? lost())
         ch.once('close', onClose)
         ch.publish(exchange, routingKey, content, { ...options, mandatory: true }, (err: unknown) => {
+          clearTimeout(timer)
           ch.off('close', onClose)
-          if (err) reject(channelError ?? new QsError('BROKER_ERROR', 'the broker refused the message (nack)'))
+          // amqplib calls back with "channel closed" for every unconfirmed message when the channel goes.
+          if (err) reject(channelError ?? (messageOf(err) === 'message nacked' ? new QsError('BROKER_ERROR', 'the broker refused the message (nack)') : lost()))
           else resolve()
         })
+        sent = true
+        timer = setTimeout(() => {
+          ch.off('close', onClose)
+          // A late confirm or return must not be taken for the next publish's: use a fresh channel.
+          this.confirmChannel = null
+          ch.close().catch(() => undefined)
+          reject(new QsError('TIMEOUT', `${this.where} did not confirm the message within ${seconds(ms)}; ${IN_DOUBT}`))
+        }, ms)
       })
     } catch (err) {
-      throw publishError(err, exchange, this.target.vhost)
+      throw amqpLinkError(err, { where: this.where, write: true, sent }) ?? publishError(err, exchange, this.target.vhost)
     } finally {
+      clearTimeout(timer)
       ch.off('return', onReturn)
       ch.off('error', onError)
     }

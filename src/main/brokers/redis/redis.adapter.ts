@@ -1,4 +1,4 @@
-import { createRedisClient, isCluster, masters, type RedisClient, type RedisTarget } from './redis.connection'
+import { connectWithin, createRedisClient, describeRedis, isCluster, keepChecking, masters, type RedisClient, type RedisTarget } from './redis.connection'
 import { discoverSources } from './redis.discovery'
 import { QsError } from '../../../shared/errors'
 import type { SourceList } from '../../../shared/model'
@@ -13,24 +13,23 @@ import { ackEntries, claimEntries, deleteEntries, deleteKey, peekStream, pending
 import { listDetails, peekList, purgeList } from './redis.lists'
 import type { SourceDetails } from '../../../shared/topology'
 import type { SourceSample } from '../../../shared/metrics'
-import { messageOf, networkError } from '../errors'
+import { messageOf, networkError, redisLinkError, redisLostReason } from '../errors'
+import { resolveTimeouts, withDeadline, type BrokerTimeouts } from '../timeouts'
 import { streamFieldsFromMessage } from './redis-encoding'
 import { openRedisTail } from './redis.tail'
 import { BullmqQueues } from './redis.bullmq'
 
 const TLS_FAILURE = /CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET)|ERR_TLS|ERR_SSL|SSL routines|secure TLS connection/i
 
+/** How long a clean close (QUIT) may wait before the socket is dropped. */
+const CLOSE_TIMEOUT_MS = 2000
+
 const hostPorts = (nodes: { host: string; port: number }[]): string => nodes.map((node) => `${node.host}:${node.port}`).join(', ')
 
 /** Why a connection failed, in words, for each topology (ioredis wraps Sentinel and Cluster causes). */
 export function redisConnectError(err: unknown, target: RedisTarget): QsError {
   const topology = target.topology
-  const where =
-    topology.kind === 'sentinel'
-      ? `Redis master "${topology.master}" (sentinels ${hostPorts(topology.sentinels)})`
-      : topology.kind === 'cluster'
-        ? `Redis Cluster (seed nodes ${hostPorts(topology.nodes)})`
-        : `Redis at ${target.host}:${target.port}`
+  const where = describeRedis(target)
   // A Cluster reports "Failed to refresh slots cache." with the node's own error inside.
   const cause = (err as { lastNodeError?: unknown } | null)?.lastNodeError ?? err
   const text = messageOf(cause)
@@ -88,21 +87,26 @@ export class RedisAdapter implements BrokerAdapter {
   private bullmq: BullmqQueues | null = null
   /** The keys listings found, sampled for the metrics history with their rates. */
   private readonly sampler = new RedisSampler()
+  private readonly timeouts: BrokerTimeouts
+  private stopChecking: () => void = () => undefined
 
   constructor(
     private readonly target: RedisTarget,
     private readonly password: string | null,
-  ) {}
+    timeouts: Partial<BrokerTimeouts> = {},
+  ) {
+    this.timeouts = resolveTimeouts(timeouts)
+  }
 
   async connect(): Promise<ConnectInfo> {
     const t = this.target
-    const client = createRedisClient(t, this.password)
+    const where = describeRedis(t)
+    const client = createRedisClient(t, this.password, { timeouts: this.timeouts })
     client.on('error', (err: Error) => {
       this.lastError = err
     })
     try {
-      await client.connect()
-      const info = await client.info('server')
+      const info = await connectWithin(client, this.timeouts.connectMs, where, () => client.info('server'))
       const version = /redis_version:([^\r\n]+)/.exec(info)?.[1] ?? 'unknown'
       const mode = /redis_mode:(\w+)/.exec(info)?.[1]
       const warnings: string[] = []
@@ -113,9 +117,11 @@ export class RedisAdapter implements BrokerAdapter {
         warnings.push(`${t.host}:${t.port} is a Cluster node: only its own keys are listed; add ?cluster=1 to the URL to see every master`)
       }
       this.client = client
+      this.stopChecking = keepChecking(client, this.timeouts.deadLinkMs)
       client.on('end', () => {
         this.client = null
-        if (!this.closing) this.lostListener?.(this.lastError ?? new Error('Redis closed the connection'))
+        this.stopChecking()
+        if (!this.closing) this.lostListener?.(redisLostReason(this.lastError ?? new Error(`${where} closed the connection`), where))
       })
       return { server: `Redis ${version}${serverSuffix(t, client)}`, warnings }
     } catch (err) {
@@ -131,12 +137,16 @@ export class RedisAdapter implements BrokerAdapter {
 
   async close(): Promise<void> {
     this.closing = true
+    this.stopChecking()
     const bullmq = this.bullmq
     this.bullmq = null
-    await bullmq?.close()
+    // A clean QUIT when the server answers; a dead link must not hold Disconnect up.
+    const quitMs = Math.min(CLOSE_TIMEOUT_MS, this.timeouts.requestMs)
+    const late = (): Error => new Error('close timed out')
+    await withDeadline(bullmq?.close() ?? Promise.resolve(), quitMs, late).catch(() => undefined)
     const client = this.client
     this.client = null
-    if (client) await client.quit().catch(() => client.disconnect())
+    if (client) await withDeadline(client.quit(), quitMs, late).catch(() => client.disconnect())
   }
 
   private redis(): RedisClient {
@@ -145,11 +155,28 @@ export class RedisAdapter implements BrokerAdapter {
   }
 
   /**
+   * Runs one call on the connection; a failure of the link (a command's deadline, a connection
+   * lost or found dead) comes back as TIMEOUT or NOT_CONNECTED saying whether a write may have
+   * happened, never as a broker error.
+   */
+  private async run<T>(write: boolean, work: (redis: RedisClient) => Promise<T>): Promise<T> {
+    const redis = this.redis()
+    try {
+      return await work(redis)
+    } catch (err) {
+      throw redisLinkError(err, { where: describeRedis(this.target), write, requestMs: this.timeouts.requestMs }) ?? err
+    }
+  }
+
+  /**
    * The databases (with their key counts from INFO keyspace) and the server's client count. A
    * Cluster has only database 0; its keys and clients are summed over the masters.
    */
   async overview(): Promise<BrokerOverview> {
-    const redis = this.redis()
+    return this.run(false, (redis) => this.overviewOf(redis))
+  }
+
+  private async overviewOf(redis: RedisClient): Promise<BrokerOverview> {
     const cluster = isCluster(redis)
     const nodes = masters(redis)
     const [keyspaces, clients, databases] = await Promise.all([
@@ -185,13 +212,16 @@ export class RedisAdapter implements BrokerAdapter {
 
   /** Streams, lists, BullMQ queues and channels: SCAN on every master (redis.discovery.ts). */
   async listSources(options: ListOptions = {}): Promise<SourceList> {
-    const list = await discoverSources(this.redis(), options, `db ${this.target.db}`)
+    const list = await this.run(false, (redis) => discoverSources(redis, options, `db ${this.target.db}`))
     this.sampler.remember(list.items)
     return list
   }
 
   async publish(request: PublishRequestParsed): Promise<PublishResult> {
-    const redis = this.redis()
+    return this.run(true, (redis) => this.publishOn(redis, request))
+  }
+
+  private async publishOn(redis: RedisClient, request: PublishRequestParsed): Promise<PublishResult> {
     const ref = parseSourceRef(request.target)
     const body = Buffer.from(request.body, request.encoding)
     try {
@@ -219,15 +249,15 @@ export class RedisAdapter implements BrokerAdapter {
       if (/WRONGTYPE/.test(text)) {
         throw new QsError('BAD_REQUEST', `key "${ref.name}" exists but is not a ${ref.kind}`, text)
       }
-      throw new QsError('BROKER_ERROR', text)
+      throw new QsError('BROKER_ERROR', text, text)
     }
   }
 
   /** One page by id (streams) or by offset from either end (lists), read-only (redis.streams.ts, redis.lists.ts). */
   async peek(request: PeekRequestParsed): Promise<PeekResult> {
     const ref = parseSourceRef(request.source)
-    if (ref.kind === 'stream') return peekStream(this.redis(), ref.name, request)
-    if (ref.kind === 'list') return peekList(this.redis(), ref.name, request)
+    if (ref.kind === 'stream') return this.run(false, (redis) => peekStream(redis, ref.name, request))
+    if (ref.kind === 'list') return this.run(false, (redis) => peekList(redis, ref.name, request))
     throw new QsError('BAD_REQUEST', `Redis can browse stream:<key> and list:<key>, not ${ref.kind}:…${ref.kind === 'channel' ? ' (pub/sub keeps nothing to browse: use live tail)' : ''}`)
   }
 
@@ -238,16 +268,16 @@ export class RedisAdapter implements BrokerAdapter {
   async openReader(source: SourceRef, options: ReaderOptions = {}): Promise<BatchReader> {
     const { group } = options
     if (group !== undefined && source.kind !== 'stream') throw new QsError('BAD_REQUEST', `pending entries of group "${group}" belong to a stream:<key>, not ${source.kind}:…`)
-    if (group !== undefined) return RedisPendingReader.open(this.redis(), source.name, { ...options, group })
-    if (source.kind === 'stream') return RedisStreamReader.open(this.redis(), source.name, options)
-    if (source.kind === 'list') return RedisListReader.open(this.redis(), source.name, options)
+    if (group !== undefined) return this.run(false, (redis) => RedisPendingReader.open(redis, source.name, { ...options, group }))
+    if (source.kind === 'stream') return this.run(false, (redis) => RedisStreamReader.open(redis, source.name, options))
+    if (source.kind === 'list') return this.run(false, (redis) => RedisListReader.open(redis, source.name, options))
     throw new QsError('UNSUPPORTED', `replaying from Redis ${source.kind}:… is not supported; use stream:<key> or list:<key>`)
   }
 
   /** Live tail of a stream (XREAD BLOCK) or a channel / pattern, on a connection of its own. */
   async openTail(source: SourceRef, options: TailOptions, sink: TailSink): Promise<TailHandle> {
     this.redis() // refuses at once when this connection is closed
-    return openRedisTail(this.target, this.password, source, options, sink)
+    return openRedisTail(this.target, this.password, source, options, sink, this.timeouts)
   }
 
   /** Without a target, each write names its stream or list (`route.target`: back to origin). */
@@ -257,41 +287,42 @@ export class RedisAdapter implements BrokerAdapter {
 
   /** A stream is emptied keeping its groups (XTRIM MAXLEN 0); a list loses every item (DEL). */
   async purge(source: SourceRef): Promise<PurgeResult> {
-    if (source.kind === 'stream') return purgeStream(this.redis(), source.name)
-    if (source.kind === 'list') return purgeList(this.redis(), source.name)
+    if (source.kind === 'stream') return this.run(true, (redis) => purgeStream(redis, source.name))
+    if (source.kind === 'list') return this.run(true, (redis) => purgeList(redis, source.name))
     throw new QsError('UNSUPPORTED', `Redis can purge stream:<key> and list:<key>, not ${source.kind}:…${source.kind === 'bullmq' ? ' (clean its completed or failed jobs instead)' : ''}`)
   }
 
   async details(source: SourceRef): Promise<SourceDetails> {
-    if (source.kind === 'stream') return streamDetails(this.redis(), source.name)
-    if (source.kind === 'list') return listDetails(this.redis(), source.name)
+    if (source.kind === 'stream') return this.run(false, (redis) => streamDetails(redis, source.name))
+    if (source.kind === 'list') return this.run(false, (redis) => listDetails(redis, source.name))
     throw new QsError('UNSUPPORTED', `Redis has details for stream:<key> and list:<key>, not ${source.kind}:…`)
   }
 
   /** Streams, their groups' lag and lists, for the metrics history (RedisSampler). */
   async sample(): Promise<Map<string, SourceSample>> {
-    return this.sampler.sample(this.redis())
+    return this.run(false, (redis) => this.sampler.sample(redis))
   }
 
   async pending(request: Parameters<NonNullable<BrokerAdapter['pending']>>[0]) {
-    return pendingEntries(this.redis(), streamKey(request.source), request)
+    return this.run(false, (redis) => pendingEntries(redis, streamKey(request.source), request))
   }
 
   async claim(request: Parameters<NonNullable<BrokerAdapter['claim']>>[0]) {
-    return claimEntries(this.redis(), streamKey(request.source), request)
+    return this.run(true, (redis) => claimEntries(redis, streamKey(request.source), request))
   }
 
   async ack(request: Parameters<NonNullable<BrokerAdapter['ack']>>[0]) {
-    return ackEntries(this.redis(), streamKey(request.source), request)
+    return this.run(true, (redis) => ackEntries(redis, streamKey(request.source), request))
   }
 
   /** XDEL, XTRIM keeping the groups, or DEL (typed confirmation checked in api.ts). */
   async write(request: Parameters<NonNullable<BrokerAdapter['write']>>[0]) {
-    if (request.op === 'xdel') return deleteEntries(this.redis(), streamKey(request.source), request.ids)
-    if (request.op === 'trim') return trimStream(this.redis(), streamKey(request.source), request.keep)
+    if (request.op === 'xdel') return this.run(true, (redis) => deleteEntries(redis, streamKey(request.source), request.ids))
+    if (request.op === 'trim') return this.run(true, (redis) => trimStream(redis, streamKey(request.source), request.keep))
     const ref = parseSourceRef(request.source)
-    if (ref.kind !== 'stream' && ref.kind !== 'list') throw new QsError('BAD_REQUEST', `Redis can delete stream:<key> or list:<key>, not ${ref.kind}:…`)
-    return deleteKey(this.redis(), ref.name, ref.kind)
+    const kind = ref.kind
+    if (kind !== 'stream' && kind !== 'list') throw new QsError('BAD_REQUEST', `Redis can delete stream:<key> or list:<key>, not ${kind}:…`)
+    return this.run(true, (redis) => deleteKey(redis, ref.name, kind))
   }
 
   private bullmqQueues(): BullmqQueues {
@@ -301,15 +332,15 @@ export class RedisAdapter implements BrokerAdapter {
   }
 
   async bullmqJobs(request: Parameters<BullmqQueues['jobs']>[0]) {
-    return this.bullmqQueues().jobs(request)
+    return this.run(false, () => this.bullmqQueues().jobs(request))
   }
 
   async bullmqRetry(request: Parameters<BullmqQueues['retry']>[0]) {
-    return this.bullmqQueues().retry(request)
+    return this.run(true, () => this.bullmqQueues().retry(request))
   }
 
   async bullmqClean(request: Parameters<BullmqQueues['clean']>[0]) {
-    return this.bullmqQueues().clean(request)
+    return this.run(true, () => this.bullmqQueues().clean(request))
   }
 }
 

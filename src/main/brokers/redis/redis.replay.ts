@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { isCluster, type RedisClient as Redis } from './redis.connection'
 import { QsError } from '../../../shared/errors'
 import type { SourceRef } from '../../../shared/source-ref'
-import { messageOf } from '../errors'
+import { messageOf, redisLinkError } from '../errors'
 import { toHeaders } from '../header-values'
 import type { BatchReader, ReaderOptions, ReadMessage, ReplayMessage, Route, TargetWriter, WriteResult } from '../replay'
 import { decodeStreamFields, streamFieldsFromMessage } from './redis-encoding'
@@ -12,6 +12,8 @@ import { compareStreamIds, parseStreamId, pendingEntriesOf, pendingRangeArgs, re
 const PENDING_PAGE = 1000
 
 function redisError(err: unknown, key: string): QsError {
+  const lost = redisLinkError(err, { where: `Redis (working on "${key}")` })
+  if (lost) return lost
   if (err instanceof QsError) return err
   const text = messageOf(err)
   if (/WRONGTYPE/.test(text)) return new QsError('BAD_REQUEST', `key "${key}" holds another type`, text)

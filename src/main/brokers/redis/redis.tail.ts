@@ -2,9 +2,10 @@ import { QsError } from '../../../shared/errors'
 import type { TailMessage } from '../../../shared/redis'
 import type { SourceRef } from '../../../shared/source-ref'
 import type { TailHandle, TailOptions, TailSink } from '../adapter'
-import { messageOf } from '../errors'
+import { messageOf, redisLinkError, redisLostReason } from '../errors'
+import { resolveTimeouts, type BrokerTimeouts } from '../timeouts'
 import { browsedBody } from '../message-body'
-import { createRedisClient, type RedisTarget } from './redis.connection'
+import { connectWithin, createRedisClient, describeRedis, keepChecking, type RedisTarget } from './redis.connection'
 import { messageFromStreamFields, pairsToObject } from './redis-encoding'
 
 /**
@@ -27,28 +28,49 @@ type Client = ReturnType<typeof createRedisClient>
  * SUBSCRIBE hold their connection, so they can never share the adapter's. Stream entries and
  * pub/sub bodies are shown as browsing shows them (UTF-8 text, else base64).
  */
-export async function openRedisTail(target: RedisTarget, password: string | null, source: SourceRef, options: TailOptions, sink: TailSink): Promise<TailHandle> {
+export async function openRedisTail(
+  target: RedisTarget,
+  password: string | null,
+  source: SourceRef,
+  options: TailOptions,
+  sink: TailSink,
+  timeouts: Partial<BrokerTimeouts> = {},
+): Promise<TailHandle> {
   if (options.pattern && source.kind !== 'channel') throw new QsError('BAD_REQUEST', `a pattern tail takes channel:<glob>, not ${source.kind}:…`)
-  if (source.kind === 'stream') return openStreamTail(target, password, source.name, sink)
-  if (source.kind === 'channel') return openChannelTail(target, password, source.name, options, sink)
+  const link: Link = { target, password, timeouts: resolveTimeouts(timeouts) }
+  if (source.kind === 'stream') return openStreamTail(link, source.name, sink)
+  if (source.kind === 'channel') return openChannelTail(link, source.name, options, sink)
   const hint = source.kind === 'list' ? ': a list has no way to watch it without popping its items; browse it instead' : ''
   throw new QsError('BAD_REQUEST', `Redis can tail stream:<key> and channel:<name> (a pattern with pattern: true), not ${source.kind}:…${hint}`)
 }
 
-/** A dedicated client, connected; `ended` fires once if it drops without stop(). */
-async function connectClient(target: RedisTarget, password: string | null): Promise<{ client: Client; lastError: () => Error | null }> {
-  const client = createRedisClient(target, password, { name: 'queuescope-tail', blocking: true })
+/** Where a tail connects, and its deadlines. */
+interface Link {
+  target: RedisTarget
+  password: string | null
+  timeouts: BrokerTimeouts
+}
+
+/**
+ * A dedicated client, connected within the connect deadline. It blocks (no per-command deadline),
+ * but its dead-link check allows for one XREAD block, so a silently dead link still ends the tail.
+ */
+async function connectClient(link: Link): Promise<{ client: Client; lastError: () => Error | null }> {
+  const client = createRedisClient(link.target, link.password, { name: 'queuescope-tail', blocking: true, blockMs: BLOCK_MS, timeouts: link.timeouts })
   let lastError: Error | null = null
   client.on('error', (err: Error) => {
     lastError = err
   })
+  const where = describeRedis(link.target)
   try {
-    await client.connect()
+    await connectWithin(client, link.timeouts.connectMs, where, async () => undefined)
   } catch (err) {
     client.disconnect()
-    throw new QsError('UNREACHABLE', `cannot open a tail connection to Redis at ${target.host}:${target.port}: ${messageOf(lastError ?? err)}`)
+    if (err instanceof QsError) throw err
+    throw new QsError('UNREACHABLE', `cannot open a tail connection to ${where}: ${messageOf(lastError ?? err)}`)
   }
-  return { client, lastError: () => lastError }
+  const lastWords = (): Error | null => (lastError ? redisLostReason(lastError, where) : null)
+  return { client, lastError: lastWords }
 }
 
 /**
@@ -70,8 +92,9 @@ function finisher(client: Client, sink: TailSink, lastError: () => Error | null)
   return { stopped: () => done, finish }
 }
 
-async function openStreamTail(target: RedisTarget, password: string | null, key: string, sink: TailSink): Promise<TailHandle> {
-  const { client, lastError } = await connectClient(target, password)
+async function openStreamTail(link: Link, key: string, sink: TailSink): Promise<TailHandle> {
+  const { target } = link
+  const { client, lastError } = await connectClient(link)
   // From the id the stream had when the tail started (not `$` on each read), so no entry added
   // after start() returns is missed, and each read continues from the last entry it returned.
   let lastId: string
@@ -81,6 +104,8 @@ async function openStreamTail(target: RedisTarget, password: string | null, key:
   } catch (err) {
     client.disconnect()
     const text = messageOf(err)
+    const lost = redisLinkError(err, { where: describeRedis(target) })
+    if (lost) throw lost
     if (/no such key/i.test(text)) {
       throw new QsError('NOT_FOUND', `stream "${key}" does not exist in db ${target.db}: a tail shows the entries added to an existing stream from now on`)
     }
@@ -121,8 +146,8 @@ function streamMessage(id: string, fields: Buffer[]): TailMessage {
   return message
 }
 
-async function openChannelTail(target: RedisTarget, password: string | null, name: string, options: TailOptions, sink: TailSink): Promise<TailHandle> {
-  const { client, lastError } = await connectClient(target, password)
+async function openChannelTail(link: Link, name: string, options: TailOptions, sink: TailSink): Promise<TailHandle> {
+  const { client, lastError } = await connectClient(link)
   let sequence = 0
   const deliver = (channel: Buffer, payload: Buffer): void => {
     const { body, encoding, size, shownBytes } = browsedBody(payload)
@@ -135,8 +160,11 @@ async function openChannelTail(target: RedisTarget, password: string | null, nam
     else await client.subscribe(name)
   } catch (err) {
     client.disconnect()
-    throw new QsError('BROKER_ERROR', `cannot ${options.pattern ? 'PSUBSCRIBE to pattern' : 'SUBSCRIBE to channel'} "${name}": ${messageOf(err)}`)
+    throw redisLinkError(err, { where: describeRedis(link.target) }) ?? new QsError('BROKER_ERROR', `cannot ${options.pattern ? 'PSUBSCRIBE to pattern' : 'SUBSCRIBE to channel'} "${name}": ${messageOf(err)}`)
   }
+  // A subscriber waits for messages with nothing due: PINGs keep an answer due (keepChecking).
+  const stopChecking = keepChecking(client, link.timeouts.deadLinkMs)
+  client.once('end', stopChecking)
   const { finish } = finisher(client, sink, lastError)
   return { stop: async () => finish(null) }
 }
