@@ -272,6 +272,7 @@ export function buildProgram(raw: CliIo = defaultIo): Command {
       parseSourceRef(source)
       await withConnection(args, async (call, connectionId) => {
         const result = await call('messages:export', { connectionId, source, path: options.out, count })
+        for (const warning of result.warnings ?? []) io.stderr(`warning: ${warning}\n`)
         if (options.json) io.stdout(`${JSON.stringify(result)}\n`)
         else io.stdout(`exported ${result.exported.toLocaleString('en-US')} message${result.exported === 1 ? '' : 's'} from ${source} to ${result.path} (nothing consumed)\n`)
       })

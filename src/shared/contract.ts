@@ -169,7 +169,12 @@ export const calls = {
       /** Quorum queues with a delivery limit: export anyway, spending one attempt per message (never on a read-only profile). */
       acceptDeliveryLimitRisk: z.boolean().default(false),
     }),
-    response: z.object({ exported: z.number().int().nonnegative(), path: z.string() }),
+    response: z.object({
+      exported: z.number().int().nonnegative(),
+      path: z.string(),
+      /** E.g. fewer messages than the source held at the start (consumers took some, or held them unacknowledged). */
+      warnings: z.array(z.string()).optional(),
+    }),
     localOnly: true,
   }),
   /** Publish every line of an export file into a target, with confirms. */

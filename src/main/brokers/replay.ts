@@ -68,6 +68,12 @@ export interface ReaderOptions {
 export interface BatchReader {
   /** Messages in the source when the reader opened (null when the broker cannot say). */
   readonly available: number | null
+  /**
+   * Messages the source held when the reader opened that it cannot read: delivered to other
+   * consumers and not yet acknowledged (they come back to the queue only if those give them up).
+   * Absent where the broker cannot say.
+   */
+  readonly heldElsewhere?: number | null
   /** False for sources that cannot remove a message (RabbitMQ streams): only copy is possible. */
   readonly removable: boolean
   /**

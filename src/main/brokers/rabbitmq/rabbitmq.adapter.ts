@@ -12,7 +12,7 @@ import type { PublishRequestParsed, PublishResult } from '../../../shared/publis
 import { parseSourceRef, type SourceRef } from '../../../shared/source-ref'
 import type { BrokerAdapter, ConnectInfo, ListOptions, TailHandle, TailOptions, TailSink } from '../adapter'
 import type { BatchReader, ReaderOptions, TargetWriter } from '../replay'
-import { belowStart, RabbitQueueReader, RabbitWriter } from './rabbitmq.replay'
+import { belowStart, RabbitQueueReader, RabbitWriter, type Step } from './rabbitmq.replay'
 import { openRabbitTail } from './rabbitmq.tail'
 import { amqpLinkError, IN_DOUBT, messageOf, networkError, writeInDoubt } from '../errors'
 import { resolveTimeouts, seconds, withDeadline, type BrokerTimeouts } from '../timeouts'
@@ -299,7 +299,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
     for (const name of names) {
       let reply: { messageCount: number; consumerCount: number } | null = null
       try {
-        reply = await this.withThrowAwayChannel(name, (ch) => ch.checkQueue(name))
+        reply = await this.withThrowAwayChannel(name, (ch) => this.step(ch.checkQueue(name), name, 'a passive declare'))
       } catch (err) {
         if (!(err instanceof QsError && err.code === 'NOT_FOUND')) throw err
       }
@@ -600,7 +600,12 @@ export class RabbitMqAdapter implements BrokerAdapter {
     const limited = stream ? null : this.limitedQueue(source.name, info)
     if (limited) admitRead(limited, options.consent ?? NO_CONSENT, purpose)
     const describe = (err: unknown): QsError => this.queueError(err, source.name)
-    if (limited && purpose !== 'consume') return RabbitGetReader.open(this.connection, limited, { limit: options.limit, purpose }, describe)
+    const step: Step = (work, what) => this.step(work, source.name, what)
+    // The lookups above waited: the connection may have gone meanwhile.
+    const connection = this.connection
+    if (!connection) throw new QsError('NOT_CONNECTED', 'the RabbitMQ connection closed while the reader was opening')
+    const heldElsewhere = stream ? null : (info?.unacked ?? null)
+    if (limited && purpose !== 'consume') return RabbitGetReader.open(connection, limited, { limit: options.limit, purpose, step, heldElsewhere }, describe)
     // AMQP's prefetch counts messages only: a byte budget becomes a count by the queue's average size.
     // Without the average (no management API, or statistics not in yet) the reader measures the
     // first messages it reads instead.
@@ -610,7 +615,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
       const average = info!.messageBytes! / info!.messages!
       window = Math.max(1, Math.min(window ?? Number.POSITIVE_INFINITY, Math.floor(options.windowBytes / average)))
     }
-    return RabbitQueueReader.open(this.connection, source.name, { ...options, window, stream, available: info?.messages ?? null, sizeUnknown: !sized }, describe)
+    return RabbitQueueReader.open(connection, source.name, { ...options, window, stream, available: info?.messages ?? null, sizeUnknown: !sized, step, heldElsewhere }, describe)
   }
 
   /**
@@ -635,7 +640,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
       stream = await this.withThrowAwayChannel(
         name,
         async (ch) => {
-          const got = await ch.get(name, { noAck: false })
+          const got = await this.step(ch.get(name, { noAck: false }), name, 'basic.get')
           if (got) {
             ch.nack(got, false, true)
             // x-delivery-count: a quorum queue, whose limit the rule must weigh before any read.
@@ -699,7 +704,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
     return this.withThrowAwayChannel(
       source.name,
       async (ch) => {
-        const { messageCount } = await ch.purgeQueue(source.name)
+        const { messageCount } = await this.step(ch.purgeQueue(source.name), source.name, 'queue.purge', true)
         return { purged: messageCount }
       },
       { ownConnection: info === null },
@@ -732,7 +737,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
             serverMajor: this.serverMajor,
           })
         : null
-    return { type, deliveryLimit, messages: q.messages ?? null, messageBytes: q.message_bytes ?? null }
+    return { type, deliveryLimit, messages: q.messages ?? null, messageBytes: q.message_bytes ?? null, unacked: q.messages_unacknowledged ?? null }
   }
 
   /**
@@ -743,10 +748,10 @@ export class RabbitMqAdapter implements BrokerAdapter {
    */
   private async peekClassic(name: string, count: number, warnings: string[], prepared?: PreparedChannel): Promise<PeekResult> {
     return this.withThrowAwayChannel(name, async (ch) => {
-      const { messageCount } = await (prepared?.declared ?? ch.checkQueue(name))
+      const { messageCount } = await this.step(prepared?.declared ?? ch.checkQueue(name), name, 'a passive declare')
       const expected = Math.min(count, messageCount)
       if (expected === 0) return { messages: [], warnings }
-      await ch.prefetch(expected)
+      await this.step(ch.prefetch(expected), name, 'basic.qos')
       const received: amqp.ConsumeMessage[] = []
       // Our own tag: a delivery can arrive in the same read as consume-ok, before its promise settles.
       const consumerTag = browseTag()
@@ -804,7 +809,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
       let atRisk: QsError | null = null
       let sawDeliveryCount = false
       while (fetched.length < request.count) {
-        const message = await ch.get(name, { noAck: false })
+        const message = await this.step(ch.get(name, { noAck: false }), name, 'basic.get')
         if (message === false) break
         fetched.push(message)
         const headers = message.properties.headers as Record<string, unknown> | undefined
@@ -858,7 +863,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
   /** Stream queues: no basic.get; an offset consumer with prefetch, cancelled once the page is full or idle. */
   private async peekStream(name: string, count: number, from: StreamFrom, warnings: string[], prepared?: PreparedChannel): Promise<PeekResult> {
     return this.withThrowAwayChannel(name, async (ch) => {
-      await ch.prefetch(Math.min(count, 65_535))
+      await this.step(ch.prefetch(Math.min(count, 65_535)), name, 'basic.qos')
       const offsetArg =
         from.type === 'offset' ? from.value : from.type === 'timestamp' ? { '!': 'timestamp', value: Math.floor(from.value / 1000) } : from.type
       const collected: amqp.ConsumeMessage[] = []
@@ -891,7 +896,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
           reject(err)
         })
       })
-      await ch.cancel(consumerTag)
+      await this.step(ch.cancel(consumerTag), name, 'basic.cancel')
       // On a stream an ack only returns credit; nothing is removed.
       ch.ackAll()
       if (from.type === 'timestamp') warnings.push('a stream starts from the first chunk written at or after the timestamp (whole seconds), so a few earlier messages may show')
@@ -939,7 +944,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
     let closed = false
     let channelError: Error | null = null
     try {
-      const ch = await (options.channel ?? (own ?? this.connection).createChannel())
+      const ch = await this.step(options.channel ?? (own ?? this.connection).createChannel(), queue, 'a channel open')
       ch.on('error', (err: Error) => {
         channelError = err
       })
@@ -952,14 +957,31 @@ export class RabbitMqAdapter implements BrokerAdapter {
         background = options.settleInBackground === true && !own && !closed
         return result
       } finally {
-        if (background) this.settling = ch.close().catch(() => undefined)
-        else if (!closed) await ch.close().catch(() => undefined)
+        if (background) this.settling = this.closeChannel(ch)
+        else if (!closed) await this.closeChannel(ch)
       }
     } catch (err) {
       throw this.queueError(channelError ?? connectionError ?? err, queue)
     } finally {
       if (own) await own.close().catch(() => undefined)
     }
+  }
+
+  /**
+   * One step of a browse, read or purge, bounded by the request deadline: a broker that keeps its
+   * connection alive (heartbeats flow) while a queue does not answer (a stuck or overloaded queue
+   * process) would otherwise hold the call for ever. What was fetched before goes back when the
+   * channel closes; `wrote` says whether the step may have changed the queue.
+   */
+  private step<T>(work: Promise<T>, queue: string, what: string, wrote = false): Promise<T> {
+    const ms = this.timeouts.requestMs
+    const outcome = wrote ? 'it may or may not have been done (in doubt)' : 'nothing was consumed; messages already fetched go back to the queue'
+    return withDeadline(work, ms, () => new QsError('TIMEOUT', `queue "${queue}" on ${this.where} did not answer ${what} within ${seconds(ms)}: ${outcome}`))
+  }
+
+  /** Closes a channel, waiting at most the request deadline (a stuck queue can hold the close-ok). */
+  private closeChannel(ch: amqp.Channel): Promise<void> {
+    return withDeadline(ch.close().then(() => undefined), this.timeouts.requestMs, () => new Error('close timed out')).catch(() => undefined)
   }
 
   private missingQueue(name: string, detail: string): QsError {
@@ -1109,6 +1131,8 @@ interface QueueInfo {
   deliveryLimit: number | null
   messages: number | null
   messageBytes: number | null
+  /** Delivered to consumers and not acknowledged yet (the management API's statistics: up to 5 s old). */
+  unacked: number | null
 }
 
 /** A browse channel opened ahead (see peek) and its passive declare, already on the wire. */

@@ -3,7 +3,7 @@ import { QsError } from '../../../shared/errors'
 import type { ReadPurpose } from '../read-purpose'
 import type { BatchReader, ReadMessage } from '../replay'
 import { deliveryAtRisk, deliveryCountOf, type LimitedQueue } from './delivery-limit'
-import { AckBatcher, toReadMessage, type Held } from './rabbitmq.replay'
+import { AckBatcher, toReadMessage, type Held, type Step } from './rabbitmq.replay'
 
 /**
  * Reads a quorum queue with a delivery limit (export, dry run, copy, a filtered move): basic.get
@@ -18,6 +18,7 @@ import { AckBatcher, toReadMessage, type Held } from './rabbitmq.replay'
  */
 export class RabbitGetReader implements BatchReader {
   readonly removable = true
+  heldElsewhere: number | null = null
   private readonly acks: AckBatcher
   private fetched = 0
   /** The message that stopped the read, held (it goes back at close), and the refusal it caused. */
@@ -32,6 +33,7 @@ export class RabbitGetReader implements BatchReader {
     private readonly limit: number,
     private readonly purpose: ReadPurpose,
     private readonly describe: (err: unknown) => QsError,
+    private readonly step: Step,
   ) {
     this.acks = new AckBatcher((deliveryTag, multiple) => {
       try {
@@ -45,12 +47,13 @@ export class RabbitGetReader implements BatchReader {
   static async open(
     connection: amqp.ChannelModel,
     queue: LimitedQueue,
-    options: { limit?: number; purpose: ReadPurpose },
+    options: { limit?: number; purpose: ReadPurpose; step: Step; heldElsewhere?: number | null },
     describe: (err: unknown) => QsError,
   ): Promise<RabbitGetReader> {
+    const { step } = options
     let channel: amqp.Channel
     try {
-      channel = await connection.createChannel()
+      channel = await step(connection.createChannel(), 'a channel open')
     } catch (err) {
       throw describe(err)
     }
@@ -59,14 +62,15 @@ export class RabbitGetReader implements BatchReader {
       early = err
     })
     try {
-      const { messageCount } = await channel.checkQueue(queue.name)
-      const reader = new RabbitGetReader(channel, queue, messageCount, options.limit ?? Number.POSITIVE_INFINITY, options.purpose, describe)
+      const { messageCount } = await step(channel.checkQueue(queue.name), 'a passive declare')
+      const reader = new RabbitGetReader(channel, queue, messageCount, options.limit ?? Number.POSITIVE_INFINITY, options.purpose, describe, step)
+      reader.heldElsewhere = options.heldElsewhere ?? null
       channel.removeAllListeners('error')
       channel.on('error', (err: unknown) => reader.fail(describe(err)))
       channel.on('close', () => reader.fail(new QsError('NOT_CONNECTED', `the channel reading queue "${queue.name}" closed; every message not yet acknowledged went back to the queue`)))
       return reader
     } catch (err) {
-      await channel.close().catch(() => undefined)
+      await step(channel.close(), 'a channel close').catch(() => undefined)
       throw describe(early ?? err)
     }
   }
@@ -86,7 +90,7 @@ export class RabbitGetReader implements BatchReader {
     while (batch.length < max && this.fetched < this.limit && !this.atRisk && !this.closed) {
       let message: amqp.GetMessage | false
       try {
-        message = await this.channel.get(this.queue.name, { noAck: false })
+        message = await this.step(this.channel.get(this.queue.name, { noAck: false }), 'basic.get')
       } catch (err) {
         this.fail(this.failure ?? this.describe(err))
         break
@@ -119,7 +123,7 @@ export class RabbitGetReader implements BatchReader {
     try {
       this.acks.flush()
       this.channel.nackAll(true)
-      await this.channel.close()
+      await this.step(this.channel.close(), 'a channel close')
     } catch {
       // A closed channel has given them back already.
     }

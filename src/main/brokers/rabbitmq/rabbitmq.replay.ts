@@ -12,6 +12,13 @@ const DEFAULT_IDLE_MS = 1500
 const PROBE_CREDIT = 10
 
 /**
+ * Bounds one step of talking to the broker (the adapter's request deadline): a queue that stops
+ * answering while its connection stays alive must not hold a replay or export for ever.
+ */
+export type Step = <T>(work: Promise<T>, what: string) => Promise<T>
+const unbounded: Step = (work) => work
+
+/**
  * A delivery as the engine holds it: the delivery tag and the consumer, not amqplib's message
  * object (its fields and raw properties would stay in memory for every message in flight).
  */
@@ -30,6 +37,7 @@ export type Held = ReadMessage & { readonly tag: number; readonly consumer: numb
  */
 export class RabbitQueueReader implements BatchReader {
   readonly removable: boolean
+  heldElsewhere: number | null = null
   private readonly buffer: Held[] = []
   private delivered = 0
   private consumerTag: string | null = null
@@ -64,6 +72,7 @@ export class RabbitQueueReader implements BatchReader {
     private window: number,
     private readonly limit: number,
     private readonly stream: boolean,
+    private readonly step: Step,
   ) {
     this.removable = !stream
     this.acks = new AckBatcher((deliveryTag, multiple) => {
@@ -79,13 +88,14 @@ export class RabbitQueueReader implements BatchReader {
   static async open(
     connection: amqp.ChannelModel,
     queue: string,
-    options: ReaderOptions & { stream?: boolean; available?: number | null; sizeUnknown?: boolean },
+    options: ReaderOptions & { stream?: boolean; available?: number | null; sizeUnknown?: boolean; step?: Step; heldElsewhere?: number | null },
     describe: (err: unknown) => QsError,
   ): Promise<RabbitQueueReader> {
     const window = Math.max(1, Math.min(options.window ?? DEFAULT_WINDOW, 65_535))
+    const step = options.step ?? unbounded
     let channel: amqp.Channel
     try {
-      channel = await connection.createChannel()
+      channel = await step(connection.createChannel(), 'a channel open')
     } catch (err) {
       throw describe(err)
     }
@@ -95,18 +105,19 @@ export class RabbitQueueReader implements BatchReader {
     })
     try {
       // Passive: a missing queue closes this channel only, with a 404 we turn into words.
-      const { messageCount } = await channel.checkQueue(queue)
+      const { messageCount } = await step(channel.checkQueue(queue), 'a passive declare')
       const available = options.stream ? (options.available ?? null) : messageCount
       const probing = options.sizeUnknown === true && options.windowBytes !== undefined && window > PROBE_CREDIT
-      const reader = new RabbitQueueReader(channel, queue, available, probing ? PROBE_CREDIT : window, options.limit ?? Number.POSITIVE_INFINITY, options.stream === true)
+      const reader = new RabbitQueueReader(channel, queue, available, probing ? PROBE_CREDIT : window, options.limit ?? Number.POSITIVE_INFINITY, options.stream === true, step)
       if (probing) reader.probe = { budget: options.windowBytes!, maxWindow: window, bytes: 0, count: 0 }
+      reader.heldElsewhere = options.heldElsewhere ?? null
       channel.removeAllListeners('error')
       channel.on('error', (err: unknown) => reader.fail(describe(err)))
       channel.on('close', () => reader.fail(new QsError('NOT_CONNECTED', `the channel reading queue "${queue}" closed; every message not yet acknowledged went back to the queue`)))
       await reader.consume()
       return reader
     } catch (err) {
-      await channel.close().catch(() => undefined)
+      await step(channel.close(), 'a channel close').catch(() => undefined)
       throw describe(early ?? err)
     }
   }
@@ -148,13 +159,13 @@ export class RabbitQueueReader implements BatchReader {
     this.credit.set(number, credit)
     this.releasedOnConsumer.set(number, 0)
     this.unsettledOnConsumer.set(number, 0)
-    await this.channel.prefetch(credit)
+    await this.step(this.channel.prefetch(credit), 'basic.qos')
     // Our own tag, known before consume-ok: a delivery that arrives with the consume-ok (same TCP
     // read) may already need to cancel this consumer.
     const tag = `queuescope-replay-${randomUUID()}-${number}`
     this.consumerTag = tag
     const startOffset = this.stream ? (this.nextOffset ?? 'first') : null
-    await this.channel.consume(
+    await this.step(this.channel.consume(
       this.queue,
       (delivery) => {
         if (delivery === null) {
@@ -186,7 +197,7 @@ export class RabbitQueueReader implements BatchReader {
       // A stream keeps every message: a fresh consumer must go on after the last offset delivered,
       // or it would read the stream again from the start.
       startOffset !== null ? { consumerTag: tag, noAck: false, arguments: { 'x-stream-offset': startOffset } } : { consumerTag: tag, noAck: false },
-    )
+    ), 'basic.consume')
     this.wake() // a read waiting for credit: this consumer has some
   }
 
@@ -303,9 +314,10 @@ export class RabbitQueueReader implements BatchReader {
     try {
       this.acks.flush()
       if (!this.stream) this.channel.nackAll(true)
-      await this.channel.close()
+      await this.step(this.channel.close(), 'a channel close')
     } catch {
-      // A closed channel has returned them already.
+      // A closed channel has returned them already (a close the broker never confirms: they go
+      // back when the connection does).
     }
   }
 }

@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ProfileView } from '../../../shared/model'
-import { createTestRedis, createTestVhost, type TestRedis, type TestVhost } from '../../../test-support/brokers'
+import { createTestRedis, createTestVhost, MANAGEMENT_URL, type TestRedis, type TestVhost } from '../../../test-support/brokers'
 import { createTestCore, drainQueue, type TestCore } from '../../../test-support/core'
 
 /** Export to NDJSON and import back, against real brokers (own vhost and key prefix). */
@@ -82,6 +82,25 @@ describe('export and import (real RabbitMQ and Redis)', () => {
     const unrouted = await ok<{ published: number; failed: number; failures: string[] }>('messages:import', { connectionId: rabbit.id, target: 'exchange:events', path: file, routingKey: 'nobody' })
     expect(unrouted).toMatchObject({ published: 0, failed: 10 })
     expect(unrouted.failures[0]).toBe('line 1: not routed (NO_ROUTE)')
+  })
+
+  it('an export that finds fewer messages than the source held says so (a browse holds them meanwhile)', async () => {
+    await ch.assertQueue('held')
+    for (let i = 0; i < 5; i++) ch.sendToQueue('held', Buffer.from(`h${i}`))
+    await ch.waitForConfirms()
+    // Another client holds every message unacknowledged while the export runs.
+    const holder = await client.createChannel()
+    const held: unknown[] = []
+    await holder.consume('held', (m) => void held.push(m), { noAck: false })
+    await expect.poll(() => held.length).toBe(5)
+    // The management API's statistics come every 5 s: export once they count the held messages.
+    await expect.poll(async () => ((await (await fetch(`${MANAGEMENT_URL}/api/queues/${encodeURIComponent(vhost.name)}/held`, { headers: { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}` } })).json()) as { messages_unacknowledged?: number }).messages_unacknowledged, { timeout: 20_000 }).toBe(5)
+    const file = join(dir, 'held.ndjson')
+    const result = await ok<{ exported: number; warnings?: string[] }>('messages:export', { connectionId: rabbit.id, source: 'queue:held', path: file, count: 5 })
+    expect(result.exported).toBe(0)
+    expect(result.warnings).toEqual([expect.stringMatching(/^5 more messages were delivered to consumers and not acknowledged, so not exported/)])
+    await holder.close()
+    await expect.poll(async () => (await ch.checkQueue('held')).messageCount).toBe(5)
   })
 
   it('a malformed line stops the import and says which; a missing file is a clear error', async () => {

@@ -34,6 +34,7 @@ export type ExportLine = z.infer<typeof exportLineSchema>
 export interface ExportResult {
   exported: number
   path: string
+  warnings?: string[]
 }
 
 /**
@@ -53,6 +54,7 @@ export async function exportMessages(
   let exported = 0
   let reader: BatchReader | null = null
   let failedEmpty = false
+  const warnings: string[] = []
   try {
     reader = await openReader()
     const total = options.count ?? reader.available
@@ -73,6 +75,13 @@ export async function exportMessages(
       exported += batch.length
       reader.release(batch)
     }
+    // A short export is a result, not a failure, but it must say so.
+    const wanted = reader.available === null ? null : Math.min(options.count ?? reader.available, reader.available)
+    if (!options.signal?.aborted && wanted !== null && exported < wanted) {
+      warnings.push(`${source} held ${wanted.toLocaleString('en-US')} ready messages when the export started and ${exported.toLocaleString('en-US')} could be read: consumers took the others meanwhile`)
+    }
+    const held = reader.heldElsewhere ?? 0
+    if (held > 0) warnings.push(`${held.toLocaleString('en-US')} more message${held === 1 ? ' was' : 's were'} delivered to consumers and not acknowledged, so not exported (an export reads what is ready)`)
   } catch (err) {
     const error = err instanceof QsError ? err : new QsError('BROKER_ERROR', toQsErrorShape(err).message)
     // An empty file would only block the next try ("already exists"); a partial one is kept and said.
@@ -84,7 +93,7 @@ export async function exportMessages(
     await new Promise<void>((resolve) => out.end(resolve))
     if (failedEmpty) await unlink(path).catch(() => undefined)
   }
-  return { exported, path }
+  return warnings.length > 0 ? { exported, path, warnings } : { exported, path }
 }
 
 export interface ImportResult {
