@@ -312,6 +312,10 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
         </p>
       ) : null}
 
+      {preview !== null && preview.connectionId === connectionId && preview.source === source ? (
+        <PreviewSection preview={preview} stale={preview.report !== null && preview.requestKey !== currentKey} onCancel={() => void cancelReplay(preview.id)} />
+      ) : null}
+
       {needsAcceptance ? (
         <div className="browse-accept replay-accept" role="group" aria-label="Delivery limit">
           <label className="checkbox">
@@ -320,10 +324,6 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
           </label>
           <span className="hint">then preview or replay again</span>
         </div>
-      ) : null}
-
-      {preview !== null && preview.connectionId === connectionId && preview.source === source ? (
-        <PreviewSection preview={preview} stale={preview.report !== null && preview.requestKey !== currentKey} onCancel={() => void cancelReplay(preview.id)} />
       ) : null}
 
       {/* Last, after the preview (UI.md "Dialogs"): the typed confirmation of a move. */}
