@@ -180,6 +180,10 @@ for (const bench of benches) {
   }
   sections.push(`<!-- bench:${bench.name} -->\n${body}\n<!-- /bench:${bench.name} -->`)
 }
+// Sections another program writes (the soak's, soak/run.ts) stay as they are, after these.
+for (const match of previous.matchAll(/<!-- bench:([\w-]+) -->\n[\s\S]*?\n<!-- \/bench:\1 -->/g)) {
+  if (!benches.some((b) => b.name === match[1])) sections.push(match[0])
+}
 
 await writeFile(
   PATH,
