@@ -3,7 +3,7 @@ import { QsError } from '../../../shared/errors'
 import type { ReadPurpose } from '../read-purpose'
 import type { BatchReader, ReadMessage } from '../replay'
 import { deliveryAtRisk, deliveryCountOf, type LimitedQueue } from './delivery-limit'
-import { AckBatcher, toReadMessage, type Held, type Step } from './rabbitmq.replay'
+import { AckBatcher, openReaderChannel, toReadMessage, type Held, type Step } from './rabbitmq.replay'
 
 /**
  * Reads a quorum queue with a delivery limit (export, dry run, copy, a filtered move): basic.get
@@ -51,35 +51,19 @@ export class RabbitGetReader implements BatchReader {
     describe: (err: unknown) => QsError,
   ): Promise<RabbitGetReader> {
     const { step } = options
-    let channel: amqp.Channel
-    try {
-      channel = await step(connection.createChannel(), 'a channel open')
-    } catch (err) {
-      throw describe(err)
-    }
-    let early: unknown = null
-    channel.on('error', (err: unknown) => {
-      early = err
-    })
-    try {
-      const { messageCount } = await step(channel.checkQueue(queue.name), 'a passive declare')
+    return openReaderChannel(connection, queue.name, step, describe, (channel, messageCount) => {
       const reader = new RabbitGetReader(channel, queue, messageCount, options.limit ?? Number.POSITIVE_INFINITY, options.purpose, describe, step)
       reader.heldElsewhere = options.heldElsewhere ?? null
-      channel.removeAllListeners('error')
-      channel.on('error', (err: unknown) => reader.fail(describe(err)))
-      channel.on('close', () => reader.fail(new QsError('NOT_CONNECTED', `the channel reading queue "${queue.name}" closed; every message not yet acknowledged went back to the queue`)))
       return reader
-    } catch (err) {
-      await step(channel.close(), 'a channel close').catch(() => undefined)
-      throw describe(early ?? err)
-    }
+    })
   }
 
   get lost(): boolean {
     return this.failure !== null
   }
 
-  private fail(error: QsError): void {
+  /** The channel failed or closed (openReaderChannel wires it): everything held went back. */
+  fail(error: QsError): void {
     if (this.closed) return
     this.failure ??= error
     this.closed = true

@@ -93,33 +93,21 @@ export class RabbitQueueReader implements BatchReader {
   ): Promise<RabbitQueueReader> {
     const window = Math.max(1, Math.min(options.window ?? DEFAULT_WINDOW, 65_535))
     const step = options.step ?? unbounded
-    let channel: amqp.Channel
-    try {
-      channel = await step(connection.createChannel(), 'a channel open')
-    } catch (err) {
-      throw describe(err)
-    }
-    let early: unknown = null
-    channel.on('error', (err: unknown) => {
-      early = err
-    })
-    try {
-      // Passive: a missing queue closes this channel only, with a 404 we turn into words.
-      const { messageCount } = await step(channel.checkQueue(queue), 'a passive declare')
-      const available = options.stream ? (options.available ?? null) : messageCount
-      const probing = options.sizeUnknown === true && options.windowBytes !== undefined && window > PROBE_CREDIT
-      const reader = new RabbitQueueReader(channel, queue, available, probing ? PROBE_CREDIT : window, options.limit ?? Number.POSITIVE_INFINITY, options.stream === true, step)
-      if (probing) reader.probe = { budget: options.windowBytes!, maxWindow: window, bytes: 0, count: 0 }
-      reader.heldElsewhere = options.heldElsewhere ?? null
-      channel.removeAllListeners('error')
-      channel.on('error', (err: unknown) => reader.fail(describe(err)))
-      channel.on('close', () => reader.fail(new QsError('NOT_CONNECTED', `the channel reading queue "${queue}" closed; every message not yet acknowledged went back to the queue`)))
-      await reader.consume()
-      return reader
-    } catch (err) {
-      await step(channel.close(), 'a channel close').catch(() => undefined)
-      throw describe(early ?? err)
-    }
+    return openReaderChannel(
+      connection,
+      queue,
+      step,
+      describe,
+      (channel, messageCount) => {
+        const available = options.stream ? (options.available ?? null) : messageCount
+        const probing = options.sizeUnknown === true && options.windowBytes !== undefined && window > PROBE_CREDIT
+        const reader = new RabbitQueueReader(channel, queue, available, probing ? PROBE_CREDIT : window, options.limit ?? Number.POSITIVE_INFINITY, options.stream === true, step)
+        if (probing) reader.probe = { budget: options.windowBytes!, maxWindow: window, bytes: 0, count: 0 }
+        reader.heldElsewhere = options.heldElsewhere ?? null
+        return reader
+      },
+      (reader) => reader.consume(),
+    )
   }
 
   get lost(): boolean {
@@ -134,7 +122,8 @@ export class RabbitQueueReader implements BatchReader {
     this.bufferedListener = listener
   }
 
-  private fail(error: QsError): void {
+  /** The channel failed or closed (openReaderChannel wires it): everything held went back. */
+  fail(error: QsError): void {
     if (this.closed) return
     this.failure ??= error
     this.closed = true
@@ -371,6 +360,44 @@ export class AckBatcher {
       this.unsettled = this.unsettled.slice(this.head)
       this.head = 0
     }
+  }
+}
+
+/**
+ * A reader's own channel, and the queue's ready count from a passive declare (a missing queue
+ * closes this channel only, with a 404 that `describe` puts into words). `make` builds the reader;
+ * from then on the channel's error or close fails it, and if `start` (or anything before) throws,
+ * the channel is closed.
+ */
+export async function openReaderChannel<R extends { fail(error: QsError): void }>(
+  connection: amqp.ChannelModel,
+  queue: string,
+  step: Step,
+  describe: (err: unknown) => QsError,
+  make: (channel: amqp.Channel, messageCount: number) => R,
+  start?: (reader: R) => Promise<void>,
+): Promise<R> {
+  let channel: amqp.Channel
+  try {
+    channel = await step(connection.createChannel(), 'a channel open')
+  } catch (err) {
+    throw describe(err)
+  }
+  let early: unknown = null
+  channel.on('error', (err: unknown) => {
+    early = err
+  })
+  try {
+    const { messageCount } = await step(channel.checkQueue(queue), 'a passive declare')
+    const reader = make(channel, messageCount)
+    channel.removeAllListeners('error')
+    channel.on('error', (err: unknown) => reader.fail(describe(err)))
+    channel.on('close', () => reader.fail(new QsError('NOT_CONNECTED', `the channel reading queue "${queue}" closed; every message not yet acknowledged went back to the queue`)))
+    await start?.(reader)
+    return reader
+  } catch (err) {
+    await step(channel.close(), 'a channel close').catch(() => undefined)
+    throw describe(early ?? err)
   }
 }
 
