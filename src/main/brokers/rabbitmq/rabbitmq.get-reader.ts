@@ -3,7 +3,7 @@ import { QsError } from '../../../shared/errors'
 import type { ReadPurpose } from '../read-purpose'
 import type { BatchReader, ReadMessage } from '../replay'
 import { deliveryAtRisk, deliveryCountOf, type LimitedQueue } from './delivery-limit'
-import { AckBatcher, openReaderChannel, toReadMessage, type Held, type Step } from './rabbitmq.replay'
+import { channelAcks, openReaderChannel, toReadMessage, type AckBatcher, type Held, type Step } from './rabbitmq.replay'
 
 /**
  * Reads a quorum queue with a delivery limit (export, dry run, copy, a filtered move): basic.get
@@ -35,13 +35,7 @@ export class RabbitGetReader implements BatchReader {
     private readonly describe: (err: unknown) => QsError,
     private readonly step: Step,
   ) {
-    this.acks = new AckBatcher((deliveryTag, multiple) => {
-      try {
-        this.channel.ack({ fields: { deliveryTag } } as amqp.Message, multiple)
-      } catch {
-        // The channel closed meanwhile: the broker has requeued everything not acknowledged.
-      }
-    })
+    this.acks = channelAcks(channel)
   }
 
   static async open(

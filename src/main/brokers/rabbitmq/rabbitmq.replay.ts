@@ -75,14 +75,7 @@ export class RabbitQueueReader implements BatchReader {
     private readonly step: Step,
   ) {
     this.removable = !stream
-    this.acks = new AckBatcher((deliveryTag, multiple) => {
-      try {
-        this.channel.ack({ fields: { deliveryTag } } as amqp.Message, multiple)
-      } catch {
-        // The channel closed meanwhile: the broker has requeued everything unacknowledged, and the
-        // reader reports the loss (fail) on the next read.
-      }
-    })
+    this.acks = channelAcks(channel)
   }
 
   static async open(
@@ -361,6 +354,21 @@ export class AckBatcher {
       this.head = 0
     }
   }
+}
+
+/**
+ * Acknowledgements on a reader's channel, batched. Sent to a channel that closed meanwhile they
+ * are dropped: the broker has requeued everything unacknowledged, and the reader reports the loss
+ * (its fail) on the next read.
+ */
+export function channelAcks(channel: amqp.Channel): AckBatcher {
+  return new AckBatcher((deliveryTag, multiple) => {
+    try {
+      channel.ack({ fields: { deliveryTag } } as amqp.Message, multiple)
+    } catch {
+      // closed: see above
+    }
+  })
 }
 
 /**
