@@ -44,7 +44,12 @@ export default tseslint.config(
           patterns: [{ group: ['**/main/**', '**/renderer/**', '**/preload/**', '**/cli/**'], message: 'src/shared imports only src/shared.' }],
         },
       ],
-      'no-restricted-globals': ['error', ...DOM_GLOBALS.map((name) => ({ name, message: 'src/shared must not use the DOM.' })), { name: 'process', message: 'src/shared must not use Node globals.' }, { name: 'Buffer', message: 'src/shared must not use Node globals.' }],
+      'no-restricted-globals': [
+        'error',
+        ...DOM_GLOBALS.map((name) => ({ name, message: 'src/shared must not use the DOM.' })),
+        { name: 'process', message: 'src/shared must not use Node globals.' },
+        { name: 'Buffer', message: 'src/shared must not use Node globals.' },
+      ],
     },
   },
   {
@@ -69,7 +74,10 @@ export default tseslint.config(
         'error',
         {
           paths: [electronOnly],
-          patterns: [{ group: ['electron/*'], message: electronOnly.message }, { group: ['**/renderer/**', '**/preload/**', '**/cli/**'], message: 'The core does not import front ends.' }],
+          patterns: [
+            { group: ['electron/*'], message: electronOnly.message },
+            { group: ['**/renderer/**', '**/preload/**', '**/cli/**'], message: 'The core does not import front ends.' },
+          ],
         },
       ],
     },

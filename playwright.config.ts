@@ -22,8 +22,5 @@ export default defineConfig<LauncherOptions>({
     screenshot: 'only-on-failure',
     launchOptions: { executablePath: chromiumExecutable(), args: CHROMIUM_ARGS },
   },
-  projects: [
-    { name: 'web', use: { launcher: 'web' as const } },
-    ...(hasElectron ? [{ name: 'electron', use: { launcher: 'electron' as const } }] : []),
-  ],
+  projects: [{ name: 'web', use: { launcher: 'web' as const } }, ...(hasElectron ? [{ name: 'electron', use: { launcher: 'electron' as const } }] : [])],
 })

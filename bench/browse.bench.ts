@@ -21,7 +21,7 @@ export async function benchBrowse(log: (line: string) => void): Promise<Comparis
     const channel = await connection.createConfirmChannel()
     await channel.assertQueue('big', { durable: false })
     const body = Buffer.from(JSON.stringify({ order: 0, sku: 'SKU-0000', note: 'x'.repeat(60) }))
-    for (let sent = 0; sent < MESSAGES; ) {
+    for (let sent = 0; sent < MESSAGES;) {
       const batch = Math.min(10_000, MESSAGES - sent)
       for (let i = 0; i < batch; i++) {
         if (!channel.sendToQueue('big', body, { messageId: String(sent + i), contentType: 'application/json' })) {
@@ -55,7 +55,14 @@ export async function benchBrowse(log: (line: string) => void): Promise<Comparis
       // 500 ms between browses (untimed) on both sides: a user's next click, not a tight loop.
       const reference = await measure('management API /get, ack_requeue_true', 7, managementGet, 500)
       const queuescope = await measure('Queuescope messages:peek', 7, peek, 500)
-      return [{ benchmark: `browse the first 100 of ${MESSAGES.toLocaleString('en-US')} messages`, queuescope, reference, target: '≤ 1.0× (not slower than the management API)' }]
+      return [
+        {
+          benchmark: `browse the first 100 of ${MESSAGES.toLocaleString('en-US')} messages`,
+          queuescope,
+          reference,
+          target: '≤ 1.0× (not slower than the management API)',
+        },
+      ]
     } finally {
       await adapter.close()
     }

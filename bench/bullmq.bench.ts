@@ -36,7 +36,14 @@ export async function benchBullmq(log: (line: string) => void): Promise<Comparis
       Promise.all(queues.map((queue) => Promise.all([queue.getJobCounts(...STATES), queue.isPaused(), queue.getWorkersCount()]))),
     )
     const queuescope = await measure('bullmqSourcesFromMeta', 7, () => bullmqSourcesFromMeta(redis.client, metaKeys))
-    return [{ benchmark: `counts, paused flag and workers of ${QUEUES} BullMQ queues (${REDIS_URL})`, queuescope, reference, target: '≤ 1.0× (two calls in all instead of three per queue)' }]
+    return [
+      {
+        benchmark: `counts, paused flag and workers of ${QUEUES} BullMQ queues (${REDIS_URL})`,
+        queuescope,
+        reference,
+        target: '≤ 1.0× (two calls in all instead of three per queue)',
+      },
+    ]
   } finally {
     await Promise.all(queues.map((queue) => queue.close()))
     await redis.remove()

@@ -56,8 +56,18 @@ export async function benchListQueues(log: (line: string) => void): Promise<Comp
       const reference = await measure('raw management API, same pages', 5, rawAllPages)
       const queuescope = await measure('Queuescope sources:list', 5, () => adapter.listSources())
       return [
-        { benchmark: `first screen of ${QUEUES.toLocaleString('en-US')} queues (page 1 of 500, + exchanges)`, queuescope: firstQueuescope, reference: firstReference, target: '≤ 1.2× (one page, plus exchanges in parallel)' },
-        { benchmark: `full list of ${QUEUES.toLocaleString('en-US')} queues (+ exchanges)`, queuescope, reference, target: '≤ 1.1× (the same pages, plus exchanges in parallel)' },
+        {
+          benchmark: `first screen of ${QUEUES.toLocaleString('en-US')} queues (page 1 of 500, + exchanges)`,
+          queuescope: firstQueuescope,
+          reference: firstReference,
+          target: '≤ 1.2× (one page, plus exchanges in parallel)',
+        },
+        {
+          benchmark: `full list of ${QUEUES.toLocaleString('en-US')} queues (+ exchanges)`,
+          queuescope,
+          reference,
+          target: '≤ 1.1× (the same pages, plus exchanges in parallel)',
+        },
       ]
     } finally {
       await adapter.close()

@@ -49,10 +49,22 @@ async function ok<T>(call: Call, channel: string, payload: unknown): Promise<T> 
 async function prepare(call: Call, args: string[]): Promise<() => Promise<{ done: number; error: string | null }>> {
   const [operation, url, second, file] = args
   if (operation === 'move' && url && second) {
-    const profile = await ok<{ id: string }>(call, 'profiles:save', { name: 'bench', broker: 'rabbitmq', url: url.replace('guest:guest@', 'guest@'), password: 'guest', managementUrl: second })
+    const profile = await ok<{ id: string }>(call, 'profiles:save', {
+      name: 'bench',
+      broker: 'rabbitmq',
+      url: url.replace('guest:guest@', 'guest@'),
+      password: 'guest',
+      managementUrl: second,
+    })
     await ok(call, 'connection:connect', { profileId: profile.id })
     return async () => {
-      const report = await ok<ReplayReport>(call, 'replay:start', { connectionId: profile.id, source: 'queue:src', to: { connectionId: profile.id, target: 'queue:dst' }, mode: 'move', confirm: 'src' })
+      const report = await ok<ReplayReport>(call, 'replay:start', {
+        connectionId: profile.id,
+        source: 'queue:src',
+        to: { connectionId: profile.id, target: 'queue:dst' },
+        mode: 'move',
+        confirm: 'src',
+      })
       return { done: report.acknowledged, error: report.error ?? null }
     }
   }

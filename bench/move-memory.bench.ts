@@ -37,7 +37,9 @@ export async function benchMoveMemory(log: (line: string) => void): Promise<Move
     const result = await measureInChild(['move', vhost.url, MANAGEMENT_URL])
     const arrived = (await ch.checkQueue('dst')).messageCount
     if (result.done !== MESSAGES || arrived !== MESSAGES) throw new Error(`moved ${result.done}, ${arrived} of ${MESSAGES} arrived: ${result.error ?? ''}`)
-    log(`move memory: ${MESSAGES.toLocaleString('en-US')} moved in ${result.seconds.toFixed(1)} s, peak RSS ${(result.peak / 2 ** 20).toFixed(0)} MB (before: ${(result.before / 2 ** 20).toFixed(0)} MB)`)
+    log(
+      `move memory: ${MESSAGES.toLocaleString('en-US')} moved in ${result.seconds.toFixed(1)} s, peak RSS ${(result.peak / 2 ** 20).toFixed(0)} MB (before: ${(result.before / 2 ** 20).toFixed(0)} MB)`,
+    )
     await ch.purgeQueue('dst')
     return { messages: MESSAGES, seconds: result.seconds, before: result.before, peak: result.peak }
   } finally {

@@ -36,7 +36,7 @@ export interface RedisReplayResult {
 /** XADDs `count` entries with a `body` field, 1,000 to a pipeline (the fill is not timed). */
 async function fillStream(redis: Redis, key: string, count: number, bodyBytes: number): Promise<void> {
   const body = Buffer.alloc(bodyBytes, 120)
-  for (let done = 0; done < count; ) {
+  for (let done = 0; done < count;) {
     const pipeline = redis.pipeline()
     const n = Math.min(1000, count - done)
     for (let i = 0; i < n; i++) pipeline.xadd(key, '*', 'body', body)
@@ -62,7 +62,12 @@ async function minimalMove(redis: Redis, key: string, ch: amqp.ConfirmChannel, e
     if (entries.length === 0) break
     for (const [, fields] of entries) {
       const at = fields.findIndex((field, i) => i % 2 === 0 && field.toString() === 'body')
-      ch.publish(exchange, routingKey, fields[at + 1]!, stamp ? { mandatory: true, headers: { [REPLAYED_FROM_HEADER]: source, [REPLAY_COUNT_HEADER]: 1 } } : { mandatory: true })
+      ch.publish(
+        exchange,
+        routingKey,
+        fields[at + 1]!,
+        stamp ? { mandatory: true, headers: { [REPLAYED_FROM_HEADER]: source, [REPLAY_COUNT_HEADER]: 1 } } : { mandatory: true },
+      )
     }
     await ch.waitForConfirms()
     const ids: string[] = entries.map(([id]) => id.toString())
@@ -94,7 +99,13 @@ export async function benchRedisReplay(log: (line: string) => void): Promise<Red
       if (!envelope.ok) throw new Error(`${channel}: ${envelope.error.message}`)
       return envelope.data as T
     }
-    const rabbit = await ok<{ id: string }>('profiles:save', { name: 'bench rabbit', broker: 'rabbitmq', url: vhost.url.replace('guest:guest@', 'guest@'), password: 'guest', managementUrl: MANAGEMENT_URL })
+    const rabbit = await ok<{ id: string }>('profiles:save', {
+      name: 'bench rabbit',
+      broker: 'rabbitmq',
+      url: vhost.url.replace('guest:guest@', 'guest@'),
+      password: 'guest',
+      managementUrl: MANAGEMENT_URL,
+    })
     const red = await ok<{ id: string }>('profiles:save', { name: 'bench redis', broker: 'redis', url: REDIS_URL })
     await ok('connection:connect', { profileId: rabbit.id })
     await ok('connection:connect', { profileId: red.id })
@@ -108,7 +119,9 @@ export async function benchRedisReplay(log: (line: string) => void): Promise<Red
     const fileBytes = (await stat(file)).size
     await rm(file)
     await redis.client.unlink(stream)
-    log(`export: ${EXPORT_ENTRIES.toLocaleString('en-US')} entries in ${exported.seconds.toFixed(1)} s, peak RSS ${(exported.peak / 2 ** 20).toFixed(0)} MB (before: ${(exported.before / 2 ** 20).toFixed(0)} MB)`)
+    log(
+      `export: ${EXPORT_ENTRIES.toLocaleString('en-US')} entries in ${exported.seconds.toFixed(1)} s, peak RSS ${(exported.peak / 2 ** 20).toFixed(0)} MB (before: ${(exported.before / 2 ** 20).toFixed(0)} MB)`,
+    )
 
     const timed = async (label: string, move: () => Promise<void>): Promise<number> => {
       await ch.purgeQueue('bench.dst')
@@ -124,29 +137,59 @@ export async function benchRedisReplay(log: (line: string) => void): Promise<Red
       return ENTRIES / seconds
     }
     const queuescopeMove = async () => {
-      const report = await ok<ReplayReport>('replay:start', { connectionId: red.id, source: `stream:${stream}`, to: { connectionId: rabbit.id, target: 'exchange:bench.events', routingKey: 'bench.replayed' }, mode: 'move', confirm: stream })
+      const report = await ok<ReplayReport>('replay:start', {
+        connectionId: red.id,
+        source: `stream:${stream}`,
+        to: { connectionId: rabbit.id, target: 'exchange:bench.events', routingKey: 'bench.replayed' },
+        mode: 'move',
+        confirm: stream,
+      })
       if (report.acknowledged !== ENTRIES) throw new Error(`moved ${report.acknowledged}: ${report.error ?? ''}`)
     }
     // Interleaved, each round starting with the next one, so all three meet the same machine
     // (other work on it comes and goes).
     const movers = [
       { label: 'Queuescope replay', move: queuescopeMove, rates: [] as number[] },
-      { label: 'minimal loop, same messages', move: () => minimalMove(redis.client, stream, ch, 'bench.events', 'bench.replayed', true), rates: [] as number[] },
+      {
+        label: 'minimal loop, same messages',
+        move: () => minimalMove(redis.client, stream, ch, 'bench.events', 'bench.replayed', true),
+        rates: [] as number[],
+      },
       { label: 'minimal loop, body only', move: () => minimalMove(redis.client, stream, ch, 'bench.events', 'bench.replayed', false), rates: [] as number[] },
     ]
     for (let run = 0; run < RUNS; run++) {
       log(`run ${run + 1}/${RUNS}: ${ENTRIES.toLocaleString('en-US')} entries each (fills untimed)`)
-      for (const mover of [...movers.slice(run % movers.length), ...movers.slice(0, run % movers.length)]) mover.rates.push(await timed(mover.label, mover.move))
+      for (const mover of [...movers.slice(run % movers.length), ...movers.slice(0, run % movers.length)])
+        mover.rates.push(await timed(mover.label, mover.move))
     }
     await ch.purgeQueue('bench.dst')
     const what = `move ${ENTRIES.toLocaleString('en-US')} Redis stream entries (1 KiB body) → RabbitMQ topic exchange`
     const [queuescope, same, bare] = movers.map((m) => median(m.rates)) as [number, number, number]
     return {
       throughput: [
-        { benchmark: what, queuescope, reference: same, referenceName: 'minimal XRANGE + publish with confirms + XDEL loop, pages of 256, each message with the two replay headers', target: '≥ 0.9×' },
-        { benchmark: what, queuescope, reference: bare, referenceName: 'the same loop publishing the body alone, without the replay headers', target: 'for comparison' },
+        {
+          benchmark: what,
+          queuescope,
+          reference: same,
+          referenceName: 'minimal XRANGE + publish with confirms + XDEL loop, pages of 256, each message with the two replay headers',
+          target: '≥ 0.9×',
+        },
+        {
+          benchmark: what,
+          queuescope,
+          reference: bare,
+          referenceName: 'the same loop publishing the body alone, without the replay headers',
+          target: 'for comparison',
+        },
       ],
-      export: { entries: EXPORT_ENTRIES, bodyBytes: EXPORT_BODY_BYTES, fileBytes, seconds: exported.seconds, baselineRss: exported.before, peakRss: exported.peak },
+      export: {
+        entries: EXPORT_ENTRIES,
+        bodyBytes: EXPORT_BODY_BYTES,
+        fileBytes,
+        seconds: exported.seconds,
+        baselineRss: exported.before,
+        peakRss: exported.peak,
+      },
     }
   } finally {
     await core.close()

@@ -92,10 +92,20 @@ async function shovelMove(vhost: TestVhost, from: string, to: string, ch: amqp.C
     method: 'PUT',
     headers: { authorization: AUTH, 'content-type': 'application/json' },
     body: JSON.stringify({
-      value: { 'src-protocol': 'amqp091', 'src-uri': uri, 'src-queue': from, 'src-delete-after': 'queue-length', 'dest-protocol': 'amqp091', 'dest-uri': uri, 'dest-queue': to, 'ack-mode': 'on-confirm' },
+      value: {
+        'src-protocol': 'amqp091',
+        'src-uri': uri,
+        'src-queue': from,
+        'src-delete-after': 'queue-length',
+        'dest-protocol': 'amqp091',
+        'dest-uri': uri,
+        'dest-queue': to,
+        'ack-mode': 'on-confirm',
+      },
     }),
   })
-  if (!response.ok) throw new Error(`shovel: ${response.status} ${await response.text()} (enable it: rabbitmq-plugins enable rabbitmq_shovel rabbitmq_shovel_management)`)
+  if (!response.ok)
+    throw new Error(`shovel: ${response.status} ${await response.text()} (enable it: rabbitmq-plugins enable rabbitmq_shovel rabbitmq_shovel_management)`)
   for (;;) {
     const [src, dst] = [await ch.checkQueue(from), await ch.checkQueue(to)]
     if (src.messageCount === 0 && dst.messageCount >= MESSAGES) return
@@ -119,7 +129,13 @@ export async function benchReplay(log: (line: string) => void): Promise<Throughp
     await ch.assertQueue('src', { durable: true })
     await ch.assertQueue('dst', { durable: true })
     const call = createDispatcher(opened)
-    const profile = await call('profiles:save', { name: 'bench', broker: 'rabbitmq', url: vhost.url.replace('guest:guest@', 'guest@'), password: 'guest', managementUrl: MANAGEMENT_URL })
+    const profile = await call('profiles:save', {
+      name: 'bench',
+      broker: 'rabbitmq',
+      url: vhost.url.replace('guest:guest@', 'guest@'),
+      password: 'guest',
+      managementUrl: MANAGEMENT_URL,
+    })
     if (!profile.ok) throw new Error(profile.error.message)
     const id = (profile.data as { id: string }).id
     await call('connection:connect', { profileId: id })
@@ -130,7 +146,13 @@ export async function benchReplay(log: (line: string) => void): Promise<Throughp
         rates: [],
         move: async () => {
           const [cpu, wall] = [process.cpuUsage(), performance.now()]
-          const result = await call('replay:start', { connectionId: id, source: 'queue:src', to: { connectionId: id, target: 'queue:dst' }, mode: 'move', confirm: 'src' })
+          const result = await call('replay:start', {
+            connectionId: id,
+            source: 'queue:src',
+            to: { connectionId: id, target: 'queue:dst' },
+            mode: 'move',
+            confirm: 'src',
+          })
           if (!result.ok) throw new Error(result.error.message)
           const report = result.data as ReplayReport
           if (report.acknowledged !== MESSAGES) throw new Error(`moved ${report.acknowledged}: ${report.error ?? ''}`)
@@ -187,7 +209,9 @@ export async function benchReplay(log: (line: string) => void): Promise<Throughp
     const queuescope = median(movers[0]!.rates)
     const minimal = median(movers[1]!.rates)
     const what = `move ${MESSAGES.toLocaleString('en-US')} persistent 1 KiB messages queue → queue`
-    const rows: ThroughputRow[] = [{ benchmark: what, queuescope, reference: minimal, referenceName: 'minimal amqplib loop, same guarantees', target: '≥ 0.9×' }]
+    const rows: ThroughputRow[] = [
+      { benchmark: what, queuescope, reference: minimal, referenceName: 'minimal amqplib loop, same guarantees', target: '≥ 0.9×' },
+    ]
     if (shovel !== null) {
       rows.unshift(
         { benchmark: what, queuescope, reference: median(shovel.rates), referenceName: 'RabbitMQ shovel “move messages”', target: '≥ 1.0×' },

@@ -37,10 +37,7 @@ export interface ComparisonRow {
 }
 
 export function formatRows(rows: ComparisonRow[]): string {
-  const lines = [
-    '| benchmark | Queuescope (median) | reference (median) | ratio Queuescope / reference | target |',
-    '|---|---:|---:|---:|---|',
-  ]
+  const lines = ['| benchmark | Queuescope (median) | reference (median) | ratio Queuescope / reference | target |', '|---|---:|---:|---:|---|']
   for (const row of rows) {
     const ratio = row.queuescope.medianMs / row.reference.medianMs
     lines.push(
@@ -79,7 +76,8 @@ export function measureInChild(args: string[]): Promise<ChildResult> {
     // 'close', not 'exit': only then has all of its output been read.
     child.on('close', (code, signal) => {
       clearTimeout(timer)
-      if (code !== 0) return reject(new Error(`the measured process ${timedOut ? `was killed after ${CHILD_TIMEOUT_MS / 60_000} minutes` : `exited with ${code ?? signal}`}`))
+      if (code !== 0)
+        return reject(new Error(`the measured process ${timedOut ? `was killed after ${CHILD_TIMEOUT_MS / 60_000} minutes` : `exited with ${code ?? signal}`}`))
       try {
         resolve(JSON.parse(out.trim().split('\n').at(-1)!) as ChildResult)
       } catch (err) {

@@ -130,7 +130,15 @@ async function rawPhase(key: string): Promise<TailPhase> {
     return production
   })
   reader.disconnect()
-  return { name: 'raw ioredis XREAD BLOCK loop', produced: result.produced, delivered, dropped: 0, rate: delivered / ((lastAt - result.startedAt) / 1000), peakRss, peakHeap }
+  return {
+    name: 'raw ioredis XREAD BLOCK loop',
+    produced: result.produced,
+    delivered,
+    dropped: 0,
+    rate: delivered / ((lastAt - result.startedAt) / 1000),
+    peakRss,
+    peakHeap,
+  }
 }
 
 /** How the measuring side receives the tail's batches. */
@@ -175,7 +183,15 @@ async function queuescopePhase(key: string, transport: Transport): Promise<TailP
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
     const answers = new Map<number, (frame: { ok?: boolean; data?: unknown; error?: { message: string } }) => void>()
     ws.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as { type: string; id?: number; channel?: string; payload?: unknown; ok?: boolean; data?: unknown; error?: { message: string } }
+      const frame = JSON.parse(data.toString()) as {
+        type: string
+        id?: number
+        channel?: string
+        payload?: unknown
+        ok?: boolean
+        data?: unknown
+        error?: { message: string }
+      }
       if (frame.type === 'result') answers.get(frame.id!)?.(frame)
       else if (frame.type === 'event' && frame.channel === 'tail:batch') onBatch(frame.payload as TailBatch)
     })

@@ -11,7 +11,13 @@ let vhost: TestVhost
 const QUEUE = 'e2e.browse.orders'
 const SEEDED = 4
 const GZIP_QUEUE = 'e2e.browse.gzipped'
-const GZIP_JSON = JSON.stringify({ event: 'order.shipped', order: 42, express: true, note: null, lines: Array.from({ length: 6 }, (_, i) => ({ sku: `SKU-${i + 1}`, qty: i + 1 })) })
+const GZIP_JSON = JSON.stringify({
+  event: 'order.shipped',
+  order: 42,
+  express: true,
+  note: null,
+  lines: Array.from({ length: 6 }, (_, i) => ({ sku: `SKU-${i + 1}`, qty: i + 1 })),
+})
 const GZIPPED = gzipSync(Buffer.from(GZIP_JSON))
 
 test.beforeAll(async () => {
@@ -111,7 +117,9 @@ test('a gzip-encoded JSON body shows decoded, highlighted and foldable; Hex show
   await source.message('1').getByRole('button').click()
   const detail = source.messageDetail('1')
   const body = source.messageBody('1')
-  await expect(detail.getByText(`gzip · ${GZIPPED.length.toLocaleString('en-US')} bytes → ${Buffer.byteLength(GZIP_JSON).toLocaleString('en-US')} bytes decoded`)).toBeVisible()
+  await expect(
+    detail.getByText(`gzip · ${GZIPPED.length.toLocaleString('en-US')} bytes → ${Buffer.byteLength(GZIP_JSON).toLocaleString('en-US')} bytes decoded`),
+  ).toBeVisible()
   await expect(detail.getByRole('button', { name: 'Pretty' })).toHaveAttribute('aria-pressed', 'true')
   await expect(body).toContainText('"event": "order.shipped"')
   // Highlighted: JSON keys and strings are tokens of their own (CodeMirror, lang-json).

@@ -43,7 +43,11 @@ test.beforeAll(async () => {
   await ch.bindQueue(DLQ, DLX, '')
   await ch.assertQueue(ORIGIN, { arguments: { 'x-dead-letter-exchange': DLX } })
   for (let i = 1; i <= DEAD; i++) {
-    ch.sendToQueue(ORIGIN, Buffer.from(JSON.stringify({ order: i, total: i * 10 })), { contentType: 'application/json', messageId: `order-${i}`, headers: { tenant: i % 2 ? 'acme' : 'globex' } })
+    ch.sendToQueue(ORIGIN, Buffer.from(JSON.stringify({ order: i, total: i * 10 })), {
+      contentType: 'application/json',
+      messageId: `order-${i}`,
+      headers: { tenant: i % 2 ? 'acme' : 'globex' },
+    })
   }
   await ch.assertQueue(BULK)
   await ch.assertQueue(BULK_COPY)
@@ -86,7 +90,10 @@ test('preview a dead-letter queue, move it back to origin with a typed name, and
   await replay.open(source.panel)
   await expect(replay.dialog).toContainText(`queue:${DLQ}`)
   await expect(replay.dialog).toContainText(`${DEAD} ready`)
-  await expect(replay.dialog.getByRole('group', { name: 'Target' }).getByRole('button', { name: 'Back to origin (x-death)' })).toHaveAttribute('aria-pressed', 'true')
+  await expect(replay.dialog.getByRole('group', { name: 'Target' }).getByRole('button', { name: 'Back to origin (x-death)' })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  )
   await expect(replay.dialog.getByText(/Empty: all that are there now \(20 ready\)/)).toBeVisible()
 
   // A filter shows itself in words; one that keeps nothing out is fine for the preview.
@@ -220,7 +227,9 @@ test('a slow copy shows progress, rate and ETA, and Cancel stops it with a repor
   await expect(replay.reportDialog).toContainText('before it was cancelled', { timeout: 20_000 })
   await expect(replay.reportDialog).toContainText('Cancelled: what was published is counted here')
   await replay.reportDialog.screenshot({ path: testInfo.outputPath('replay-cancelled.png') })
-  const copied = Number((await replay.reportDialog.getByLabel('Report counts').locator('.replay-count').filter({ hasText: 'Copied' }).locator('dd').innerText()).replace(/\D/g, ''))
+  const copied = Number(
+    (await replay.reportDialog.getByLabel('Report counts').locator('.replay-count').filter({ hasText: 'Copied' }).locator('dd').innerText()).replace(/\D/g, ''),
+  )
   expect(copied).toBeGreaterThan(0)
   expect(copied).toBeLessThan(BULK_COUNT)
   await replay.reportDialog.getByRole('button', { name: 'Close' }).click()
@@ -268,7 +277,9 @@ test('move a Redis stream into a RabbitMQ queue on another connection, with the 
   await replay.dialog.screenshot({ path: testInfo.outputPath('replay-redis-to-rabbit.png') })
   await move.click()
 
-  await expect(replay.reportDialog).toContainText(`Moved ${REDIS_ENTRIES} of ${REDIS_ENTRIES} messages from stream:${stream} to queue:${FROM_REDIS} on e2e replay rabbit.`)
+  await expect(replay.reportDialog).toContainText(
+    `Moved ${REDIS_ENTRIES} of ${REDIS_ENTRIES} messages from stream:${stream} to queue:${FROM_REDIS} on e2e replay rabbit.`,
+  )
   await expect(replay.reportDialog).toContainText(`0 of the ${REDIS_ENTRIES} left in the source.`)
   await replay.reportDialog.screenshot({ path: testInfo.outputPath('replay-redis-report.png') })
   await replay.reportDialog.getByRole('button', { name: 'Close' }).click()

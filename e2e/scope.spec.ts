@@ -45,10 +45,13 @@ test.beforeAll(async () => {
   // the worker, so the first listing after the switch has them.
   const vhost = encodeURIComponent(other.name)
   await expect
-    .poll(async () => {
-      const queues = await management<{ name: string; messages_ready?: number }[]>(`/queues/${vhost}?columns=name,messages_ready`)
-      return Object.fromEntries(queues.map((q) => [q.name, q.messages_ready]))
-    }, { timeout: 20_000 })
+    .poll(
+      async () => {
+        const queues = await management<{ name: string; messages_ready?: number }[]>(`/queues/${vhost}?columns=name,messages_ready`)
+        return Object.fromEntries(queues.map((q) => [q.name, q.messages_ready]))
+      },
+      { timeout: 20_000 },
+    )
     .toEqual(BACKLOGS)
   await expect.poll(async () => (await management<unknown[]>(`/vhosts/${vhost}/connections`)).length, { timeout: 20_000 }).toBeGreaterThan(0)
 })

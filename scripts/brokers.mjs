@@ -127,9 +127,7 @@ function talk({ host, port, secure = false, payload, onData, timeoutMs = PROBE_T
     let settled = false
     let buffer = Buffer.alloc(0)
     const h = host.replace(/^\[|\]$/g, '')
-    const socket = secure
-      ? tls.connect({ host: h, port, servername: net.isIP(h) ? undefined : h, rejectUnauthorized: false })
-      : net.connect({ host: h, port })
+    const socket = secure ? tls.connect({ host: h, port, servername: net.isIP(h) ? undefined : h, rejectUnauthorized: false }) : net.connect({ host: h, port })
     const finish = (result) => {
       if (settled) return
       settled = true
@@ -471,14 +469,21 @@ export async function ensureBrokers({ start = true, timeoutMs = 90_000, log = ()
   const managementUrl = env.QS_RABBITMQ_MANAGEMENT_URL || DEFAULTS.managementUrl
   const redisUrl = env.QS_REDIS_URL || DEFAULTS.redisUrl
   const guard = (promise, name, url) =>
-    promise.catch((error) => ({ name, ok: false, url: redact(url), problem: `check failed: ${error?.message ?? error}`, fix: 'check the URL in the environment' }))
+    promise.catch((error) => ({
+      name,
+      ok: false,
+      url: redact(url),
+      problem: `check failed: ${error?.message ?? error}`,
+      fix: 'check the URL in the environment',
+    }))
   const [rabbitmq, redis] = await Promise.all([
     guard(ensureRabbit({ url: rabbitUrl, managementUrl, start, timeoutMs, log }), 'RabbitMQ', rabbitUrl),
     guard(ensureRedis({ url: redisUrl, start, timeoutMs, log }), 'Redis', redisUrl),
   ])
 
   const lines = []
-  if (rabbitmq.ok) lines.push(`✓ RabbitMQ ${rabbitmq.version ?? ''} (AMQP ${rabbitmq.where}, management ${rabbitmq.management})`.replace('RabbitMQ  (', 'RabbitMQ ('))
+  if (rabbitmq.ok)
+    lines.push(`✓ RabbitMQ ${rabbitmq.version ?? ''} (AMQP ${rabbitmq.where}, management ${rabbitmq.management})`.replace('RabbitMQ  (', 'RabbitMQ ('))
   else lines.push(`✗ RabbitMQ: ${rabbitmq.problem} — ${rabbitmq.fix}`)
   if (redis.ok) lines.push(`✓ Redis ${redis.version ?? ''} (${redis.where})`.replace('Redis  (', 'Redis ('))
   else lines.push(`✗ Redis: ${redis.problem} — ${redis.fix}`)
@@ -510,10 +515,13 @@ async function main(argv) {
   const timeoutArg = argv.find((a) => a.startsWith('--timeout='))
   const timeoutMs = timeoutArg ? Math.max(1, Number(timeoutArg.slice('--timeout='.length)) || 90) * 1000 : 90_000
   // A hard stop on top of the per-step bounds: whatever happens, this process ends.
-  const watchdog = setTimeout(() => {
-    console.error('✗ brokers: gave up after the overall time limit')
-    process.exit(1)
-  }, 3 * timeoutMs + 60_000)
+  const watchdog = setTimeout(
+    () => {
+      console.error('✗ brokers: gave up after the overall time limit')
+      process.exit(1)
+    },
+    3 * timeoutMs + 60_000,
+  )
   watchdog.unref()
   const result = await ensureBrokers({ start, timeoutMs, log: (line) => console.log(line) })
   for (const line of result.lines) console.log(line)

@@ -81,7 +81,16 @@ const pad = (n: number, width: number) => String(n).padStart(width, '0')
 
 const FIRST = ['Ada', 'Grace', 'Linus', 'Margaret', 'Ken', 'Barbara', 'Dennis', 'Frances', 'Edsger', 'Radia', 'Tim', 'Hedy']
 const LAST = ['Lovelace', 'Hopper', 'Torvalds', 'Hamilton', 'Thompson', 'Liskov', 'Ritchie', 'Allen', 'Dijkstra', 'Perlman', 'Berners-Lee', 'Lamarr']
-const CITIES: ReadonlyArray<[string, string]> = [['Berlin', 'DE'], ['Lyon', 'FR'], ['Utrecht', 'NL'], ['Porto', 'PT'], ['Austin', 'US'], ['Leeds', 'GB'], ['Turin', 'IT'], ['Kraków', 'PL']]
+const CITIES: ReadonlyArray<[string, string]> = [
+  ['Berlin', 'DE'],
+  ['Lyon', 'FR'],
+  ['Utrecht', 'NL'],
+  ['Porto', 'PT'],
+  ['Austin', 'US'],
+  ['Leeds', 'GB'],
+  ['Turin', 'IT'],
+  ['Kraków', 'PL'],
+]
 const PRODUCTS: ReadonlyArray<[string, string, number]> = [
   ['SKU-1001', 'Mechanical keyboard', 129.0],
   ['SKU-1002', 'USB-C dock', 89.9],
@@ -100,7 +109,13 @@ function customer() {
   const first = pick(FIRST)
   const last = pick(LAST)
   const [city, country] = pick(CITIES)
-  return { id: `CUS-${pad(int(1, 4999), 4)}`, name: `${first} ${last}`, email: `${first}.${last}`.toLowerCase().replace(/[^a-z.]/g, '') + '@example.com', city, country }
+  return {
+    id: `CUS-${pad(int(1, 4999), 4)}`,
+    name: `${first} ${last}`,
+    email: `${first}.${last}`.toLowerCase().replace(/[^a-z.]/g, '') + '@example.com',
+    city,
+    country,
+  }
 }
 function order() {
   const c = customer()
@@ -310,7 +325,12 @@ async function seedRabbit(connection: amqp.ChannelModel): Promise<RabbitSummary>
     publisher,
     Array.from({ length: N.paymentsExpired }, () => {
       const body = payment('authorization_pending')
-      return [EX_EVENTS, 'payments.authorization.hold', json(body), properties('payments.authorization.hold', 'payment-gateway', { expiration: '1000', correlationId: body.orderId })]
+      return [
+        EX_EVENTS,
+        'payments.authorization.hold',
+        json(body),
+        properties('payments.authorization.hold', 'payment-gateway', { expiration: '1000', correlationId: body.orderId }),
+      ]
     }),
   )
   const expired = await waitForCount(setup, Q_DLQ, N.paymentsExpired, 15_000)
@@ -343,7 +363,10 @@ async function seedRabbit(connection: amqp.ChannelModel): Promise<RabbitSummary>
   )
 
   // Orders: a backlog on the work queue.
-  await publishAll(publisher, Array.from({ length: N.orders }, () => orderMessage()))
+  await publishAll(
+    publisher,
+    Array.from({ length: N.orders }, () => orderMessage()),
+  )
 
   // Invoices on the quorum queue; a few are delivered and nacked back (x-delivery-count 1).
   await publishAll(
@@ -384,7 +407,10 @@ async function seedRabbit(connection: amqp.ChannelModel): Promise<RabbitSummary>
     invoice: ['issued', 'sent'],
     'api-key': ['created', 'revoked'],
   }
-  await publishAll(publisher, Array.from({ length: N.audit }, () => auditMessage(entities, actions)))
+  await publishAll(
+    publisher,
+    Array.from({ length: N.audit }, () => auditMessage(entities, actions)),
+  )
 
   // Two consumers on demo.orders: prefetch, slow acks, so messages sit unacknowledged.
   const orderConsumers: OrderConsumer[] = []
@@ -438,7 +464,12 @@ async function seedRabbit(connection: amqp.ChannelModel): Promise<RabbitSummary>
 function orderMessage(): [string, string, Buffer, amqp.Options.Publish] {
   const body = order()
   const event = pick(['created', 'created', 'created', 'created', 'updated', 'paid', 'cancelled'])
-  return [EX_EVENTS, `orders.${event}`, json({ event: `order.${event}`, ...body }), properties(`orders.${event}`, 'checkout-service', { correlationId: body.orderId })]
+  return [
+    EX_EVENTS,
+    `orders.${event}`,
+    json({ event: `order.${event}`, ...body }),
+    properties(`orders.${event}`, 'checkout-service', { correlationId: body.orderId }),
+  ]
 }
 
 function auditMessage(entities: string[], actions: Record<string, string[]>): [string, string, Buffer, amqp.Options.Publish] {
@@ -489,12 +520,18 @@ function streamFields(): string[] {
   const o = order()
   const event = pick(['order.created', 'order.created', 'order.paid', 'order.packed', 'order.shipped', 'order.delivered', 'order.cancelled'])
   return [
-    'event', event,
-    'order_id', o.orderId,
-    'customer_id', o.customer.id,
-    'total', o.total.toFixed(2),
-    'currency', CURRENCY,
-    'payload', JSON.stringify({ items: o.items.length, country: o.shippingAddress.country, channel: o.channel }),
+    'event',
+    event,
+    'order_id',
+    o.orderId,
+    'customer_id',
+    o.customer.id,
+    'total',
+    o.total.toFixed(2),
+    'currency',
+    CURRENCY,
+    'payload',
+    JSON.stringify({ items: o.items.length, country: o.shippingAddress.country, channel: o.channel }),
   ]
 }
 
@@ -508,7 +545,14 @@ function jobItem(i: number): string {
         : type === 'webhook.deliver'
           ? { url: `https://hooks.example.com/${pick(TENANTS)}/orders`, event: 'order.shipped', attempt: 1 }
           : { index: pick(['products', 'customers', 'orders']), full: rand() < 0.2 }
-  return JSON.stringify({ id: `job-${pad(i, 5)}`, type, payload, priority: pick(['low', 'normal', 'normal', 'high']), attempts: 0, enqueuedAt: new Date().toISOString() })
+  return JSON.stringify({
+    id: `job-${pad(i, 5)}`,
+    type,
+    payload,
+    priority: pick(['low', 'normal', 'normal', 'high']),
+    attempts: 0,
+    enqueuedAt: new Date().toISOString(),
+  })
 }
 
 type XReadReply = Array<[string, Array<[string, string[]]>]> | null
@@ -570,7 +614,13 @@ function mailJob(bounce = false): MailJob {
   return {
     to: bounce ? c.email.replace('@example.com', '@bounce.example.net') : c.email,
     template,
-    subject: { 'order-confirmation': 'Your order is confirmed', 'shipping-update': 'Your parcel is on its way', invoice: 'Your invoice', 'password-reset': 'Reset your password', welcome: 'Welcome aboard' }[template]!,
+    subject: {
+      'order-confirmation': 'Your order is confirmed',
+      'shipping-update': 'Your parcel is on its way',
+      invoice: 'Your invoice',
+      'password-reset': 'Reset your password',
+      welcome: 'Welcome aboard',
+    }[template]!,
     locale: pick(['en-GB', 'de-DE', 'fr-FR', 'nl-NL']),
     orderId: template === 'welcome' || template === 'password-reset' ? undefined : `ORD-${int(100000, 104199)}`,
   }
@@ -632,11 +682,21 @@ async function seedBull(redis: Redis) {
   await worker.close()
 
   // Waiting (no worker right now) and delayed ones.
-  await queue.addBulk(Array.from({ length: N.mailWaiting }, () => ({ name: 'newsletter', data: { ...mailJob(), template: 'newsletter', subject: 'What is new this month' }, opts: MAIL_OPTS })))
+  await queue.addBulk(
+    Array.from({ length: N.mailWaiting }, () => ({
+      name: 'newsletter',
+      data: { ...mailJob(), template: 'newsletter', subject: 'What is new this month' },
+      opts: MAIL_OPTS,
+    })),
+  )
   await queue.addBulk(
     Array.from({ length: N.mailDelayed }, (_, i) => {
       const data = mailJob()
-      return { name: 'reminder', data: { ...data, template: 'cart-reminder', subject: 'You left something in your cart' }, opts: { ...MAIL_OPTS, delay: (30 + i * 25) * 60_000 } }
+      return {
+        name: 'reminder',
+        data: { ...data, template: 'cart-reminder', subject: 'You left something in your cart' },
+        opts: { ...MAIL_OPTS, delay: (30 + i * 25) * 60_000 },
+      }
     }),
   )
   return queue
@@ -683,14 +743,16 @@ async function main() {
     })
     .join(', ')
   const mailCounts = await mail.getJobCounts('completed', 'failed', 'waiting', 'delayed')
-  const [ordersNow, paymentsNow, invoicesNow] = await Promise.all([Q_ORDERS, Q_PAYMENTS, Q_INVOICES].map(async (q) => {
-    const ch = await channel(connection)
-    try {
-      return await ch.checkQueue(q)
-    } finally {
-      await ch.close()
-    }
-  }))
+  const [ordersNow, paymentsNow, invoicesNow] = await Promise.all(
+    [Q_ORDERS, Q_PAYMENTS, Q_INVOICES].map(async (q) => {
+      const ch = await channel(connection)
+      try {
+        return await ch.checkQueue(q)
+      } finally {
+        await ch.close()
+      }
+    }),
+  )
 
   const row = (what: string, detail: string) => console.log(`    ${what.padEnd(34)} ${detail}`)
   console.log(`\nDemo data ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`)
@@ -698,7 +760,10 @@ async function main() {
   row(`exchange ${EX_EVENTS} (topic)`, `orders.* → ${Q_ORDERS}, payments.# → ${Q_PAYMENTS}, audit.# → ${Q_AUDIT}`)
   row(`exchange ${EX_DLX} (fanout)`, `→ ${Q_DLQ}`)
   const unacked = rabbit.orderConsumers.reduce((sum, c) => sum + c.held.length, 0)
-  row(`queue ${Q_ORDERS}`, `${ordersNow!.messageCount} ready + ${unacked} unacked, ${ordersNow!.consumerCount} consumers (prefetch ${N.orderPrefetch}, slow acks)`)
+  row(
+    `queue ${Q_ORDERS}`,
+    `${ordersNow!.messageCount} ready + ${unacked} unacked, ${ordersNow!.consumerCount} consumers (prefetch ${N.orderPrefetch}, slow acks)`,
+  )
   row(`queue ${Q_PAYMENTS}`, `${paymentsNow!.messageCount} payments, dead-letters to ${EX_DLX}`)
   row(`queue ${Q_DLQ}`, `${rabbit.dlq} dead letters with x-death (${N.paymentsExpired} expired, ${N.paymentsRejected} rejected)`)
   row(`queue ${Q_INVOICES} (quorum)`, `${invoicesNow!.messageCount} invoices, x-delivery-limit 5, ${N.invoicesRedelivered} redelivered once`)
@@ -728,7 +793,13 @@ async function main() {
   cleanups.push(() => live.close())
 
   const entities = ['user', 'order', 'payment', 'invoice', 'api-key']
-  const actions: Record<string, string[]> = { user: ['login', 'logout'], order: ['created', 'updated'], payment: ['captured'], invoice: ['sent'], 'api-key': ['created'] }
+  const actions: Record<string, string[]> = {
+    user: ['login', 'logout'],
+    order: ['created', 'updated'],
+    payment: ['captured'],
+    invoice: ['sent'],
+    'api-key': ['created'],
+  }
   let tick = 0
   let published = 0
   every(1000, async () => {

@@ -51,6 +51,7 @@ function finish(code) {
 
 step('brokers', process.execPath, [join(root, 'scripts', 'brokers.mjs'), '--ensure'])
 step('lint', bin('eslint'), ['.'])
+step('format', bin('prettier'), ['--check', '.', '--log-level', 'warn'])
 step('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.node.json'])
 step('typecheck (web)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.web.json'])
 step('typecheck (e2e)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.e2e.json'])

@@ -40,7 +40,10 @@ interface Pending {
   settle: (envelope: Envelope<unknown> | null) => void
 }
 
-type Frame = ({ type: 'result'; id: number } & Envelope<unknown>) | { type: 'event'; channel: string; payload: unknown } | { type: 'error'; error: { code: string; message: string } }
+type Frame =
+  | ({ type: 'result'; id: number } & Envelope<unknown>)
+  | { type: 'event'; channel: string; payload: unknown }
+  | { type: 'error'; error: { code: string; message: string } }
 
 export class SoakClient {
   private ws: WebSocket | null = null
@@ -263,7 +266,12 @@ export class SoakClient {
     const { rabbit, redis } = this.config
     // Half on each connection: Redis runs at most 16 tails per connection (each one a connection of its own).
     const exchange = { connectionId: rabbit.connectionId, source: `exchange:${rabbit.exchange}` }
-    const sources = [{ connectionId: redis.connectionId, source: `stream:${redis.stream}` }, exchange, { connectionId: redis.connectionId, source: `channel:${redis.channel}` }, exchange]
+    const sources = [
+      { connectionId: redis.connectionId, source: `stream:${redis.stream}` },
+      exchange,
+      { connectionId: redis.connectionId, source: `channel:${redis.channel}` },
+      exchange,
+    ]
     const request = sources[this.tailTurn++ % sources.length]!
     const answer = await this.call('tail:start', { ...request, buffer: 2000 })
     if (answer?.ok) {
@@ -282,7 +290,10 @@ export class SoakClient {
       [2, () => this.call('metrics:history', { connectionId: rabbit.connectionId, source: `queue:${rabbit.queue}`, since })],
       [1, () => this.call('metrics:history', { connectionId: redis.connectionId, since })],
       [2, () => this.call('messages:peek', { connectionId: rabbit.connectionId, source: `queue:${rabbit.queue}`, count: 20 })],
-      [2, () => this.call('messages:peek', { connectionId: redis.connectionId, source: `stream:${redis.stream}`, count: 50, range: { direction: 'backward' } })],
+      [
+        2,
+        () => this.call('messages:peek', { connectionId: redis.connectionId, source: `stream:${redis.stream}`, count: 50, range: { direction: 'backward' } }),
+      ],
       [1, () => this.call('messages:peek', { connectionId: redis.connectionId, source: `list:${redis.list}`, count: 50 })],
       [1, () => this.call('sources:details', { connectionId: rabbit.connectionId, source: `queue:${rabbit.queue}` })],
       [0.5, () => this.call('broker:overview', { connectionId: rabbit.connectionId })],

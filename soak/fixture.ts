@@ -108,7 +108,15 @@ export async function openFixture(proxyPorts: Record<Broker, number>): Promise<F
         clients,
         rate,
         rabbit: { connectionId: ids.rabbitmq, url: vhost.url, exchange: 'soak.events', queue: 'soak.orders', copyQueue: 'soak.copy' },
-        redis: { connectionId: ids.redis, url: REDIS_URL, prefix: p, stream: `${p}events`, copyStream: `${p}events-copy`, channel: `${p}channel`, list: `${p}jobs` },
+        redis: {
+          connectionId: ids.redis,
+          url: REDIS_URL,
+          prefix: p,
+          stream: `${p}events`,
+          copyStream: `${p}events-copy`,
+          channel: `${p}channel`,
+          list: `${p}jobs`,
+        },
       }),
       close: async () => {
         const problems: string[] = []

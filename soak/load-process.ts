@@ -22,7 +22,9 @@ export interface LoadProcess {
 
 function within<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the load process did not ${what} within ${STEP_MS / 1000} s`)), STEP_MS)))
+  const late = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`the load process did not ${what} within ${STEP_MS / 1000} s`)), STEP_MS)),
+  )
   return Promise.race([promise, late]).finally(() => clearTimeout(timer))
 }
 

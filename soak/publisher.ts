@@ -34,7 +34,13 @@ export async function startPublisher(config: LoadConfig, stats: LoadStats): Prom
     const pipeline = client.pipeline()
     for (let i = 0; i < count; i++) {
       const n = seq++
-      const body = JSON.stringify({ order: `o-${n}`, customer: `c-${n % 97}`, total: (n % 1000) / 10, currency: 'EUR', items: [{ sku: `sku-${n % 13}`, qty: 1 + (n % 3) }] })
+      const body = JSON.stringify({
+        order: `o-${n}`,
+        customer: `c-${n % 97}`,
+        total: (n % 1000) / 10,
+        currency: 'EUR',
+        items: [{ sku: `sku-${n % 13}`, qty: 1 + (n % 3) }],
+      })
       const headers = { tenant: n % 2 === 0 ? 'acme' : 'globex', seq: n }
       channel.publish(rabbit.exchange, `orders.${headers.tenant}`, Buffer.from(body), { contentType: 'application/json', messageId: `m-${n}`, headers })
       pipeline.xadd(redis.stream, 'MAXLEN', '~', KEEP, '*', 'body', body, 'tenant', headers.tenant)

@@ -91,7 +91,13 @@ export function formatSection(result: SoakResult): string {
       : result.fuzz.length === 0
         ? 'No contract fuzz suite (src/main/core/contract.fuzz*.test.ts) was there to run.'
         : `Larger contract fuzz run: ${result.fuzz.map((f) => `${f.suite} suite ${f.ok ? 'passed' : '**failed**'} with QS_FUZZ_RUNS=${f.runs} (${f.files.length} files, ${Math.round(f.seconds)} s)`).join('; ')}.`
-  const logged = result.serverLog.count === 0 ? 'nothing' : `${result.serverLog.count} lines, first: ${result.serverLog.first.slice(0, 3).map((line) => `"${line}"`).join(', ')}`
+  const logged =
+    result.serverLog.count === 0
+      ? 'nothing'
+      : `${result.serverLog.count} lines, first: ${result.serverLog.first
+          .slice(0, 3)
+          .map((line) => `"${line}"`)
+          .join(', ')}`
   return `## Soak: the web server under load
 
 \`npm run soak\` (soak/run.ts) runs a core and the web server in one process, with a RabbitMQ profile

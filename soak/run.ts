@@ -110,7 +110,13 @@ interface Phase {
 }
 
 /** Starts the clients, samples and cuts until the time is up (or `abort` is called), then stops them. */
-async function loadPhase(fixture: Fixture, load: LoadProcess, opts: { minutes: number; clients: number; rate: number }, view: { samples: Sample[] }, setAbort: (abort: () => void) => void): Promise<Phase> {
+async function loadPhase(
+  fixture: Fixture,
+  load: LoadProcess,
+  opts: { minutes: number; clients: number; rate: number },
+  view: { samples: Sample[] },
+  setAbort: (abort: () => void) => void,
+): Promise<Phase> {
   await load.start(fixture.loadConfig(opts.clients, opts.rate))
   log(`load running against ${fixture.server.origin}`)
   const sampler = startSampler(SAMPLE_SECONDS * 1000, fixture.figures)
@@ -135,7 +141,13 @@ async function loadPhase(fixture: Fixture, load: LoadProcess, opts: { minutes: n
   const used = process.cpuUsage(cpuStart)
   const wallMs = performance.now() - wallStart
   const stats = await load.stop()
-  return { samples: sampler.samples, cycles: cuts.cycles, stats, server: fixture.serverStats(), cpu: { server: (used.user + used.system) / 1e3 / wallMs, load: (stats.cpuSeconds * 1e3) / wallMs } }
+  return {
+    samples: sampler.samples,
+    cycles: cuts.cycles,
+    stats,
+    server: fixture.serverStats(),
+    cpu: { server: (used.user + used.system) / 1e3 / wallMs, load: (stats.cpuSeconds * 1e3) / wallMs },
+  }
 }
 
 async function main(): Promise<number> {
@@ -143,13 +155,18 @@ async function main(): Promise<number> {
   const before = countHandles()
   let abort: () => void = () => undefined
   const faults = recordFaults(() => abort())
-  log(`${opts.minutes} min, ${opts.clients} clients, ${opts.rate} msg/s per source${(globalThis as { gc?: unknown }).gc ? '' : ' (no --expose-gc: heap figures include garbage)'}`)
+  log(
+    `${opts.minutes} min, ${opts.clients} clients, ${opts.rate} msg/s per source${(globalThis as { gc?: unknown }).gc ? '' : ' (no --expose-gc: heap figures include garbage)'}`,
+  )
 
   // The load process holds the proxies the server reaches the brokers through: it starts first.
   const view = { samples: [] as Sample[] }
   const load = startLoad(brokerTargets(), (stats) => {
     const s = view.samples.at(-1)
-    if (s) log(`t=${Math.round(s.t)}s rss ${(s.rss / 2 ** 20).toFixed(0)} MiB, heap ${(s.heapUsed / 2 ** 20).toFixed(0)} MiB, handles ${s.handleTotal}, tails ${s.tails}, clients ${s.webClients}, backlog ${(s.backlogBytes / 2 ** 20).toFixed(1)} MiB; ${stats.calls} calls, ${stats.reconnects} page reconnects`)
+    if (s)
+      log(
+        `t=${Math.round(s.t)}s rss ${(s.rss / 2 ** 20).toFixed(0)} MiB, heap ${(s.heapUsed / 2 ** 20).toFixed(0)} MiB, handles ${s.handleTotal}, tails ${s.tails}, clients ${s.webClients}, backlog ${(s.backlogBytes / 2 ** 20).toFixed(1)} MiB; ${stats.calls} calls, ${stats.reconnects} page reconnects`,
+      )
   })
   let fixture: Fixture
   try {
@@ -178,7 +195,11 @@ async function main(): Promise<number> {
   const { samples, cycles, stats, cpu } = phase
 
   const judgement = judge(samples, WARMUP_SECONDS, WINDOW_SECONDS)
-  for (const [name, f] of Object.entries(judgement.metrics)) if (f.ok === false) failures.push(`${name} grew by ${Math.round(f.growth).toLocaleString('en-US')} from warm to end (tolerance ${Math.round(f.tolerance).toLocaleString('en-US')})`)
+  for (const [name, f] of Object.entries(judgement.metrics))
+    if (f.ok === false)
+      failures.push(
+        `${name} grew by ${Math.round(f.growth).toLocaleString('en-US')} from warm to end (tolerance ${Math.round(f.tolerance).toLocaleString('en-US')})`,
+      )
   if (faults.length) failures.push(`${faults.length} unhandled rejection(s), uncaught exception(s) or listener-leak warning(s)`)
   if (stats.internalCount) failures.push(`${stats.internalCount} INTERNAL answer(s) or error frame(s)`)
   if (stats.unanswered.length) failures.push(`${stats.unanswered.length} call(s) unanswered within 90 s`)
@@ -227,7 +248,10 @@ async function main(): Promise<number> {
   if (opts.doc && judgement.judged) {
     await writeSection(section)
     log('wrote docs/performance.md (section bench:soak)')
-  } else log(`docs/performance.md not written (${opts.doc ? `a run under ${(WARMUP_SECONDS + 2 * WINDOW_SECONDS) / 60} minutes has no steady state to judge` : '--no-doc'})`)
+  } else
+    log(
+      `docs/performance.md not written (${opts.doc ? `a run under ${(WARMUP_SECONDS + 2 * WINDOW_SECONDS) / 60} minutes has no steady state to judge` : '--no-doc'})`,
+    )
   log(`every sample: .tmp/soak-last-run.json`)
   log(failures.length === 0 ? 'passed' : `FAILED: ${failures.join('; ')}`)
   return failures.length === 0 ? 0 : 1

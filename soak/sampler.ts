@@ -164,7 +164,9 @@ export function judge(samples: Sample[], warmupS: number, windowS: number): Judg
   }
   return {
     judged,
-    metrics: Object.fromEntries((['rss', 'heapUsed', 'external', 'handleTotal', 'tails', 'webClients', 'backlogBytes'] as const).map((name) => [name, figures(name)])) as Record<MetricName, MetricFigures>,
+    metrics: Object.fromEntries(
+      (['rss', 'heapUsed', 'external', 'handleTotal', 'tails', 'webClients', 'backlogBytes'] as const).map((name) => [name, figures(name)]),
+    ) as Record<MetricName, MetricFigures>,
     handleChanges,
   }
 }

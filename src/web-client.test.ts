@@ -14,7 +14,9 @@ import type { SocketLike } from './renderer/src/ipc/websocket-link'
 type Script = (call: ClientFrame, reply: (frame: object) => void, socket: WebSocket, connection: number) => void
 
 /** A server that answers as the test says, counting connections and calls. */
-async function scriptedServer(script: Script): Promise<{ url: string; calls: ClientFrame[]; connections: () => number; push(frame: object): void; close(): Promise<void> }> {
+async function scriptedServer(
+  script: Script,
+): Promise<{ url: string; calls: ClientFrame[]; connections: () => number; push(frame: object): void; close(): Promise<void> }> {
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' })
   await new Promise((resolve) => wss.once('listening', resolve))
   const calls: ClientFrame[] = []
@@ -116,8 +118,14 @@ describe('the web UI client', () => {
       if (server.calls.length === 4) reply(ok({ ...call, id: 1 }, { late: true }))
     })
     const { api } = client(server.url, { policy: { deadlineFor: () => 30 } })
-    await expect(api.messagesPeek({ connectionId: 'c', source: 'queue:q' })).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/^messages:peek got no answer within 30 ms\. It may or may not have happened/) })
-    await expect(api.bullmqJobs({ connectionId: 'c', queue: 'q', state: 'failed' } as never)).rejects.toMatchObject({ code: 'TIMEOUT', message: 'bullmq:jobs got no answer within 30 ms (tried twice)' })
+    await expect(api.messagesPeek({ connectionId: 'c', source: 'queue:q' })).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      message: expect.stringMatching(/^messages:peek got no answer within 30 ms\. It may or may not have happened/),
+    })
+    await expect(api.bullmqJobs({ connectionId: 'c', queue: 'q', state: 'failed' } as never)).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      message: 'bullmq:jobs got no answer within 30 ms (tried twice)',
+    })
     expect(server.calls.map((c) => c.channel)).toEqual(['messages:peek', 'bullmq:jobs', 'bullmq:jobs'])
     await expect(api.appInfo({})).rejects.toMatchObject({ code: 'TIMEOUT' })
   })
@@ -156,13 +164,19 @@ describe('the web UI client', () => {
     const publish = (body: string) => small.messagesPublish({ connectionId: 'c', target: 'queue:q', body } as never)
     await expect(publish('a'.repeat(1000))).resolves.toEqual({ routed: true })
     // 700 characters, 2,100 bytes.
-    await expect(publish('€'.repeat(700))).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/web UI carries at most .* use the queuescope CLI/) })
+    await expect(publish('€'.repeat(700))).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/web UI carries at most .* use the queuescope CLI/),
+    })
     expect(server.calls).toHaveLength(1)
 
     // The real limit: a body the schema accepts (64 MiB) that JSON escaping doubles.
     const { api } = client(server.url)
     const err = await api.messagesPublish({ connectionId: 'c', target: 'queue:q', body: '"'.repeat(64 * 1024 * 1024) } as never).catch((e: unknown) => e)
-    expect(err).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^this messages:publish request is 128 MiB and the web UI carries at most 96 MiB per message: use the queuescope CLI/) })
+    expect(err).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/^this messages:publish request is 128 MiB and the web UI carries at most 96 MiB per message: use the queuescope CLI/),
+    })
     expect(server.calls).toHaveLength(1)
   })
 
@@ -171,8 +185,14 @@ describe('the web UI client', () => {
     const port = new URL(server.url).port
     await server.close()
     const gone = client(`ws://127.0.0.1:${port}/ws?token=t`, { connectWaitMs: 50 }).api
-    await expect(gone.profilesList({})).rejects.toMatchObject({ code: 'NOT_CONNECTED', message: expect.stringMatching(/cannot reach the Queuescope server.*it was not sent$/) })
+    await expect(gone.profilesList({})).rejects.toMatchObject({
+      code: 'NOT_CONNECTED',
+      message: expect.stringMatching(/cannot reach the Queuescope server.*it was not sent$/),
+    })
     const tokenless = client(null).api
-    await expect(tokenless.profilesList({})).rejects.toMatchObject({ code: 'NOT_CONNECTED', message: expect.stringMatching(/no access token.*URL Queuescope printed/) })
+    await expect(tokenless.profilesList({})).rejects.toMatchObject({
+      code: 'NOT_CONNECTED',
+      message: expect.stringMatching(/no access token.*URL Queuescope printed/),
+    })
   })
 })

@@ -2,7 +2,14 @@ import { existsSync } from 'node:fs'
 import { chromium } from '@playwright/test'
 
 /** Flags for a closed network (no background fetches, no GPU in containers). */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
 
 const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']
 
@@ -21,7 +28,9 @@ export function chromiumExecutable(): string | undefined {
   }
   const system = SYSTEM_CHROMIUM.find((path) => existsSync(path))
   if (!system) {
-    throw new Error('No Chromium found: run `npx playwright install chromium`, or install your system chromium (apt-get install chromium), or set QS_CHROMIUM=/path/to/chrome')
+    throw new Error(
+      'No Chromium found: run `npx playwright install chromium`, or install your system chromium (apt-get install chromium), or set QS_CHROMIUM=/path/to/chrome',
+    )
   }
   return system
 }

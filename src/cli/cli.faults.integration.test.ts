@@ -20,10 +20,14 @@ describe('queuescope CLI against a broker that never answers', () => {
     await proxy?.close()
   })
 
-  it('ls on a Redis port that accepts and never answers exits 1 saying it timed out', async () => {
-    let stderr = ''
-    const code = await runCli(['ls', `redis://127.0.0.1:${proxy.port}`], { stdout: () => undefined, stderr: (text) => void (stderr += text) })
-    expect(code).toBe(1)
-    expect(stderr).toMatch(/timed out connecting to Redis at 127\.0\.0\.1/)
-  }, 3 * DEFAULT_TIMEOUTS.connectMs)
+  it(
+    'ls on a Redis port that accepts and never answers exits 1 saying it timed out',
+    async () => {
+      let stderr = ''
+      const code = await runCli(['ls', `redis://127.0.0.1:${proxy.port}`], { stdout: () => undefined, stderr: (text) => void (stderr += text) })
+      expect(code).toBe(1)
+      expect(stderr).toMatch(/timed out connecting to Redis at 127\.0\.0\.1/)
+    },
+    3 * DEFAULT_TIMEOUTS.connectMs,
+  )
 })

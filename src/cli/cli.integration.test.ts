@@ -86,7 +86,13 @@ describe('queuescope CLI (real brokers)', () => {
     expect(code).toBe(0)
     const { items } = JSON.parse(stdout) as { items: unknown[] }
     expect(items).toEqual([
-      expect.objectContaining({ kind: 'stream', name: `${redis.prefix}events`, messages: 2, consumers: 0, groups: [expect.objectContaining({ name: 'workers', lag: 2, pending: 0, consumers: 0 })] }),
+      expect.objectContaining({
+        kind: 'stream',
+        name: `${redis.prefix}events`,
+        messages: 2,
+        consumers: 0,
+        groups: [expect.objectContaining({ name: 'workers', lag: 2, pending: 0, consumers: 0 })],
+      }),
       expect.objectContaining({ kind: 'list', name: `${redis.prefix}jobs`, messages: 1, consumers: null }),
     ])
   })
@@ -136,7 +142,22 @@ describe('queuescope CLI (real brokers)', () => {
   it('publish puts a message on a queue; unroutable is a failure, not a success', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'qs-body-')), 'body.bin')
     await writeFile(file, Buffer.from([0, 1, 2, 255]))
-    expect(await cli('publish', vhost.url, 'queue:orders', '--file', file, '--header', 'source=cli', '--property', 'priority=3', '--json', '--management', MANAGEMENT_URL)).toMatchObject({ code: 0, stdout: '{"routed":true}\n' })
+    expect(
+      await cli(
+        'publish',
+        vhost.url,
+        'queue:orders',
+        '--file',
+        file,
+        '--header',
+        'source=cli',
+        '--property',
+        'priority=3',
+        '--json',
+        '--management',
+        MANAGEMENT_URL,
+      ),
+    ).toMatchObject({ code: 0, stdout: '{"routed":true}\n' })
     const unroutable = await cli('publish', vhost.url, 'exchange:amq.topic', '--body', 'x', '--routing-key', 'nobody')
     expect(unroutable).toMatchObject({ code: 1, stderr: expect.stringMatching(/not routed \(NO_ROUTE\)/) })
     expect(await cli('publish', vhost.url, 'queue:orders')).toMatchObject({ code: 2, stderr: expect.stringMatching(/--body TEXT or --file PATH/) })
@@ -165,10 +186,20 @@ describe('queuescope CLI (real brokers)', () => {
       expect.objectContaining({ id: '2', body: '/wA=', encoding: 'base64', properties: {}, headers: {}, redelivered: false }),
     ])
     const readable = await cli('peek', vhost.url, 'queue:cli-peek', '--count', '1', '--management', MANAGEMENT_URL)
-    expect(readable).toMatchObject({ code: 0, stdout: expect.stringMatching(/^#1 .*redelivered\n {2}properties: messageId=id-1\n {2}headers: \{"k":"v"\}\n {2}body: one\n$/) })
+    expect(readable).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^#1 .*redelivered\n {2}properties: messageId=id-1\n {2}headers: \{"k":"v"\}\n {2}body: one\n$/),
+    })
     expect((await ch.checkQueue('cli-peek')).messageCount).toBe(2)
-    expect(await cli('peek', vhost.url, 'queue:cli-peek', '--count', '0')).toMatchObject({ code: 2, stderr: expect.stringMatching(/--count must be a whole number from 1 to 1000/) })
-    expect(await cli('peek', vhost.url, 'queue:no-such-queue', '--management', MANAGEMENT_URL)).toMatchObject({ code: 1, stdout: '', stderr: expect.stringMatching(/queue "no-such-queue" does not exist/) })
+    expect(await cli('peek', vhost.url, 'queue:cli-peek', '--count', '0')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--count must be a whole number from 1 to 1000/),
+    })
+    expect(await cli('peek', vhost.url, 'queue:no-such-queue', '--management', MANAGEMENT_URL)).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: expect.stringMatching(/queue "no-such-queue" does not exist/),
+    })
     expect(await cli('peek', vhost.url, 'orders')).toMatchObject({ code: 2, stderr: expect.stringMatching(/is not a source/) })
     await client.close()
   })
@@ -181,10 +212,20 @@ describe('queuescope CLI (real brokers)', () => {
     await ch.waitForConfirms()
     expect(await cli('purge', vhost.url, 'queue:cli-purge')).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/add --yes to confirm/) })
     expect((await ch.checkQueue('cli-purge')).messageCount).toBe(3)
-    expect(await cli('purge', vhost.url, 'queue:cli-purge', '--yes', '--json', '--management', MANAGEMENT_URL)).toEqual({ code: 0, stdout: '{"purged":3}\n', stderr: '' })
+    expect(await cli('purge', vhost.url, 'queue:cli-purge', '--yes', '--json', '--management', MANAGEMENT_URL)).toEqual({
+      code: 0,
+      stdout: '{"purged":3}\n',
+      stderr: '',
+    })
     expect((await ch.checkQueue('cli-purge')).messageCount).toBe(0)
-    expect(await cli('purge', vhost.url, 'queue:cli-purge', '--yes', '--management', MANAGEMENT_URL)).toMatchObject({ code: 0, stdout: 'purged 0 messages from queue:cli-purge (unacked messages stay)\n' })
-    expect(await cli('purge', vhost.url, 'queue:no-such-queue', '--yes', '--management', MANAGEMENT_URL)).toMatchObject({ code: 1, stderr: expect.stringMatching(/does not exist/) })
+    expect(await cli('purge', vhost.url, 'queue:cli-purge', '--yes', '--management', MANAGEMENT_URL)).toMatchObject({
+      code: 0,
+      stdout: 'purged 0 messages from queue:cli-purge (unacked messages stay)\n',
+    })
+    expect(await cli('purge', vhost.url, 'queue:no-such-queue', '--yes', '--management', MANAGEMENT_URL)).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/does not exist/),
+    })
     await client.close()
   })
 
@@ -204,10 +245,23 @@ describe('queuescope CLI (real brokers)', () => {
     await expect.poll(async () => (await ch.checkQueue('cli.dlq')).messageCount).toBe(12)
     const m = ['--management', MANAGEMENT_URL]
 
-    expect(await cli('replay', vhost.url, 'queue:cli.dlq', '--to-origin', ...m)).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/add --yes to confirm/) })
-    expect(await cli('replay', vhost.url, 'queue:cli.dlq', ...m)).toMatchObject({ code: 2, stderr: expect.stringMatching(/exactly one of --to <target> or --to-origin/) })
-    expect(await cli('replay', vhost.url, 'queue:cli.dlq', '--to-origin', '--filter', 'colour=red', ...m)).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown selector "colour"/) })
-    expect(await cli('replay', vhost.url, 'queue:cli.dlq', '--to-origin', '--limit', '-3', ...m)).toMatchObject({ code: 2, stderr: expect.stringMatching(/--limit must be a positive whole number/) })
+    expect(await cli('replay', vhost.url, 'queue:cli.dlq', '--to-origin', ...m)).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: expect.stringMatching(/add --yes to confirm/),
+    })
+    expect(await cli('replay', vhost.url, 'queue:cli.dlq', ...m)).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/exactly one of --to <target> or --to-origin/),
+    })
+    expect(await cli('replay', vhost.url, 'queue:cli.dlq', '--to-origin', '--filter', 'colour=red', ...m)).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/unknown selector "colour"/),
+    })
+    expect(await cli('replay', vhost.url, 'queue:cli.dlq', '--to-origin', '--limit', '-3', ...m)).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--limit must be a positive whole number/),
+    })
 
     const dry = await cli('replay', vhost.url, 'queue:cli.dlq', '--to-origin', '--dry-run', '--filter', 'body.kind=a', '--json', ...m)
     expect(dry).toMatchObject({ code: 0, stderr: '' })
@@ -222,14 +276,29 @@ describe('queuescope CLI (real brokers)', () => {
 
     const moved = await cli('replay', vhost.url, 'queue:cli.dlq', '--to-origin', '--yes', '--json', ...m)
     expect(moved).toMatchObject({ code: 0, stderr: '' })
-    expect(JSON.parse(moved.stdout)).toEqual({ published: 12, acknowledged: 12, failed: 0, skipped: 0, left: 0, dryRun: false, duplicates: 0, cancelled: false })
+    expect(JSON.parse(moved.stdout)).toEqual({
+      published: 12,
+      acknowledged: 12,
+      failed: 0,
+      skipped: 0,
+      left: 0,
+      dryRun: false,
+      duplicates: 0,
+      cancelled: false,
+    })
     expect((await ch.checkQueue('cli.work')).messageCount).toBe(12)
     expect((await ch.checkQueue('cli.dlq')).messageCount).toBe(0)
 
     const text = await cli('replay', vhost.url, 'queue:cli.work', '--to', 'queue:cli.copy', '--mode', 'copy', '--limit', '2', ...m)
     expect(text).toMatchObject({ code: 0, stdout: expect.stringMatching(/^copied 2 of 2 messages from queue:cli.work to queue:cli.copy\n/) })
-    expect(await cli('replay', vhost.url, 'queue:nope', '--to', 'queue:cli.copy', '--mode', 'copy', ...m)).toMatchObject({ code: 1, stderr: expect.stringMatching(/queue "nope" does not exist/) })
-    expect(await cli('replay', 'amqp://guest:guest@127.0.0.1:1/', 'queue:x', '--to-origin', '--yes')).toMatchObject({ code: 1, stderr: expect.stringMatching(/connection refused/) })
+    expect(await cli('replay', vhost.url, 'queue:nope', '--to', 'queue:cli.copy', '--mode', 'copy', ...m)).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/queue "nope" does not exist/),
+    })
+    expect(await cli('replay', 'amqp://guest:guest@127.0.0.1:1/', 'queue:x', '--to-origin', '--yes')).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/connection refused/),
+    })
     await client.close()
   })
 
@@ -244,7 +313,10 @@ describe('queuescope CLI (real brokers)', () => {
     expect(JSON.parse(moved.stdout)).toMatchObject({ published: 3, acknowledged: 3, failed: 0, left: 0 })
     expect(((await redis.client.xpending(stream, 'mailers')) as unknown[])[0]).toBe(0)
     expect(await redis.client.lrange(`${redis.prefix}retry`, 0, -1)).toEqual(['p2', 'p1', 'p0'])
-    expect(await cli('replay', redisUrl, `list:${redis.prefix}jobs`, '--group', 'mailers', '--to', `list:${redis.prefix}x`, '--yes')).toMatchObject({ code: 2, stderr: expect.stringMatching(/--group .* must be stream:KEY/) })
+    expect(await cli('replay', redisUrl, `list:${redis.prefix}jobs`, '--group', 'mailers', '--to', `list:${redis.prefix}x`, '--yes')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--group .* must be stream:KEY/),
+    })
   })
 
   it('export writes NDJSON without consuming; import publishes it back; bad files and paths are clear errors', async () => {
@@ -259,23 +331,50 @@ describe('queuescope CLI (real brokers)', () => {
     const file = join(dir, 'out.ndjson')
 
     expect(await cli('export', vhost.url, 'queue:cli.export', ...m)).toMatchObject({ code: 2, stderr: expect.stringMatching(/--out/) })
-    expect(await cli('export', vhost.url, 'queue:cli.export', '--out', file, '--json', ...m)).toEqual({ code: 0, stdout: `${JSON.stringify({ exported: 7, path: file })}\n`, stderr: '' })
+    expect(await cli('export', vhost.url, 'queue:cli.export', '--out', file, '--json', ...m)).toEqual({
+      code: 0,
+      stdout: `${JSON.stringify({ exported: 7, path: file })}\n`,
+      stderr: '',
+    })
     await expect.poll(async () => (await ch.checkQueue('cli.export')).messageCount).toBe(7)
     expect(await cli('export', vhost.url, 'queue:cli.export', '--out', file, ...m)).toMatchObject({ code: 2, stderr: expect.stringMatching(/already exists/) })
     const partial = join(dir, 'three.ndjson')
-    expect(await cli('export', vhost.url, 'queue:cli.export', '--out', partial, '--count', '3', ...m)).toMatchObject({ code: 0, stdout: `exported 3 messages from queue:cli.export to ${partial} (nothing consumed)\n` })
+    expect(await cli('export', vhost.url, 'queue:cli.export', '--out', partial, '--count', '3', ...m)).toMatchObject({
+      code: 0,
+      stdout: `exported 3 messages from queue:cli.export to ${partial} (nothing consumed)\n`,
+    })
     const missing = join(dir, 'missing.ndjson')
-    expect(await cli('export', vhost.url, 'queue:nope', '--out', missing, ...m)).toMatchObject({ code: 1, stderr: expect.stringMatching(/queue "nope" does not exist/) })
+    expect(await cli('export', vhost.url, 'queue:nope', '--out', missing, ...m)).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/queue "nope" does not exist/),
+    })
     expect(existsSync(missing), 'a failed export leaves no empty file behind').toBe(false)
 
-    expect(await cli('import', vhost.url, 'queue:cli.import', '--in', file, '--json', ...m)).toEqual({ code: 0, stdout: '{"published":7,"failed":0}\n', stderr: '' })
+    expect(await cli('import', vhost.url, 'queue:cli.import', '--in', file, '--json', ...m)).toEqual({
+      code: 0,
+      stdout: '{"published":7,"failed":0}\n',
+      stderr: '',
+    })
     const first = await ch.get('cli.import', { noAck: true })
-    expect(first && { body: first.content.toString(), id: first.properties.messageId, headers: first.properties.headers }).toEqual({ body: 'e0', id: 'e-0', headers: { n: 0 } })
-    expect(await cli('import', vhost.url, 'exchange:cli.none', '--in', partial, ...m)).toMatchObject({ code: 1, stderr: expect.stringMatching(/exchange "cli.none" does not exist/) })
+    expect(first && { body: first.content.toString(), id: first.properties.messageId, headers: first.properties.headers }).toEqual({
+      body: 'e0',
+      id: 'e-0',
+      headers: { n: 0 },
+    })
+    expect(await cli('import', vhost.url, 'exchange:cli.none', '--in', partial, ...m)).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/exchange "cli.none" does not exist/),
+    })
     const bad = join(dir, 'bad.ndjson')
     await writeFile(bad, `${(await readFile(partial, 'utf8')).split('\n')[0]}\n{"body": 42}\n`)
-    expect(await cli('import', vhost.url, 'queue:cli.import', '--in', bad, ...m)).toMatchObject({ code: 2, stderr: expect.stringMatching(/line 2 is not a Queuescope export line.*; 1 message was published before it/) })
-    expect(await cli('import', vhost.url, 'queue:cli.import', '--in', join(dir, 'none.ndjson'), ...m)).toMatchObject({ code: 1, stderr: expect.stringMatching(/cannot read .*none.ndjson/) })
+    expect(await cli('import', vhost.url, 'queue:cli.import', '--in', bad, ...m)).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/line 2 is not a Queuescope export line.*; 1 message was published before it/),
+    })
+    expect(await cli('import', vhost.url, 'queue:cli.import', '--in', join(dir, 'none.ndjson'), ...m)).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/cannot read .*none.ndjson/),
+    })
     await client.close()
   })
 
@@ -302,12 +401,21 @@ describe('queuescope CLI (real brokers)', () => {
     }
     const { code, stdout, stderr } = await tail
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
-    const lines = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
+    const lines = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
     expect(lines).toHaveLength(3)
     const first = added.indexOf(lines[0]!['id'] as string)
     expect(first).toBeGreaterThanOrEqual(0)
     expect(lines).toEqual(
-      [0, 1, 2].map((n) => ({ id: added[first + n], at: Number.parseInt(added[first + n]!, 10), body: `e${first + n}`, encoding: 'utf8', headers: { tenant: 'acme' } })),
+      [0, 1, 2].map((n) => ({
+        id: added[first + n],
+        at: Number.parseInt(added[first + n]!, 10),
+        body: `e${first + n}`,
+        encoding: 'utf8',
+        headers: { tenant: 'acme' },
+      })),
     )
   })
 
@@ -344,10 +452,19 @@ describe('queuescope CLI (real brokers)', () => {
 
   it('tail refuses bad arguments (exit 2) and reports a source it cannot tail (exit 1, one line)', async () => {
     const url = 'redis://127.0.0.1:6379'
-    expect(await cli('tail', url, `stream:${redis.prefix}events`, '--max', '0')).toMatchObject({ code: 2, stderr: expect.stringMatching(/--max must be a positive whole number/) })
-    expect(await cli('tail', url, `stream:${redis.prefix}events`, '--pattern')).toMatchObject({ code: 2, stderr: expect.stringMatching(/--pattern goes with channel:GLOB/) })
+    expect(await cli('tail', url, `stream:${redis.prefix}events`, '--max', '0')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--max must be a positive whole number/),
+    })
+    expect(await cli('tail', url, `stream:${redis.prefix}events`, '--pattern')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--pattern goes with channel:GLOB/),
+    })
     expect(await cli('tail', url, 'events')).toMatchObject({ code: 2, stderr: expect.stringMatching(/not a source/) })
-    expect(await cli('tail', url, `stream:${redis.prefix}ghost`, '--timeout', '5')).toMatchObject({ code: 1, stderr: expect.stringMatching(/^queuescope: stream ".*ghost" does not exist[^\n]*\n$/) })
+    expect(await cli('tail', url, `stream:${redis.prefix}ghost`, '--timeout', '5')).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^queuescope: stream ".*ghost" does not exist[^\n]*\n$/),
+    })
     expect(await cli('tail', vhost.url, 'queue:orders', '--management', MANAGEMENT_URL, '--timeout', '5')).toMatchObject({
       code: 1,
       stderr: expect.stringMatching(/^queuescope: queue "orders" is a classic queue: .*consuming.*\n$/),
@@ -382,8 +499,20 @@ describe('queuescope CLI (real brokers)', () => {
         ],
       })
       expect(items[1]).toMatchObject({ messages: 3 })
-      expect(items[2]).toMatchObject({ kind: 'bullmq', name: `${p}bull:mail`, counts: { waiting: 1, active: 0, delayed: 1, prioritized: 0, completed: 0, failed: 0, paused: 0 } })
-      expect(Object.keys((items[2] as unknown as { counts: object }).counts).sort()).toEqual(['active', 'completed', 'delayed', 'failed', 'paused', 'prioritized', 'waiting'])
+      expect(items[2]).toMatchObject({
+        kind: 'bullmq',
+        name: `${p}bull:mail`,
+        counts: { waiting: 1, active: 0, delayed: 1, prioritized: 0, completed: 0, failed: 0, paused: 0 },
+      })
+      expect(Object.keys((items[2] as unknown as { counts: object }).counts).sort()).toEqual([
+        'active',
+        'completed',
+        'delayed',
+        'failed',
+        'paused',
+        'prioritized',
+        'waiting',
+      ])
       expect(items[3]).toMatchObject({ kind: 'channel', consumers: 1, messages: null })
 
       const table = await cli('ls', 'redis://127.0.0.1:6379', '--pattern', `${p}*`)
@@ -398,9 +527,18 @@ describe('queuescope CLI (real brokers)', () => {
   })
 
   it('ls --pattern: usage errors (exit 2) with RabbitMQ or with --filter; a Cluster URL on a plain server fails in words (exit 1)', async () => {
-    expect(await cli('ls', vhost.url, '--pattern', 'orders*')).toMatchObject({ code: 2, stderr: expect.stringMatching(/--pattern applies to Redis; use --filter/) })
-    expect(await cli('ls', 'redis://127.0.0.1:6379', '--pattern', 'a*', '--filter', 'a')).toMatchObject({ code: 2, stderr: expect.stringMatching(/either --filter TEXT or --pattern GLOB/) })
-    expect(await cli('ls', 'redis://127.0.0.1:6379?cluster=1')).toMatchObject({ code: 1, stderr: expect.stringMatching(/^queuescope: .*not part of a Cluster.*remove cluster=1 from the URL\n$/) })
+    expect(await cli('ls', vhost.url, '--pattern', 'orders*')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--pattern applies to Redis; use --filter/),
+    })
+    expect(await cli('ls', 'redis://127.0.0.1:6379', '--pattern', 'a*', '--filter', 'a')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/either --filter TEXT or --pattern GLOB/),
+    })
+    expect(await cli('ls', 'redis://127.0.0.1:6379?cluster=1')).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^queuescope: .*not part of a Cluster.*remove cluster=1 from the URL\n$/),
+    })
     expect(await cli('ls', 'redis://127.0.0.1:6379?sentinels=a:1')).toMatchObject({ code: 2, stderr: expect.stringMatching(/needs sentinelMaster=NAME/) })
   })
 })

@@ -19,7 +19,10 @@ export async function resolveConnection(core: Core, args: ConnectionArgs): Promi
   const saved = profileTarget(profile).target
   if (!sameAudience(saved, profileTarget(withManagement).target)) {
     const where = saved.broker === 'rabbitmq' ? saved.managementUrl : 'its own server'
-    throw new QsError('BAD_REQUEST', `profile "${profile.name}" sends its password to the management API at ${where} only, not to ${redactUrl(args.managementUrl ?? '')}: save the other management URL in the profile, or give a URL instead of --profile`)
+    throw new QsError(
+      'BAD_REQUEST',
+      `profile "${profile.name}" sends its password to the management API at ${where} only, not to ${redactUrl(args.managementUrl ?? '')}: save the other management URL in the profile, or give a URL instead of --profile`,
+    )
   }
   const config = await core.profileConfig(withManagement)
   if (args.watchQueues && args.watchQueues.length > 0) config.watchQueues = [...new Set([...(config.watchQueues ?? []), ...args.watchQueues])]

@@ -25,7 +25,10 @@ function details(item: SourceItem): string {
       return item.groups.length === 0
         ? 'no groups'
         : item.groups
-            .map((g) => `group ${g.name}: lag ${g.lag === null ? 'unknown' : number.format(g.lag)}, pending ${number.format(g.pending)}, consumers ${number.format(g.consumers)}`)
+            .map(
+              (g) =>
+                `group ${g.name}: lag ${g.lag === null ? 'unknown' : number.format(g.lag)}, pending ${number.format(g.pending)}, consumers ${number.format(g.consumers)}`,
+            )
             .join('; ')
     case 'list':
       return ''
@@ -33,7 +36,9 @@ function details(item: SourceItem): string {
       // Pub/sub keeps nothing: CONSUMERS is who is subscribed right now.
       return item.pattern ? 'pub/sub pattern, subscribers now' : 'pub/sub, subscribers now'
     case 'bullmq': {
-      const counts = Object.entries(item.counts).map(([state, n]) => `${state} ${number.format(n)}`).join(', ')
+      const counts = Object.entries(item.counts)
+        .map(([state, n]) => `${state} ${number.format(n)}`)
+        .join(', ')
       return `${item.paused ? 'PAUSED, ' : ''}${counts}`
     }
   }
@@ -42,7 +47,13 @@ function details(item: SourceItem): string {
 /** A plain aligned table for people; scripts use --json. */
 export function formatSourceTable(items: SourceItem[]): string {
   if (items.length === 0) return 'nothing here yet (no queues, exchanges, streams, lists, channels or BullMQ queues)\n'
-  const rows = items.map((item) => [item.kind, item.kind === 'exchange' && item.name === '' ? '(default)' : item.name, count(item.messages), count(item.consumers), details(item)])
+  const rows = items.map((item) => [
+    item.kind,
+    item.kind === 'exchange' && item.name === '' ? '(default)' : item.name,
+    count(item.messages),
+    count(item.consumers),
+    details(item),
+  ])
   const header = ['KIND', 'NAME', 'MESSAGES', 'CONSUMERS', 'DETAILS']
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
   const line = (cells: string[]) =>
@@ -59,7 +70,13 @@ const BODY_PREVIEW = 2000
 export function formatMessages(messages: PeekedMessage[]): string {
   if (messages.length === 0) return 'no messages\n'
   const blocks = messages.map((m) => {
-    const flags = [`${number.format(m.size)} B`, m.encoding, m.redelivered ? 'redelivered' : '', m.deliveryCount !== undefined ? `delivery count ${m.deliveryCount}` : '', m.streamOffset !== undefined ? `offset ${m.streamOffset}` : '']
+    const flags = [
+      `${number.format(m.size)} B`,
+      m.encoding,
+      m.redelivered ? 'redelivered' : '',
+      m.deliveryCount !== undefined ? `delivery count ${m.deliveryCount}` : '',
+      m.streamOffset !== undefined ? `offset ${m.streamOffset}` : '',
+    ]
     const lines = [`#${m.id}  ${flags.filter(Boolean).join(', ')}`]
     const props = Object.entries(m.properties)
     if (props.length > 0) lines.push(`  properties: ${props.map(([k, v]) => `${k}=${String(v)}`).join(' ')}`)
@@ -67,10 +84,14 @@ export function formatMessages(messages: PeekedMessage[]): string {
     if (headers.length > 0) lines.push(`  headers: ${JSON.stringify(Object.fromEntries(headers))}`)
     for (const d of m.xDeath ?? []) {
       const when = d.time === null ? '' : ` at ${new Date(d.time).toISOString()}`
-      lines.push(`  x-death: ${d.reason} x${d.count} from queue ${d.queue} (exchange ${d.exchange || '(default)'}, routing keys ${d.routingKeys.join(', ') || '(none)'})${when}`)
+      lines.push(
+        `  x-death: ${d.reason} x${d.count} from queue ${d.queue} (exchange ${d.exchange || '(default)'}, routing keys ${d.routingKeys.join(', ') || '(none)'})${when}`,
+      )
     }
     const body = m.encoding === 'utf8' ? m.body : `(base64) ${m.body}`
-    lines.push(`  body: ${body.length > BODY_PREVIEW ? `${body.slice(0, BODY_PREVIEW)}… (${number.format(body.length - BODY_PREVIEW)} more characters; use --json)` : body}`)
+    lines.push(
+      `  body: ${body.length > BODY_PREVIEW ? `${body.slice(0, BODY_PREVIEW)}… (${number.format(body.length - BODY_PREVIEW)} more characters; use --json)` : body}`,
+    )
     return lines.join('\n')
   })
   return `${blocks.join('\n\n')}\n`
@@ -88,7 +109,9 @@ export function formatReplayReport(report: ReplayReport): string {
   if (report.cancelled) lines.push('  cancelled before the end')
   if (report.error) lines.push(`  stopped: ${report.error}`)
   for (const failure of report.failures.slice(0, 10)) lines.push(`  failed ${failure.id}: ${failure.reason ?? 'unknown'}`)
-  if (report.dryRun) for (const item of report.preview.slice(0, 20)) lines.push(`  ${item.id} -> ${item.exchange === '' ? '(default exchange)' : item.exchange} ${item.routingKeys.join(', ')} (${n(item.size)} bytes)`)
+  if (report.dryRun)
+    for (const item of report.preview.slice(0, 20))
+      lines.push(`  ${item.id} -> ${item.exchange === '' ? '(default exchange)' : item.exchange} ${item.routingKeys.join(', ')} (${n(item.size)} bytes)`)
   if (report.dryRun && report.preview.length > 20) lines.push(`  … and ${n(report.published - 20)} more`)
   return `${lines.join('\n')}\n`
 }

@@ -35,7 +35,12 @@ export interface CliIo {
  * progress lines, which hold nothing but our own words and numbers, keep their control codes.
  */
 function safeIo(io: CliIo): CliIo & { progress: (text: string) => void } {
-  return { stdout: (text) => io.stdout(terminalSafe(text)), stderr: (text) => io.stderr(terminalSafe(text)), stderrIsTTY: io.stderrIsTTY, progress: io.progress ?? io.stderr }
+  return {
+    stdout: (text) => io.stdout(terminalSafe(text)),
+    stderr: (text) => io.stderr(terminalSafe(text)),
+    stderrIsTTY: io.stderrIsTTY,
+    progress: io.progress ?? io.stderr,
+  }
 }
 
 const defaultIo: CliIo = {
@@ -50,7 +55,11 @@ class UsageError extends Error {}
 type Call = <C extends CallChannel>(channel: C, request: CallRequest<C>) => Promise<CallResponse<C>>
 
 /** Opens the core and one connection, runs `work`, and always closes everything. */
-async function withConnection<T>(args: ConnectionArgs, work: (call: Call, connectionId: string, core: Core) => Promise<T>, extra: Record<string, ConnectionArgs> = {}): Promise<T> {
+async function withConnection<T>(
+  args: ConnectionArgs,
+  work: (call: Call, connectionId: string, core: Core) => Promise<T>,
+  extra: Record<string, ConnectionArgs> = {},
+): Promise<T> {
   const core: Core = await createCore({ configDir: configDir(), mode: 'web', version, keyring: await osKeyring() })
   try {
     const connectionId = 'cli'
@@ -99,32 +108,49 @@ export function buildProgram(raw: CliIo = defaultIo): Command {
     .option('--json', 'print {"items":[...]} as JSON')
     .option('--filter <text>', 'only names containing this text (filtered by the broker)')
     .option('--pattern <glob>', 'Redis: only keys and channels matching this SCAN MATCH glob, e.g. "orders:*"')
-    .option('--watch <queue>', 'RabbitMQ without the management plugin: a queue to show from a passive declare (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .action(async (url: string | undefined, options: { json?: boolean; filter?: string; pattern?: string; watch: string[]; profile?: string; management?: string }) => {
-      const args = connectionArgs(url, options)
-      if (options.filter !== undefined && options.pattern !== undefined) throw new UsageError('give either --filter TEXT or --pattern GLOB, not both')
-      if (options.pattern !== undefined && 'url' in args && brokerOfUrl(args.url) !== 'redis') throw new UsageError('--pattern applies to Redis; use --filter TEXT for RabbitMQ')
-      await withConnection({ ...args, watchQueues: options.watch }, async (call, connectionId, core) => {
-        // On a terminal, a large Redis key space shows how far the scan is, and Ctrl-C keeps what was found.
-        const discoveryId = io.stderrIsTTY ? `cli-ls-${process.pid}` : undefined
-        const off = discoveryId ? core.onEvent((channel, payload) => {
-          if (channel !== 'sources:progress') return
-          const p = payload as EventPayload<'sources:progress'>
-          io.progress(p.done ? '\r\x1b[K' : `\rscanning ${p.scanned.toLocaleString('en-US')}${p.total === null ? '' : ` of ${p.total.toLocaleString('en-US')}`} keys, found ${p.found.toLocaleString('en-US')}\x1b[K`)
-        }) : () => {}
-        const onSigint = (): void => void call('sources:cancel', { id: discoveryId! }).catch(() => {})
-        if (discoveryId) process.once('SIGINT', onSigint)
-        const list = await call('sources:list', { connectionId, filter: options.filter, pattern: options.pattern, discoveryId }).finally(() => {
-          off()
-          process.off('SIGINT', onSigint)
+    .option(
+      '--watch <queue>',
+      'RabbitMQ without the management plugin: a queue to show from a passive declare (repeatable)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .action(
+      async (
+        url: string | undefined,
+        options: { json?: boolean; filter?: string; pattern?: string; watch: string[]; profile?: string; management?: string },
+      ) => {
+        const args = connectionArgs(url, options)
+        if (options.filter !== undefined && options.pattern !== undefined) throw new UsageError('give either --filter TEXT or --pattern GLOB, not both')
+        if (options.pattern !== undefined && 'url' in args && brokerOfUrl(args.url) !== 'redis')
+          throw new UsageError('--pattern applies to Redis; use --filter TEXT for RabbitMQ')
+        await withConnection({ ...args, watchQueues: options.watch }, async (call, connectionId, core) => {
+          // On a terminal, a large Redis key space shows how far the scan is, and Ctrl-C keeps what was found.
+          const discoveryId = io.stderrIsTTY ? `cli-ls-${process.pid}` : undefined
+          const off = discoveryId
+            ? core.onEvent((channel, payload) => {
+                if (channel !== 'sources:progress') return
+                const p = payload as EventPayload<'sources:progress'>
+                io.progress(
+                  p.done
+                    ? '\r\x1b[K'
+                    : `\rscanning ${p.scanned.toLocaleString('en-US')}${p.total === null ? '' : ` of ${p.total.toLocaleString('en-US')}`} keys, found ${p.found.toLocaleString('en-US')}\x1b[K`,
+                )
+              })
+            : () => {}
+          const onSigint = (): void => void call('sources:cancel', { id: discoveryId! }).catch(() => {})
+          if (discoveryId) process.once('SIGINT', onSigint)
+          const list = await call('sources:list', { connectionId, filter: options.filter, pattern: options.pattern, discoveryId }).finally(() => {
+            off()
+            process.off('SIGINT', onSigint)
+          })
+          if (options.pattern !== undefined && list.broker === 'rabbitmq') throw new UsageError('--pattern applies to Redis; use --filter TEXT for RabbitMQ')
+          const items = list.items
+          for (const warning of list.warnings) io.stderr(`warning: ${warning}\n`)
+          if (options.json) io.stdout(`${JSON.stringify({ items })}\n`)
+          else io.stdout(formatSourceTable(items))
         })
-        if (options.pattern !== undefined && list.broker === 'rabbitmq') throw new UsageError('--pattern applies to Redis; use --filter TEXT for RabbitMQ')
-        const items = list.items
-        for (const warning of list.warnings) io.stderr(`warning: ${warning}\n`)
-        if (options.json) io.stdout(`${JSON.stringify({ items })}\n`)
-        else io.stdout(formatSourceTable(items))
-      })
-    })
+      },
+    )
 
   connectionOptions(program.command('publish').description('publish one message to a queue, exchange, stream, list or channel'))
     .argument('<target>', 'queue:NAME, exchange:NAME, stream:KEY, list:KEY or channel:NAME')
@@ -138,7 +164,16 @@ export function buildProgram(raw: CliIo = defaultIo): Command {
       async (
         url: string | undefined,
         target: string,
-        options: { body?: string; file?: string; routingKey?: string; header: string[]; property: string[]; json?: boolean; profile?: string; management?: string },
+        options: {
+          body?: string
+          file?: string
+          routingKey?: string
+          header: string[]
+          property: string[]
+          json?: boolean
+          profile?: string
+          management?: string
+        },
       ) => {
         const args = connectionArgs(url, options)
         if ((options.body === undefined) === (options.file === undefined)) throw new UsageError('give exactly one of --body TEXT or --file PATH')
@@ -155,7 +190,8 @@ export function buildProgram(raw: CliIo = defaultIo): Command {
             properties: properties as Record<string, never>,
           })
           if (options.json) io.stdout(`${JSON.stringify(result)}\n`)
-          else io.stdout(result.routed ? `published to ${target}${result.id ? ` as ${result.id}` : ''}\n` : `not routed: ${result.reason ?? 'unknown reason'}\n`)
+          else
+            io.stdout(result.routed ? `published to ${target}${result.id ? ` as ${result.id}` : ''}\n` : `not routed: ${result.reason ?? 'unknown reason'}\n`)
           if (!result.routed) throw new QsError('UNROUTABLE', `${target}: the message was not routed (${result.reason ?? 'no route'})`)
         })
       },
@@ -166,20 +202,23 @@ export function buildProgram(raw: CliIo = defaultIo): Command {
     .option('--count <n>', `how many messages (1-${MAX_PEEK_COUNT})`, '50')
     .option('--from <where>', 'RabbitMQ stream queues: first (default), last, next, offset:N or timestamp:ISO-8601|epoch-ms')
     .option('--json', 'print {"messages":[...]} as JSON')
-    .action(async (url: string | undefined, source: string, options: { count: string; from?: string; json?: boolean; profile?: string; management?: string }) => {
-      const args = connectionArgs(url, options)
-      const count = Number(options.count)
-      if (!Number.isInteger(count) || count < 1 || count > MAX_PEEK_COUNT) throw new UsageError(`--count must be a whole number from 1 to ${MAX_PEEK_COUNT}, not "${options.count}"`)
-      const from = options.from === undefined ? undefined : parseFrom(options.from)
-      await withConnection(args, async (call, connectionId) => {
-        // No way to accept the delivery-limit risk here: the latch that stops a second read of a
-        // queue where one had to stop lives in one process, and every CLI run is a new one.
-        const result = await call('messages:peek', { connectionId, source, count, from })
-        for (const warning of result.warnings) io.stderr(`warning: ${warning}\n`)
-        if (options.json) io.stdout(`${JSON.stringify({ messages: result.messages })}\n`)
-        else io.stdout(formatMessages(result.messages))
-      })
-    })
+    .action(
+      async (url: string | undefined, source: string, options: { count: string; from?: string; json?: boolean; profile?: string; management?: string }) => {
+        const args = connectionArgs(url, options)
+        const count = Number(options.count)
+        if (!Number.isInteger(count) || count < 1 || count > MAX_PEEK_COUNT)
+          throw new UsageError(`--count must be a whole number from 1 to ${MAX_PEEK_COUNT}, not "${options.count}"`)
+        const from = options.from === undefined ? undefined : parseFrom(options.from)
+        await withConnection(args, async (call, connectionId) => {
+          // No way to accept the delivery-limit risk here: the latch that stops a second read of a
+          // queue where one had to stop lives in one process, and every CLI run is a new one.
+          const result = await call('messages:peek', { connectionId, source, count, from })
+          for (const warning of result.warnings) io.stderr(`warning: ${warning}\n`)
+          if (options.json) io.stdout(`${JSON.stringify({ messages: result.messages })}\n`)
+          else io.stdout(formatMessages(result.messages))
+        })
+      },
+    )
 
   connectionOptions(program.command('purge').description('remove every ready message from a queue, stream or list'))
     .argument('<source>', 'queue:NAME (unacked messages stay), stream:KEY (groups stay) or list:KEY')
@@ -208,7 +247,12 @@ export function buildProgram(raw: CliIo = defaultIo): Command {
     .addOption(new Option('--mode <mode>', 'move removes from the source once the target confirmed; copy leaves it').choices(['move', 'copy']).default('move'))
     .option('--limit <n>', 'at most N messages (default: all that are in the source when it starts)')
     .option('--rate <n>', 'at most N messages per second')
-    .option('--filter <expr>', 'only matching messages (repeatable, all must match): header.K=V, property.type~=text, body.path=V, body=~regex, xdeath.reason=rejected, header.K?', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option(
+      '--filter <expr>',
+      'only matching messages (repeatable, all must match): header.K=V, property.type~=text, body.path=V, body=~regex, xdeath.reason=rejected, header.K?',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
     .option('--dry-run', 'show what would be replayed and change nothing')
     .option('--yes', 'confirm a move (it removes messages from the source)')
     .option('--json', 'print {"published","acknowledged","failed","skipped","left","dryRun"} as JSON')
@@ -217,10 +261,14 @@ export function buildProgram(raw: CliIo = defaultIo): Command {
       const ref = parseSourceRef(source)
       if ((options.to === undefined) === (options.toOrigin !== true)) throw new UsageError('give exactly one of --to <target> or --to-origin')
       if (options.toUrl && !options.to) throw new UsageError('--to-url goes with --to <target>')
-      if (options.group !== undefined && ref.kind !== 'stream') throw new UsageError(`--group reads a consumer group's pending entries: the source must be stream:KEY, not ${source}`)
+      if (options.group !== undefined && ref.kind !== 'stream')
+        throw new UsageError(`--group reads a consumer group's pending entries: the source must be stream:KEY, not ${source}`)
       const limit = positiveNumber(options.limit, '--limit', true)
       const rate = positiveNumber(options.rate, '--rate', false)
-      if (rate !== undefined && (rate < MIN_REPLAY_RATE || rate > MAX_REPLAY_RATE)) throw new UsageError(`--rate must be from ${MIN_REPLAY_RATE.toPrecision(2)} (one a day) to ${MAX_REPLAY_RATE.toLocaleString('en-US')} messages per second, not "${options.rate}"`)
+      if (rate !== undefined && (rate < MIN_REPLAY_RATE || rate > MAX_REPLAY_RATE))
+        throw new UsageError(
+          `--rate must be from ${MIN_REPLAY_RATE.toPrecision(2)} (one a day) to ${MAX_REPLAY_RATE.toLocaleString('en-US')} messages per second, not "${options.rate}"`,
+        )
       const filters = options.filter.map((expr) => parseFilterExpression(expr))
       const mode = options.mode as 'move' | 'copy'
       if (mode === 'move' && !options.dryRun && !options.yes) {
@@ -231,8 +279,21 @@ export function buildProgram(raw: CliIo = defaultIo): Command {
         args,
         async (_call, connectionId, core) => {
           const id = `cli-${process.pid}-${Date.now()}`
-          const to = options.to ? { connectionId: options.toUrl ? 'cli-target' : connectionId, target: options.to, routingKey: options.routingKey } : { toOrigin: true as const }
-          const request = replayRequestSchema.parse({ connectionId, source, sourceGroup: options.group, to, mode, limit, rate, filters, dryRun: options.dryRun === true, confirm: ref.name })
+          const to = options.to
+            ? { connectionId: options.toUrl ? 'cli-target' : connectionId, target: options.to, routingKey: options.routingKey }
+            : { toOrigin: true as const }
+          const request = replayRequestSchema.parse({
+            connectionId,
+            source,
+            sourceGroup: options.group,
+            to,
+            mode,
+            limit,
+            rate,
+            filters,
+            dryRun: options.dryRun === true,
+            confirm: ref.name,
+          })
           const bar = io.stderrIsTTY ? progressBar(io, mode, options.dryRun === true) : null
           const onSigint = (): void => {
             io.stderr('\ncancelling: waiting for the messages in flight…\n')
@@ -249,13 +310,19 @@ export function buildProgram(raw: CliIo = defaultIo): Command {
           }
           if (options.json) {
             const { published, acknowledged, failed, skipped, left, dryRun } = report
-            io.stdout(`${JSON.stringify({ published, acknowledged, failed, skipped, left, dryRun, duplicates: report.duplicates, cancelled: report.cancelled, ...(report.error ? { error: report.error } : {}) })}\n`)
+            io.stdout(
+              `${JSON.stringify({ published, acknowledged, failed, skipped, left, dryRun, duplicates: report.duplicates, cancelled: report.cancelled, ...(report.error ? { error: report.error } : {}) })}\n`,
+            )
           } else {
             io.stdout(formatReplayReport(report))
           }
           if (report.error) throw new QsError('BROKER_ERROR', `replay stopped: ${report.error}`)
           if (report.cancelled) throw new QsError('CANCELLED', 'replay cancelled; the report above says what was moved')
-          if (report.failed > 0) throw new QsError('BROKER_ERROR', `${report.failed} message${report.failed === 1 ? '' : 's'} could not be replayed and stayed in ${source} (first: ${report.failures[0]?.reason ?? 'unknown'})`)
+          if (report.failed > 0)
+            throw new QsError(
+              'BROKER_ERROR',
+              `${report.failed} message${report.failed === 1 ? '' : 's'} could not be replayed and stayed in ${source} (first: ${report.failures[0]?.reason ?? 'unknown'})`,
+            )
         },
         extra,
       )
@@ -266,33 +333,47 @@ export function buildProgram(raw: CliIo = defaultIo): Command {
     .requiredOption('--out <file>', 'the file to write (never overwritten)')
     .option('--count <n>', 'at most N messages (default: all that are in the source now)')
     .option('--json', 'print {"exported":N,"path"} as JSON')
-    .action(async (url: string | undefined, source: string, options: { out: string; count?: string; json?: boolean; profile?: string; management?: string }) => {
-      const args = connectionArgs(url, options)
-      const count = positiveNumber(options.count, '--count', true)
-      parseSourceRef(source)
-      await withConnection(args, async (call, connectionId) => {
-        const result = await call('messages:export', { connectionId, source, path: options.out, count })
-        for (const warning of result.warnings ?? []) io.stderr(`warning: ${warning}\n`)
-        if (options.json) io.stdout(`${JSON.stringify(result)}\n`)
-        else io.stdout(`exported ${result.exported.toLocaleString('en-US')} message${result.exported === 1 ? '' : 's'} from ${source} to ${result.path} (nothing consumed)\n`)
-      })
-    })
+    .action(
+      async (url: string | undefined, source: string, options: { out: string; count?: string; json?: boolean; profile?: string; management?: string }) => {
+        const args = connectionArgs(url, options)
+        const count = positiveNumber(options.count, '--count', true)
+        parseSourceRef(source)
+        await withConnection(args, async (call, connectionId) => {
+          const result = await call('messages:export', { connectionId, source, path: options.out, count })
+          for (const warning of result.warnings ?? []) io.stderr(`warning: ${warning}\n`)
+          if (options.json) io.stdout(`${JSON.stringify(result)}\n`)
+          else
+            io.stdout(
+              `exported ${result.exported.toLocaleString('en-US')} message${result.exported === 1 ? '' : 's'} from ${source} to ${result.path} (nothing consumed)\n`,
+            )
+        })
+      },
+    )
 
   connectionOptions(program.command('import').description('publish every message of an export file into a target, with confirms'))
     .argument('<target>', 'queue:NAME, exchange:NAME, stream:KEY, list:KEY or channel:NAME')
     .requiredOption('--in <file>', 'an NDJSON file written by queuescope export')
     .option('--routing-key <key>', 'exchanges: the routing key (default: each message’s original one)')
     .option('--json', 'print {"published":N,"failed":N} as JSON')
-    .action(async (url: string | undefined, target: string, options: { in: string; routingKey?: string; json?: boolean; profile?: string; management?: string }) => {
-      const args = connectionArgs(url, options)
-      parseSourceRef(target)
-      await withConnection(args, async (call, connectionId) => {
-        const result = await call('messages:import', { connectionId, target, path: options.in, routingKey: options.routingKey })
-        if (options.json) io.stdout(`${JSON.stringify({ published: result.published, failed: result.failed })}\n`)
-        else io.stdout(`imported ${result.published.toLocaleString('en-US')} message${result.published === 1 ? '' : 's'} into ${target}${result.failed ? `, ${result.failed} failed` : ''}\n`)
-        if (result.failed > 0) throw new QsError('BROKER_ERROR', `${result.failed} message${result.failed === 1 ? '' : 's'} were not imported (first: ${result.failures[0] ?? 'unknown'})`)
-      })
-    })
+    .action(
+      async (url: string | undefined, target: string, options: { in: string; routingKey?: string; json?: boolean; profile?: string; management?: string }) => {
+        const args = connectionArgs(url, options)
+        parseSourceRef(target)
+        await withConnection(args, async (call, connectionId) => {
+          const result = await call('messages:import', { connectionId, target, path: options.in, routingKey: options.routingKey })
+          if (options.json) io.stdout(`${JSON.stringify({ published: result.published, failed: result.failed })}\n`)
+          else
+            io.stdout(
+              `imported ${result.published.toLocaleString('en-US')} message${result.published === 1 ? '' : 's'} into ${target}${result.failed ? `, ${result.failed} failed` : ''}\n`,
+            )
+          if (result.failed > 0)
+            throw new QsError(
+              'BROKER_ERROR',
+              `${result.failed} message${result.failed === 1 ? '' : 's'} were not imported (first: ${result.failures[0] ?? 'unknown'})`,
+            )
+        })
+      },
+    )
 
   connectionOptions(program.command('tail').description('print messages as they arrive, consuming nothing (stream, channel, exchange, stream queue)'))
     .argument('<source>', 'stream:KEY, channel:NAME (a glob with --pattern), exchange:NAME or queue:NAME (a stream queue)')
@@ -316,7 +397,8 @@ export function buildProgram(raw: CliIo = defaultIo): Command {
         const off = core.onEvent((channel, payload) => {
           if (channel !== 'tail:batch') return
           const batch = payload as TailBatch
-          if (batch.dropped > 0) io.stderr(`warning: ${batch.dropped} message${batch.dropped === 1 ? '' : 's'} dropped: they arrived faster than they could be printed\n`)
+          if (batch.dropped > 0)
+            io.stderr(`warning: ${batch.dropped} message${batch.dropped === 1 ? '' : 's'} dropped: they arrived faster than they could be printed\n`)
           for (const message of batch.messages) {
             if (max !== undefined && printed >= max) break
             io.stdout(options.json ? `${JSON.stringify(tailJson(message))}\n` : tailLine(message))
@@ -409,7 +491,9 @@ function progressBar(io: ReturnType<typeof safeIo>, mode: 'move' | 'copy', dryRu
     const width = 24
     const filled = p.total > 0 ? Math.round((p.scanned / p.total) * width) : 0
     const eta = p.etaMs === null ? '' : `  ETA ${formatDuration(p.etaMs)}`
-    io.progress(`\r${verb} ${p.scanned.toLocaleString('en-US')} / ${p.total.toLocaleString('en-US')}  ${'█'.repeat(filled)}${'░'.repeat(width - filled)}  ${Math.round(p.rate).toLocaleString('en-US')} msg/s${eta}   `)
+    io.progress(
+      `\r${verb} ${p.scanned.toLocaleString('en-US')} / ${p.total.toLocaleString('en-US')}  ${'█'.repeat(filled)}${'░'.repeat(width - filled)}  ${Math.round(p.rate).toLocaleString('en-US')} msg/s${eta}   `,
+    )
   }
 }
 
@@ -444,7 +528,10 @@ export async function runCli(argv: string[], raw: CliIo = defaultIo): Promise<nu
       return EXIT.usage
     }
     const { code, message: said, detail } = toQsErrorShape(err)
-    const message = (detail as { requiresAcceptance?: unknown } | undefined)?.requiresAcceptance === true ? `${said} The CLI never takes that risk (each run is a new process, so it cannot remember a queue where a read had to stop): do it from the app.` : said
+    const message =
+      (detail as { requiresAcceptance?: unknown } | undefined)?.requiresAcceptance === true
+        ? `${said} The CLI never takes that risk (each run is a new process, so it cannot remember a queue where a read had to stop): do it from the app.`
+        : said
     if (code === 'BAD_URL' || code === 'BAD_REQUEST') {
       io.stderr(`queuescope: ${oneLine(message)}\n`)
       return EXIT.usage

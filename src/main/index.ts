@@ -28,12 +28,7 @@ async function main(): Promise<void> {
   })
   const paths = defaultWindowPaths(mainDir, devUrl)
   let window: BrowserWindow | null = null
-  registerIpc(
-    ipcMain,
-    core,
-    (event) => isTrustedSender(event.senderFrame?.url, { devOrigin: devUrl, rendererFile: paths.rendererFile }),
-    nativeFileDialogs,
-  )
+  registerIpc(ipcMain, core, (event) => isTrustedSender(event.senderFrame?.url, { devOrigin: devUrl, rendererFile: paths.rendererFile }), nativeFileDialogs)
   forwardEvents(core, () => window?.webContents ?? null)
 
   const open = () => {

@@ -5,7 +5,11 @@
  */
 import type { CallChannel, CallRequest, CallResponse, EventChannel, EventPayload } from './contract'
 
-type Camel<S extends string> = S extends `${infer A}:${infer B}` ? `${A}${Capitalize<Camel<B>>}` : S extends `${infer A}-${infer B}` ? `${A}${Capitalize<Camel<B>>}` : S
+type Camel<S extends string> = S extends `${infer A}:${infer B}`
+  ? `${A}${Capitalize<Camel<B>>}`
+  : S extends `${infer A}-${infer B}`
+    ? `${A}${Capitalize<Camel<B>>}`
+    : S
 
 export type MethodName<C extends string> = Camel<C>
 export type SubscribeName<E extends string> = `on${Capitalize<Camel<E>>}`

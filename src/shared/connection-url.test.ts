@@ -22,7 +22,15 @@ describe('parseConnectionUrl', () => {
   })
 
   it('reads Redis URLs with database, user and TLS', () => {
-    expect(parseConnectionUrl('redis://127.0.0.1:6379').target).toEqual({ broker: 'redis', tls: false, host: '127.0.0.1', port: 6379, db: 0, username: null, topology: { kind: 'standalone' } })
+    expect(parseConnectionUrl('redis://127.0.0.1:6379').target).toEqual({
+      broker: 'redis',
+      tls: false,
+      host: '127.0.0.1',
+      port: 6379,
+      db: 0,
+      username: null,
+      topology: { kind: 'standalone' },
+    })
     const { target, password } = parseConnectionUrl('rediss://alice:secret@cache:6380/3')
     expect(target).toEqual({ broker: 'redis', tls: true, host: 'cache', port: 6380, db: 3, username: 'alice', topology: { kind: 'standalone' } })
     expect(password).toBe('secret')
@@ -58,7 +66,13 @@ describe('parseConnectionUrl', () => {
     expect(target).toMatchObject({
       tls: true,
       db: 0,
-      topology: { kind: 'cluster', nodes: [{ host: 'c1', port: 7000 }, { host: 'c2', port: 7001 }] },
+      topology: {
+        kind: 'cluster',
+        nodes: [
+          { host: 'c1', port: 7000 },
+          { host: 'c2', port: 7001 },
+        ],
+      },
     })
     expect(describeTarget(target)).toBe('rediss cluster c1:7000')
     expect(scopeOf(target)).toBe('0')
@@ -88,7 +102,9 @@ describe('parseConnectionUrl', () => {
       expect((err as Error).message).toMatch(/unknown query parameter "x"/)
       expect((err as Error).message).not.toContain('topsecret')
     }
-    expect(stripPassword('redis://u:pw@h:26379/0?sentinelPassword=sp&sentinelMaster=m&sentinels=a:1,b:2')).toBe('redis://u@h:26379/0?sentinelMaster=m&sentinels=a:1,b:2')
+    expect(stripPassword('redis://u:pw@h:26379/0?sentinelPassword=sp&sentinelMaster=m&sentinels=a:1,b:2')).toBe(
+      'redis://u@h:26379/0?sentinelMaster=m&sentinels=a:1,b:2',
+    )
     expect(stripPassword('redis://h?sentinelMaster=m&sentinelPassword=sp')).toBe('redis://h?sentinelMaster=m')
     expect(redactUrl('redis://h?sentinelMaster=m&sentinelPassword=sp')).toBe('redis://h?sentinelMaster=m&sentinelPassword=***')
   })

@@ -35,9 +35,7 @@ export interface HostPort {
  * `?cluster=1[&nodes=h:p,...]`. The lists include host:port itself, first.
  */
 export type RedisTopology =
-  | { kind: 'standalone' }
-  | { kind: 'sentinel'; master: string; sentinels: HostPort[]; sentinelPassword: string | null }
-  | { kind: 'cluster'; nodes: HostPort[] }
+  { kind: 'standalone' } | { kind: 'sentinel'; master: string; sentinels: HostPort[]; sentinelPassword: string | null } | { kind: 'cluster'; nodes: HostPort[] }
 
 const SENTINEL_PORT = 26379
 const REDIS_QUERY_KEYS = ['sentinelMaster', 'sentinels', 'sentinelPassword', 'cluster', 'nodes']
@@ -48,10 +46,7 @@ function parseUrl(text: string): URL {
   try {
     return new URL(text)
   } catch {
-    throw new QsError(
-      'BAD_URL',
-      `"${redactUrl(text)}" is not a URL: use amqp://user:pass@host:5672/vhost or redis://host:6379/0`,
-    )
+    throw new QsError('BAD_URL', `"${redactUrl(text)}" is not a URL: use amqp://user:pass@host:5672/vhost or redis://host:6379/0`)
   }
 }
 
@@ -59,19 +54,13 @@ export function brokerOfUrl(text: string): Broker {
   const url = parseUrl(text.trim())
   const broker = SCHEMES[url.protocol]
   if (!broker) {
-    throw new QsError(
-      'BAD_URL',
-      `unsupported scheme "${url.protocol.replace(/:$/, '')}" in "${redactUrl(text)}": use amqp, amqps, redis or rediss`,
-    )
+    throw new QsError('BAD_URL', `unsupported scheme "${url.protocol.replace(/:$/, '')}" in "${redactUrl(text)}": use amqp, amqps, redis or rediss`)
   }
   return broker
 }
 
 /** Parses a profile or CLI URL. Returns the password found in it (if any) apart from the target. */
-export function parseConnectionUrl(
-  text: string,
-  options: { managementUrl?: string } = {},
-): { target: ConnectionTarget; password: string | null } {
+export function parseConnectionUrl(text: string, options: { managementUrl?: string } = {}): { target: ConnectionTarget; password: string | null } {
   const broker = brokerOfUrl(text)
   const url = parseUrl(text.trim())
   const tls = url.protocol === 'amqps:' || url.protocol === 'rediss:'
@@ -125,7 +114,8 @@ function redisTopology(url: URL, first: HostPort, db: number, text: string): Red
     throw new QsError('BAD_URL', `"${redactUrl(text)}": a URL is either Sentinel (sentinelMaster=) or Cluster (cluster=1), not both`)
   }
   if (cluster !== null) {
-    if (!['1', 'true', 'yes'].includes(cluster)) throw new QsError('BAD_URL', `"${redactUrl(text)}": write cluster=1 for a Redis Cluster, not cluster=${cluster}`)
+    if (!['1', 'true', 'yes'].includes(cluster))
+      throw new QsError('BAD_URL', `"${redactUrl(text)}": write cluster=1 for a Redis Cluster, not cluster=${cluster}`)
     if (db !== 0) throw new QsError('BAD_URL', `"${redactUrl(text)}": a Redis Cluster has only database 0, not ${db}`)
     for (const key of ['sentinels', 'sentinelPassword']) {
       if (params.has(key)) throw new QsError('BAD_URL', `"${redactUrl(text)}": "${key}" belongs to Sentinel URLs, not to cluster=1`)
@@ -173,7 +163,10 @@ function normaliseManagementUrl(explicit: string | undefined, amqpUrl: URL, tls:
     }
     // It would be stored and shown as written; the API is signed in to as the connection's user.
     if (url.username || url.password) {
-      throw new QsError('BAD_URL', `management URL "${redactUrl(explicit)}" carries a user name or password: remove them (the management API is signed in to with the connection's own user and password)`)
+      throw new QsError(
+        'BAD_URL',
+        `management URL "${redactUrl(explicit)}" carries a user name or password: remove them (the management API is signed in to with the connection's own user and password)`,
+      )
     }
     return url.origin + url.pathname.replace(/\/+$/, '')
   }

@@ -31,7 +31,17 @@ describe('contract', () => {
 
   it('has no place for a password in what the renderer sees', () => {
     expect(Object.keys(profileViewSchema.shape)).not.toContain('password')
-    const parsed = profileViewSchema.parse({ id: '1', name: 'n', broker: 'redis', url: 'redis://h', readOnly: false, color: 'none', watchQueues: [], hasPassword: true, password: 'x' })
+    const parsed = profileViewSchema.parse({
+      id: '1',
+      name: 'n',
+      broker: 'redis',
+      url: 'redis://h',
+      readOnly: false,
+      color: 'none',
+      watchQueues: [],
+      hasPassword: true,
+      password: 'x',
+    })
     expect(parsed).not.toHaveProperty('password')
   })
 })

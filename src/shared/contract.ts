@@ -1,12 +1,5 @@
 import { z } from 'zod'
-import {
-  brokerSchema,
-  connectionStatusSchema,
-  profileInputSchema,
-  profileViewSchema,
-  secretStorageSchema,
-  sourceListSchema,
-} from './model'
+import { brokerSchema, connectionStatusSchema, profileInputSchema, profileViewSchema, secretStorageSchema, sourceListSchema } from './model'
 import { publishRequestSchema, publishResultSchema } from './publish'
 import { metricsHistoryRequestSchema, metricsHistorySchema } from './metrics'
 import { sourceDetailsRequestSchema, sourceDetailsSchema } from './topology'

@@ -44,9 +44,7 @@ export class QsError extends Error {
   }
 
   toJSON(): QsErrorShape {
-    return this.detail === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, detail: this.detail }
+    return this.detail === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, detail: this.detail }
   }
 
   static from(shape: QsErrorShape): QsError {

@@ -183,8 +183,6 @@ export const sourceListSchema = z.object({
   scope: z.string(),
   listedAt: z.number(),
   /** Present when one page was asked for: where it is among all (filtered) queues. */
-  paging: z
-    .object({ page: z.number().int(), pageCount: z.number().int(), pageSize: z.number().int(), total: z.number().int() })
-    .optional(),
+  paging: z.object({ page: z.number().int(), pageCount: z.number().int(), pageSize: z.number().int(), total: z.number().int() }).optional(),
 })
 export type SourceList = z.infer<typeof sourceListSchema>

@@ -34,7 +34,7 @@ describe('jsonPathValue', () => {
     expect(jsonPathValue(doc, '')).toBe(doc)
   })
 
-  it('finds only the document\'s own keys, never what every object inherits', () => {
+  it("finds only the document's own keys, never what every object inherits", () => {
     expect(jsonPathValue(doc, 'constructor')).toBeUndefined()
     expect(jsonPathValue(doc, 'customer.toString')).toBeUndefined()
     expect(jsonPathValue(JSON.parse('{"__proto__":{"a":1}}'), '__proto__.a')).toBe(1)

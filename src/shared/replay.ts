@@ -178,7 +178,10 @@ export function parseFilterExpression(text: string): ReplayFilter {
   const match = exists ? null : /^([^=~]+?)(=~|~=|=)([\s\S]*)$/.exec(text.trim())
   const selector = (exists?.[1] ?? match?.[1] ?? '').trim()
   if (!selector) {
-    throw new QsError('BAD_REQUEST', `filter "${text}": write <selector>=<value>, <selector>~=<text>, <selector>=~<regex> or <selector>? (selectors: header.<name>, property.<name>, body, body.<path>, xdeath.reason)`)
+    throw new QsError(
+      'BAD_REQUEST',
+      `filter "${text}": write <selector>=<value>, <selector>~=<text>, <selector>=~<regex> or <selector>? (selectors: header.<name>, property.<name>, body, body.<path>, xdeath.reason)`,
+    )
   }
   const op = exists ? 'exists' : match![2] === '=' ? 'equals' : match![2] === '~=' ? 'contains' : 'regex'
   const value = exists ? '' : match![3]!
@@ -190,7 +193,11 @@ export function parseFilterExpression(text: string): ReplayFilter {
   else if ((head === 'property' || head === 'prop') && rest) filter = { field: 'property', name: rest, op, value }
   else if (head === 'body') filter = { field: 'body', name: rest, op, value }
   else if (head === 'xdeath' && rest.toLowerCase() === 'reason') filter = { field: 'xDeathReason', name: '', op, value }
-  else throw new QsError('BAD_REQUEST', `filter "${text}": unknown selector "${selector}" (use header.<name>, property.<name>, body, body.<path> or xdeath.reason)`)
+  else
+    throw new QsError(
+      'BAD_REQUEST',
+      `filter "${text}": unknown selector "${selector}" (use header.<name>, property.<name>, body, body.<path> or xdeath.reason)`,
+    )
   if (op === 'regex') compileFilterRegex(filter)
   return filter
 }
@@ -199,7 +206,10 @@ export function compileFilterRegex(filter: ReplayFilter): RegExp {
   try {
     return new RegExp(filter.value)
   } catch (err) {
-    throw new QsError('BAD_REQUEST', `filter on ${describeFilterField(filter)}: "${filter.value}" is not a valid regular expression (${(err as Error).message})`)
+    throw new QsError(
+      'BAD_REQUEST',
+      `filter on ${describeFilterField(filter)}: "${filter.value}" is not a valid regular expression (${(err as Error).message})`,
+    )
   }
 }
 

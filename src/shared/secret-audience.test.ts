@@ -9,7 +9,13 @@ describe('secretAudience: a saved password is for one scheme, address set, user 
     const saved = target('amqp://app@mq:5672/prod')
     expect(sameAudience(saved, target('amqp://app@MQ:5672/staging'))).toBe(true)
     expect(sameAudience(saved, target('amqp://app@mq:5672/prod', 'http://mq:15672/some/path'))).toBe(true)
-    for (const other of [target('amqp://app@evil:5672/prod'), target('amqp://app@mq:5673/prod'), target('amqps://app@mq:5672/prod'), target('amqp://root@mq:5672/prod'), target('amqp://app@mq:5672/prod', 'http://evil:15672')]) {
+    for (const other of [
+      target('amqp://app@evil:5672/prod'),
+      target('amqp://app@mq:5673/prod'),
+      target('amqps://app@mq:5672/prod'),
+      target('amqp://root@mq:5672/prod'),
+      target('amqp://app@mq:5672/prod', 'http://evil:15672'),
+    ]) {
       expect(sameAudience(saved, other)).toBe(false)
     }
   })

@@ -15,10 +15,7 @@ export interface SourceRef {
 export function parseSourceRef(text: string): SourceRef {
   const colon = text.indexOf(':')
   if (colon <= 0) {
-    throw new QsError(
-      'BAD_REQUEST',
-      `"${text}" is not a source: write <kind>:<name>, e.g. queue:orders (kinds: ${REF_KINDS.join(', ')})`,
-    )
+    throw new QsError('BAD_REQUEST', `"${text}" is not a source: write <kind>:<name>, e.g. queue:orders (kinds: ${REF_KINDS.join(', ')})`)
   }
   const kind = text.slice(0, colon)
   const name = text.slice(colon + 1)

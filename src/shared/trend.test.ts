@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { backlogTrend, formatDuration, type BacklogSample } from './trend'
 
-const sample = (at: number, backlog: number | null, inRate: number | null = null, outRate: number | null = null): BacklogSample => ({ at, backlog, inRate, outRate })
+const sample = (at: number, backlog: number | null, inRate: number | null = null, outRate: number | null = null): BacklogSample => ({
+  at,
+  backlog,
+  inRate,
+  outRate,
+})
 
 describe('backlogTrend', () => {
   it('is unknown without a backlog or any way to get a rate — never a fake steady', () => {

@@ -74,7 +74,11 @@ export function preview(value: unknown, budget = 600): string {
     if (depth > 6) return Array.isArray(v) ? '[…]' : '{…}'
     seen.add(v)
     try {
-      if (Array.isArray(v)) return `[${v.slice(0, 6).map((item) => render(item, depth + 1)).join(',')}${v.length > 6 ? `,…(${v.length} items)` : ''}]`
+      if (Array.isArray(v))
+        return `[${v
+          .slice(0, 6)
+          .map((item) => render(item, depth + 1))
+          .join(',')}${v.length > 6 ? `,…(${v.length} items)` : ''}]`
       const keys = Object.keys(v)
       const shown = keys.slice(0, 12).map((key) => `${JSON.stringify(key)}:${render((v as Record<string, unknown>)[key], depth + 1)}`)
       return `{${shown.join(',')}${keys.length > 12 ? `,…(${keys.length} keys)` : ''}}`
@@ -156,7 +160,24 @@ export function rawHostilePayloads(connectionId = 'c', ref = 'queue:q'): { name:
 }
 
 /** Channel names that are not channels, some of them Object.prototype's. */
-export const HOSTILE_CHANNELS: readonly unknown[] = ['', 'nope', 'queues:nuke', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'app:info ', 'APP:INFO', 'app:info\u0000', null, undefined, 42, {}, ['app:info']]
+export const HOSTILE_CHANNELS: readonly unknown[] = [
+  '',
+  'nope',
+  'queues:nuke',
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  'app:info ',
+  'APP:INFO',
+  'app:info\u0000',
+  null,
+  undefined,
+  42,
+  {},
+  ['app:info'],
+]
 
 export type Kind = 'valid' | 'invalid'
 
@@ -194,7 +215,14 @@ export class FuzzHarness {
   }
 
   /** `stallMs` overrides the harness's: thousands of calls at once queue behind one another. */
-  async check(caller: Caller, channel: string, raw: unknown, kind: Kind | 'raw', phase = 'one by one', stallMs = this.options.stallMs): Promise<Envelope<unknown>> {
+  async check(
+    caller: Caller,
+    channel: string,
+    raw: unknown,
+    kind: Kind | 'raw',
+    phase = 'one by one',
+    stallMs = this.options.stallMs,
+  ): Promise<Envelope<unknown>> {
     const payload = this.confined(raw)
     const where = `${channel} (${caller}, ${kind})`
     this.options.guard?.(channel, payload)
@@ -209,10 +237,12 @@ export class FuzzHarness {
     if (problem) throw new Error(`${where}: ${problem}\npayload: ${preview(payload)}`)
     const tally = `${phase}: ${channel} ${kind} ${caller} ${answer.ok ? 'ok' : answer.error.code}`
     this.outcomes.set(tally, (this.outcomes.get(tally) ?? 0) + 1)
-    if (process.env['QS_FUZZ_STATS'] === 'verbose' && !answer.ok && kind === 'valid') console.log(`${where} ${answer.error.code}: ${answer.error.message.slice(0, 300)}`)
+    if (process.env['QS_FUZZ_STATS'] === 'verbose' && !answer.ok && kind === 'valid')
+      console.log(`${where} ${answer.error.code}: ${answer.error.message.slice(0, 300)}`)
     if (Object.hasOwn(calls, channel)) {
       const name = channel as CallChannel
-      if (calls[name].localOnly && caller === 'remote' && (answer.ok || answer.error.code !== 'FORBIDDEN')) throw new Error(`${where}: a remote caller reached a local-only call\npayload: ${preview(payload)}`)
+      if (calls[name].localOnly && caller === 'remote' && (answer.ok || answer.error.code !== 'FORBIDDEN'))
+        throw new Error(`${where}: a remote caller reached a local-only call\npayload: ${preview(payload)}`)
       // The schema is the contract: a valid payload may fail in the handler, never at the boundary.
       if (kind === 'valid' && !answer.ok && answer.error.message.startsWith(`invalid ${name} request`)) {
         throw new Error(`${where}: a valid payload was refused at the boundary: ${answer.error.message}\npayload: ${preview(payload)}`)
@@ -220,7 +250,8 @@ export class FuzzHarness {
     }
     if (answer.ok && channel === 'tail:start') this.tails.add((answer.data as { tailId: string }).tailId)
     this.options.afterCall?.(where, payload)
-    if (prototypeKeys() !== this.prototypeBefore || ({} as Record<string, unknown>)['polluted'] !== undefined) throw new Error(`${where}: Object.prototype changed\npayload: ${preview(payload)}`)
+    if (prototypeKeys() !== this.prototypeBefore || ({} as Record<string, unknown>)['polluted'] !== undefined)
+      throw new Error(`${where}: Object.prototype changed\npayload: ${preview(payload)}`)
     return answer
   }
 
@@ -230,7 +261,13 @@ export class FuzzHarness {
   }
 
   printOutcomes(): void {
-    if (process.env['QS_FUZZ_STATS']) console.log([...this.outcomes].sort().map(([key, n]) => `${key} ${n}`).join('\n'))
+    if (process.env['QS_FUZZ_STATS'])
+      console.log(
+        [...this.outcomes]
+          .sort()
+          .map(([key, n]) => `${key} ${n}`)
+          .join('\n'),
+      )
   }
 
   /** A fresh file name in the temp folder. */

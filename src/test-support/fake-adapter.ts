@@ -34,7 +34,13 @@ export class FakeAdapter implements BrokerAdapter {
     return { items: [], warnings: [], scope: 'fake', listedAt: 0 }
   }
   async overview(): Promise<BrokerOverview> {
-    return { scope: '/', scopeKind: 'vhost', scopes: [{ name: '/', items: null }], counts: { connections: null, channels: null, consumers: null, scope: 'vhost /' }, warnings: [] }
+    return {
+      scope: '/',
+      scopeKind: 'vhost',
+      scopes: [{ name: '/', items: null }],
+      counts: { connections: null, channels: null, consumers: null, scope: 'vhost /' },
+      warnings: [],
+    }
   }
   async publish(request: PublishRequestParsed): Promise<PublishResult> {
     this.published.push(request)

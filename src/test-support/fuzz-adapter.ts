@@ -58,9 +58,17 @@ export function hostileMessages(): ReplayMessage[] {
     return out
   }
   return [
-    { body: Buffer.from('{"customer":{"id":7},"lines":[{"sku":"a"}]}'), properties: { messageId: 'm-1', contentType: 'application/json' }, headers: headers({ constructor: 'x' }) },
+    {
+      body: Buffer.from('{"customer":{"id":7},"lines":[{"sku":"a"}]}'),
+      properties: { messageId: 'm-1', contentType: 'application/json' },
+      headers: headers({ constructor: 'x' }),
+    },
     { body: Buffer.from([0xff, 0xfe, 0x00, 0xc3, 0x28]), properties: { messageId: 'm-2', deliveryMode: 2, priority: 9 }, headers: headers({ toString: 1 }) },
-    { body: Buffer.alloc(0), properties: {}, headers: headers({ 'x-death': [{ reason: 'rejected', count: 1, queue: 'q', exchange: '', 'routing-keys': ['q'] }] }) },
+    {
+      body: Buffer.alloc(0),
+      properties: {},
+      headers: headers({ 'x-death': [{ reason: 'rejected', count: 1, queue: 'q', exchange: '', 'routing-keys': ['q'] }] }),
+    },
     { body: Buffer.from('\u001b]0;pwned\u0007 ☃ 😀'), properties: { messageId: '__proto__', type: 'constructor' }, headers: headers({}) },
   ]
 }
@@ -154,7 +162,13 @@ export class FuzzAdapter implements BrokerAdapter {
     return new Map([['queue:orders', this.sampler.sample(sourceSampleSchema)]])
   }
   async openReader(_source: SourceRef, options: ReaderOptions = {}): Promise<BatchReader> {
-    const messages = hostileMessages().map((message, i): ReadMessage => ({ ...message, id: `${i + 1}-0`, redelivered: false, exchange: '', routingKey: 'orders' }))
+    const messages = hostileMessages().map((message, i): ReadMessage => ({
+      ...message,
+      id: `${i + 1}-0`,
+      redelivered: false,
+      exchange: '',
+      routingKey: 'orders',
+    }))
     const selected = options.ids ? messages.filter((m) => options.ids!.includes(m.id)) : messages
     return new FuzzReader(selected, options.limit, () => this.writes.push('reader ack'))
   }

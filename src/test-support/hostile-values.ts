@@ -96,7 +96,9 @@ export function hostileValue(deepNesting: readonly number[] = [12, 200, 3_000]):
     fc.constantFrom(...HOSTILE_NUMBERS),
     fc.constantFrom(...HOSTILE_STRINGS),
     fc.constant(null).map(() => JSON.parse('{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}') as unknown),
-    fc.constantFrom(...deepNesting).chain((depth) => fc.constantFrom<'object' | 'array' | 'mixed'>('object', 'array', 'mixed').map((shape) => deeplyNested(depth, shape))),
+    fc
+      .constantFrom(...deepNesting)
+      .chain((depth) => fc.constantFrom<'object' | 'array' | 'mixed'>('object', 'array', 'mixed').map((shape) => deeplyNested(depth, shape))),
     fc.jsonValue({ maxDepth: 3 }),
     fc.array(fc.constant(0), { minLength: 1_000, maxLength: 5_000 }),
   )

@@ -94,7 +94,17 @@ class Processes {
 }
 
 function serverConfig(dir: string, port: number, extra: string[] = []): string {
-  return [`port ${port}`, `bind ${HOST}`, 'protected-mode no', `dir ${dir}`, 'save ""', 'appendonly no', `logfile ${join(dir, `redis-${port}.log`)}`, ...extra, ''].join('\n')
+  return [
+    `port ${port}`,
+    `bind ${HOST}`,
+    'protected-mode no',
+    `dir ${dir}`,
+    'save ""',
+    'appendonly no',
+    `logfile ${join(dir, `redis-${port}.log`)}`,
+    ...extra,
+    '',
+  ].join('\n')
 }
 
 export interface RedisClusterFixture {
@@ -118,11 +128,19 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterFixtur
       await mkdir(dir)
       await processes.start(
         `node-${port}`,
-        serverConfig(dir, port, ['cluster-enabled yes', `cluster-port ${busPort}`, `cluster-config-file ${join(dir, 'nodes.conf')}`, 'cluster-node-timeout 5000']),
+        serverConfig(dir, port, [
+          'cluster-enabled yes',
+          `cluster-port ${busPort}`,
+          `cluster-config-file ${join(dir, 'nodes.conf')}`,
+          'cluster-node-timeout 5000',
+        ]),
       )
     }
     for (const port of ports) await waitFor(`redis-server on port ${port}`, () => once(port, (r) => r.ping()))
-    const created = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `${HOST}:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8', timeout: 30_000 })
+    const created = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `${HOST}:${p}`), '--cluster-replicas', '0', '--cluster-yes'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    })
     if (created.status !== 0) throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`)
     // Every node must agree the cluster is up, and know every other master.
     for (const port of ports) {
@@ -159,13 +177,22 @@ export async function startRedisSentinel(masterName = 'qs-master'): Promise<Redi
     await waitFor(`redis-server on port ${masterPort}`, () => once(masterPort, (r) => r.ping()))
     await processes.start(
       'sentinel',
-      serverConfig(processes.dir, sentinelPort, [`sentinel monitor ${masterName} ${HOST} ${masterPort} 1`, `sentinel down-after-milliseconds ${masterName} 5000`]),
+      serverConfig(processes.dir, sentinelPort, [
+        `sentinel monitor ${masterName} ${HOST} ${masterPort} 1`,
+        `sentinel down-after-milliseconds ${masterName} 5000`,
+      ]),
       ['--sentinel'],
     )
     await waitFor(`the sentinel on port ${sentinelPort} to know ${masterName}`, () =>
       once(sentinelPort, async (r) => ((await r.call('SENTINEL', 'get-master-addr-by-name', masterName)) ? true : undefined)),
     )
-    return { masterName, masterPort, sentinelPort, url: `redis://${HOST}:${sentinelPort}?sentinelMaster=${encodeURIComponent(masterName)}`, stop: () => processes.stop() }
+    return {
+      masterName,
+      masterPort,
+      sentinelPort,
+      url: `redis://${HOST}:${sentinelPort}?sentinelMaster=${encodeURIComponent(masterName)}`,
+      stop: () => processes.stop(),
+    }
   } catch (err) {
     await processes.stop()
     throw err

@@ -68,7 +68,10 @@ const everything = base.extend({
   tree: node,
   pair: z.tuple([z.string(), z.number()]),
   rest: z.tuple([z.boolean()], z.string()),
-  even: z.number().int().refine((n) => n % 2 === 0),
+  even: z
+    .number()
+    .int()
+    .refine((n) => n % 2 === 0),
   ordered: z.object({ low: z.number(), high: z.number() }).refine((v) => v.low <= v.high),
   length: z.string().transform((text) => text.length),
   parsed: z.string().pipe(z.string().max(3)),
@@ -137,7 +140,8 @@ describe('zod-arbitrary constructs', () => {
       expect(['c1', 'c2']).toContain(v.inner.connectionId)
     }
     for (const value of fc.sample(invalid, { seed: SEED, numRuns: 300 })) {
-      if (typeof value === 'object' && value !== null && Object.hasOwn(value, 'connectionId')) expect(['c1', 'c2']).toContain((value as { connectionId: unknown }).connectionId)
+      if (typeof value === 'object' && value !== null && Object.hasOwn(value, 'connectionId'))
+        expect(['c1', 'c2']).toContain((value as { connectionId: unknown }).connectionId)
     }
     expect(seen).toEqual(expect.arrayContaining(['', 'connectionId', 'inner', 'inner.connectionId', 'n']))
   })

@@ -47,7 +47,12 @@ export interface ZodArbitraries {
   invalid: fc.Arbitrary<unknown>
 }
 
-const DEFAULTS: { maxLazyDepth: number; maxItems: number; maxStringLength: number; deepNesting: readonly number[] } = { maxLazyDepth: 3, maxItems: 4, maxStringLength: 24, deepNesting: [12, 200, 3_000] }
+const DEFAULTS: { maxLazyDepth: number; maxItems: number; maxStringLength: number; deepNesting: readonly number[] } = {
+  maxLazyDepth: 3,
+  maxItems: 4,
+  maxStringLength: 24,
+  deepNesting: [12, 200, 3_000],
+}
 /** Boundary strings of the schema's maximum length are generated up to this length; longer maxima get random lengths only. */
 const BOUNDARY_STRING_MAX = 8_192
 /** Too-long strings are built once per length and shared (a 64 MiB limit needs a 64 MiB + 1 string). */
@@ -143,7 +148,11 @@ class Builder {
 
   node(schema: Schema, path: readonly string[], lazyDepth: number): Node {
     const override = this.opts.override?.(path, schema)
-    if (override) return node(() => override.valid, () => override.invalid)
+    if (override)
+      return node(
+        () => override.valid,
+        () => override.invalid,
+      )
     const s = schema as Known
     const def = s._zod.def
     // A refinement (`custom`) may sit on any type: it is a predicate over the base values.
@@ -155,7 +164,10 @@ class Builder {
     const built = this.byType(s, path, lazyDepth)
     if (!refined) return built
     // A refinement is a predicate: keep the base values that pass it (the base's invalid ones stay invalid).
-    return node(() => built.valid().filter((value) => safeParses(schema, value)), () => built.invalid())
+    return node(
+      () => built.valid().filter((value) => safeParses(schema, value)),
+      () => built.invalid(),
+    )
   }
 
   private byType(s: Known, path: readonly string[], lazyDepth: number): Node {
@@ -166,23 +178,44 @@ class Builder {
       case 'number':
         return this.number(s as z.core.$ZodNumber, path)
       case 'boolean':
-        return node(() => fc.boolean(), () => wrongTypes.boolean)
+        return node(
+          () => fc.boolean(),
+          () => wrongTypes.boolean,
+        )
       case 'null':
-        return node(() => fc.constant(null), () => fc.constantFrom<unknown>(0, '', 'null', false, {}, []))
+        return node(
+          () => fc.constant(null),
+          () => fc.constantFrom<unknown>(0, '', 'null', false, {}, []),
+        )
       case 'undefined':
       case 'void':
-        return node(() => fc.constant(undefined), () => fc.constantFrom<unknown>(null, 0, '', {}))
+        return node(
+          () => fc.constant(undefined),
+          () => fc.constantFrom<unknown>(null, 0, '', {}),
+        )
       case 'nan':
-        return node(() => fc.constant(NaN), () => fc.constantFrom<unknown>(0, 'NaN', null))
+        return node(
+          () => fc.constant(NaN),
+          () => fc.constantFrom<unknown>(0, 'NaN', null),
+        )
       case 'any':
       case 'unknown':
         // Everything parses, so nothing here is invalid.
-        return node(() => fc.jsonValue({ maxDepth: 2 }), () => undefined)
+        return node(
+          () => fc.jsonValue({ maxDepth: 2 }),
+          () => undefined,
+        )
       case 'literal': {
         const values = [...def.values]
         return node(
           () => fc.constantFrom(...values),
-          () => fc.constantFrom<unknown>(...values.flatMap((v) => [typeof v === 'string' ? `${v} ` : String(v), typeof v === 'string' ? v.toUpperCase() + '!' : `${String(v)}x`]), null, {}, []),
+          () =>
+            fc.constantFrom<unknown>(
+              ...values.flatMap((v) => [typeof v === 'string' ? `${v} ` : String(v), typeof v === 'string' ? v.toUpperCase() + '!' : `${String(v)}x`]),
+              null,
+              {},
+              [],
+            ),
         )
       }
       case 'enum': {
@@ -215,7 +248,10 @@ class Builder {
       }
       case 'nonoptional': {
         const inner = this.node(def.innerType, path, lazyDepth)
-        return node(() => inner.valid().filter((v) => v !== undefined), () => oneofDefined(inner.invalid(), fc.constant(undefined)))
+        return node(
+          () => inner.valid().filter((v) => v !== undefined),
+          () => oneofDefined(inner.invalid(), fc.constant(undefined)),
+        )
       }
       case 'nullable': {
         const inner = this.node(def.innerType, path, lazyDepth)
@@ -235,12 +271,18 @@ class Builder {
       }
       case 'readonly': {
         const inner = this.node(def.innerType, path, lazyDepth)
-        return node(() => inner.valid(), () => inner.invalid())
+        return node(
+          () => inner.valid(),
+          () => inner.invalid(),
+        )
       }
       case 'catch': {
         // Whatever fails falls back to the catch value, so nothing here is invalid.
         const inner = this.node(def.innerType, path, lazyDepth)
-        return node(() => inner.valid(), () => undefined)
+        return node(
+          () => inner.valid(),
+          () => undefined,
+        )
       }
       case 'lazy':
         return this.lazy(s as z.core.$ZodLazy, path, lazyDepth)
@@ -250,7 +292,10 @@ class Builder {
         if (first === 'custom' || first === 'transform') return blackBox(s, path, this.opts.deepNesting)
         // Otherwise: inputs of the first stage whose result the whole pipe accepts.
         const input = this.node(def.in, path, lazyDepth)
-        return node(() => input.valid().filter((value) => safeParses(s, value)), () => input.invalid())
+        return node(
+          () => input.valid().filter((value) => safeParses(s, value)),
+          () => input.invalid(),
+        )
       }
       case 'transform':
       case 'custom':
@@ -289,7 +334,12 @@ class Builder {
           { weight: 4, arbitrary: fc.string({ maxLength: randomMax }) },
           { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: randomMax }) },
           { weight: 2, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
-          { weight: boundaries.length > 0 ? 1 : 0, arbitrary: fc.constantFrom(...(boundaries.length > 0 ? boundaries : [0])).chain((n) => fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 1 }).map((c) => c.repeat(n))) },
+          {
+            weight: boundaries.length > 0 ? 1 : 0,
+            arbitrary: fc
+              .constantFrom(...(boundaries.length > 0 ? boundaries : [0]))
+              .chain((n) => fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 1 }).map((c) => c.repeat(n))),
+          },
         )
         .map(fit)
         .filter(passes)
@@ -334,7 +384,8 @@ class Builder {
       return fc.double({ min: lo, max: hi, minExcluded: !loInclusive, maxExcluded: !hiInclusive, noNaN: true, noDefaultInfinity: true })
     }
     const invalid = (): fc.Arbitrary<unknown> | undefined => {
-      const below = lo > -Number.MAX_VALUE && fc.constantFrom(loInclusive ? (integer ? lo - 1 : lo - Math.max(1e-9, Math.abs(lo) * 1e-9)) : lo, -Number.MAX_VALUE)
+      const below =
+        lo > -Number.MAX_VALUE && fc.constantFrom(loInclusive ? (integer ? lo - 1 : lo - Math.max(1e-9, Math.abs(lo) * 1e-9)) : lo, -Number.MAX_VALUE)
       const above = hi < Number.MAX_VALUE && fc.constantFrom(hiInclusive ? (integer ? hi + 1 : hi + Math.max(1e-9, Math.abs(hi) * 1e-9)) : hi, Number.MAX_VALUE)
       const fractional = integer && fc.constantFrom(Math.max(lo, 0) + 0.5, Number.MAX_SAFE_INTEGER + 2, 2 ** 64)
       return oneofDefined(wrongTypes.number, below, above, fractional)
@@ -357,7 +408,9 @@ class Builder {
       }) as fc.Arbitrary<Record<string, unknown>>
     const valid = (): fc.Arbitrary<unknown> =>
       extrasAllowed
-        ? fc.tuple(record(), fc.option(extraKeys(), { freq: 4 })).map(([value, extras]) => ({ ...value, ...(extras ? ownObject(Object.entries(extras).filter(([key]) => !Object.hasOwn(def.shape, key))) : {}) }))
+        ? fc
+            .tuple(record(), fc.option(extraKeys(), { freq: 4 }))
+            .map(([value, extras]) => ({ ...value, ...(extras ? ownObject(Object.entries(extras).filter(([key]) => !Object.hasOwn(def.shape, key))) : {}) }))
         : record()
     const invalid = (): fc.Arbitrary<unknown> | undefined => {
       const oneFieldWrong = keys.flatMap((key) => {
@@ -379,7 +432,11 @@ class Builder {
     const invalid = (): fc.Arbitrary<unknown> | undefined => {
       const bad = item.invalid()
       const oneItemWrong =
-        bad && cap > 0 && fc.tuple(fc.array(item.valid(), { minLength: Math.max(0, min - 1), maxLength: Math.max(0, cap - 1) }), bad, fc.nat()).map(([items, wrong, at]) => items.toSpliced(at % (items.length + 1), 0, wrong))
+        bad &&
+        cap > 0 &&
+        fc
+          .tuple(fc.array(item.valid(), { minLength: Math.max(0, min - 1), maxLength: Math.max(0, cap - 1) }), bad, fc.nat())
+          .map(([items, wrong, at]) => items.toSpliced(at % (items.length + 1), 0, wrong))
       const tooFew = min > 0 && fc.array(item.valid(), { minLength: min - 1, maxLength: min - 1 })
       // One item more than allowed: every item is valid, so only the count can fail.
       const tooMany = Number.isFinite(max) && item.valid().map((one) => new Array<unknown>(max + 1).fill(one))
@@ -403,7 +460,11 @@ class Builder {
     const valid = (): fc.Arbitrary<unknown> => entries(value.valid()).map((list) => ownObject(list))
     const invalid = (): fc.Arbitrary<unknown> | undefined => {
       const bad = value.invalid()
-      const oneValueWrong = bad && fc.tuple(entries(value.valid()), fc.string({ maxLength: 8 }), bad).map(([list, key, wrong]) => ownObject([...list, [exhaustive?.[0] ?? `bad${key}`, wrong]]))
+      const oneValueWrong =
+        bad &&
+        fc
+          .tuple(entries(value.valid()), fc.string({ maxLength: 8 }), bad)
+          .map(([list, key, wrong]) => ownObject([...list, [exhaustive?.[0] ?? `bad${key}`, wrong]]))
       const badKey = keyNode?.invalid()
       // Only a string can be a key: a wrong key of another type makes the whole value null (also invalid).
       const oneKeyWrong = badKey && fc.tuple(badKey, value.valid()).map(([key, v]) => (typeof key === 'string' ? ownObject([[key, v]]) : null))
@@ -418,7 +479,9 @@ class Builder {
     const items = def.items.map((item, i) => this.node(item, [...path, `#${i}`], lazyDepth))
     const rest = def.rest ? this.node(def.rest, [...path, '[]'], lazyDepth) : null
     const valid = (): fc.Arbitrary<unknown> =>
-      fc.tuple(fc.tuple(...items.map((item) => item.valid())), rest ? fc.array(rest.valid(), { maxLength: this.opts.maxItems }) : fc.constant([])).map(([head, tail]) => [...head, ...tail])
+      fc
+        .tuple(fc.tuple(...items.map((item) => item.valid())), rest ? fc.array(rest.valid(), { maxLength: this.opts.maxItems }) : fc.constant([]))
+        .map(([head, tail]) => [...head, ...tail])
     const invalid = (): fc.Arbitrary<unknown> | undefined => {
       const oneWrong = items.flatMap((item, i) => {
         const bad = item.invalid()
@@ -447,7 +510,10 @@ class Builder {
       const known = new Set([...(s._zod.propValues?.[discriminator] ?? [])].map((v) => String(v)))
       const anyOption = fc.oneof(...options.map((option) => option.valid()))
       const withTag = (tag: unknown) => anyOption.map((value) => (isRecord(value) ? ownObject([...Object.entries(value), [discriminator, tag]]) : null))
-      const unknownTag = fc.constantFrom('', 'no-such-tag', ...[...known].map((tag) => tag.toUpperCase())).filter((tag) => !known.has(tag)).chain(withTag)
+      const unknownTag = fc
+        .constantFrom('', 'no-such-tag', ...[...known].map((tag) => tag.toUpperCase()))
+        .filter((tag) => !known.has(tag))
+        .chain(withTag)
       const missingTag = anyOption.map((value) => (isRecord(value) ? ownObject(Object.entries(value).filter(([key]) => key !== discriminator)) : null))
       return oneofDefined(nearMiss, unknownTag, missingTag, withTag(null), withTag(['x']))
     }
@@ -456,7 +522,11 @@ class Builder {
 
   private lazy(s: z.core.$ZodLazy, path: readonly string[], lazyDepth: number): Node {
     // Below the bottom of a recursion nothing is generated: the arrays and records there are empty.
-    if (this.bottomed) return node(() => NOTHING, () => undefined)
+    if (this.bottomed)
+      return node(
+        () => NOTHING,
+        () => undefined,
+      )
     let unfolded: Node | undefined
     const inner = (): Node =>
       (unfolded ??=
@@ -469,7 +539,9 @@ class Builder {
         oneofDefined(
           lazyDepth < this.opts.maxLazyDepth && inner().invalid(),
           // Recursive schemas are where deep nesting hurts: zod recurses once per level.
-          fc.constantFrom(...this.opts.deepNesting).chain((depth) => fc.constantFrom<'object' | 'array' | 'mixed'>('object', 'array', 'mixed').map((shape) => deeplyNested(depth, shape))),
+          fc
+            .constantFrom(...this.opts.deepNesting)
+            .chain((depth) => fc.constantFrom<'object' | 'array' | 'mixed'>('object', 'array', 'mixed').map((shape) => deeplyNested(depth, shape))),
         ),
     )
   }
@@ -480,7 +552,18 @@ const NOTHING: fc.Arbitrary<unknown> = fc.constant(undefined).filter(() => false
 
 /** Candidates for a schema that cannot be looked into: objects (own `__proto__` keys too), JSON values, hostile values. */
 const blackBoxCandidates: fc.Arbitrary<unknown> = fc.oneof(
-  { weight: 3, arbitrary: fc.array(fc.tuple(fc.oneof(fc.constantFrom(...HOSTILE_STRINGS), fc.string({ maxLength: 8 })), fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(...HOSTILE_NUMBERS))), { maxLength: 4 }).map((entries) => ownObject(entries)) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .array(
+        fc.tuple(
+          fc.oneof(fc.constantFrom(...HOSTILE_STRINGS), fc.string({ maxLength: 8 })),
+          fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(...HOSTILE_NUMBERS)),
+        ),
+        { maxLength: 4 },
+      )
+      .map((entries) => ownObject(entries)),
+  },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
   { weight: 1, arbitrary: hostileValue([12]) },
 )
@@ -493,14 +576,25 @@ const blackBoxCandidates: fc.Arbitrary<unknown> = fc.oneof(
  */
 function blackBox(schema: Schema, path: readonly string[], deepNesting: readonly number[]): Node {
   const sample = fc.sample(blackBoxCandidates, { seed: 1, numRuns: 300 })
-  if (!sample.some((value) => safeParses(schema, value))) throw new UnsupportedSchemaError(path, `a ${schema._zod.def.type} schema that accepts none of the generic candidates`)
-  const deep = fc.constantFrom(...deepNesting).chain((depth) => fc.constantFrom<'object' | 'array' | 'mixed'>('object', 'array', 'mixed').map((shape) => deeplyNested(depth, shape)))
+  if (!sample.some((value) => safeParses(schema, value)))
+    throw new UnsupportedSchemaError(path, `a ${schema._zod.def.type} schema that accepts none of the generic candidates`)
+  const deep = fc
+    .constantFrom(...deepNesting)
+    .chain((depth) => fc.constantFrom<'object' | 'array' | 'mixed'>('object', 'array', 'mixed').map((shape) => deeplyNested(depth, shape)))
   const refused = fc
     .oneof(
       { weight: 2, arbitrary: blackBoxCandidates },
       { weight: 1, arbitrary: deep },
       { weight: 2, arbitrary: deep.map((value) => ownObject([['nested', value]])) },
-      { weight: 2, arbitrary: deep.map((value) => ownObject([['a', 1], ['nested', [value]]])) },
+      {
+        weight: 2,
+        arbitrary: deep.map((value) =>
+          ownObject([
+            ['a', 1],
+            ['nested', [value]],
+          ]),
+        ),
+      },
     )
     .filter((value) => !safeParses(schema, value))
   const probes = [...sample, ...deepNesting.flatMap((depth) => [deeplyNested(depth, 'object'), deeplyNested(depth, 'array')])]
@@ -531,7 +625,10 @@ function repeated(length: number): string {
 /** Keys a request does not know, among them the ones that reach Object.prototype through a careless lookup. */
 function extraKeys(): fc.Arbitrary<Record<string, unknown>> {
   const key = fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'extra', ''), fc.string({ maxLength: 8 }))
-  const value = fc.oneof(fc.jsonValue({ maxDepth: 1 }), fc.constant(null).map(() => ({ polluted: 'yes' })))
+  const value = fc.oneof(
+    fc.jsonValue({ maxDepth: 1 }),
+    fc.constant(null).map(() => ({ polluted: 'yes' })),
+  )
   return fc.array(fc.tuple(key, value), { minLength: 1, maxLength: 3 }).map((entries) => ownObject(entries))
 }
 

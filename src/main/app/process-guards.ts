@@ -10,7 +10,11 @@
  * whole (profiles, journal), and exiting would end every replay, tail and page in progress and
  * hand out a new token: a worse outcome than the one failed operation.
  */
-export function installProcessGuards(label: string, log: (message: string, err: unknown) => void = (m, e) => console.error(m, e), target: NodeJS.Process = process): () => void {
+export function installProcessGuards(
+  label: string,
+  log: (message: string, err: unknown) => void = (m, e) => console.error(m, e),
+  target: NodeJS.Process = process,
+): () => void {
   const onRejection = (reason: unknown): void => log(`${label}: a promise failed and nothing handled it (the process keeps running):`, reason)
   const onException = (err: unknown): void => log(`${label}: an exception escaped (the process keeps running):`, err)
   target.on('unhandledRejection', onRejection)

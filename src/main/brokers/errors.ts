@@ -4,7 +4,8 @@ import { seconds } from './timeouts'
 /** Node socket errors into the words a user needs: what failed, where, and what to check. */
 export function networkError(err: unknown, where: string, hint = ''): QsError | null {
   // Some clients (amqplib's connect timeout) put the code only in the message.
-  const code = (err as { code?: unknown } | null)?.code ?? /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ETIMEDOUT)\b/.exec(messageOf(err))?.[1]
+  const code =
+    (err as { code?: unknown } | null)?.code ?? /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ETIMEDOUT)\b/.exec(messageOf(err))?.[1]
   const suffix = hint ? `; ${hint}` : ''
   switch (code) {
     case 'ECONNREFUSED':

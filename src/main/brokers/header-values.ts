@@ -40,4 +40,3 @@ export function setHeader(out: Record<string, HeaderValue>, key: string, value: 
   if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
   else out[key] = value
 }
-

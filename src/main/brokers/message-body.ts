@@ -101,12 +101,18 @@ export function browsedBody(bytes: Uint8Array, contentEncoding?: string, budget 
   const kind = declared === 'gzip' || declared === 'deflate' || declared === 'br' ? declared : !declared && looksGzipped(bytes) ? 'gzip' : null
   if (!kind || bytes.byteLength === 0) return encoded
   const allowance = budget.decodeAllowance()
-  if (allowance === 0) return { ...encoded, decoded: { contentEncoding: kind, error: 'not shown decompressed: this page decompressed as much as it may already (browse fewer messages at a time to see it)' } }
+  if (allowance === 0)
+    return {
+      ...encoded,
+      decoded: {
+        contentEncoding: kind,
+        error: 'not shown decompressed: this page decompressed as much as it may already (browse fewer messages at a time to see it)',
+      },
+    }
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const options = { maxOutputLength: allowance }
   try {
-    const output =
-      kind === 'gzip' ? gunzipSync(input, options) : kind === 'br' ? brotliDecompressSync(input, options) : inflateOrRaw(input, options)
+    const output = kind === 'gzip' ? gunzipSync(input, options) : kind === 'br' ? brotliDecompressSync(input, options) : inflateOrRaw(input, options)
     budget.spendDecoding(output.byteLength)
     return { ...encoded, decoded: { contentEncoding: kind, ...encodeBody(output, budget.take(output.byteLength)) } }
   } catch (err) {

@@ -52,7 +52,10 @@ describe('dispatch', () => {
     const saved = await call('profiles:save', { name: 'x', broker: 'rabbitmq', url: 'amqp://u:p@h/' })
     const id = saved.ok ? (saved.data as { id: string }).id : ''
     await call('connection:connect', { profileId: id })
-    expect(await call('sources:purge', { connectionId: id, source: 'queue:orders', confirm: 'order' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/type the queue name "orders" exactly/) } })
+    expect(await call('sources:purge', { connectionId: id, source: 'queue:orders', confirm: 'order' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringMatching(/type the queue name "orders" exactly/) },
+    })
     expect(factory.adapters[0]!.purged).toEqual([])
     expect(await call('sources:purge', { connectionId: id, source: 'queue:orders', confirm: 'orders' })).toEqual({ ok: true, data: { purged: 0 } })
     expect(factory.adapters[0]!.purged).toEqual([{ kind: 'queue', name: 'orders' }])
@@ -60,7 +63,10 @@ describe('dispatch', () => {
     const ro = await call('profiles:save', { name: 'prod', broker: 'rabbitmq', url: 'amqp://u:p@h/', readOnly: true })
     const roId = ro.ok ? (ro.data as { id: string }).id : ''
     await call('connection:connect', { profileId: roId })
-    expect(await call('sources:purge', { connectionId: roId, source: 'queue:orders', confirm: 'orders' })).toMatchObject({ ok: false, error: { code: 'READ_ONLY' } })
+    expect(await call('sources:purge', { connectionId: roId, source: 'queue:orders', confirm: 'orders' })).toMatchObject({
+      ok: false,
+      error: { code: 'READ_ONLY' },
+    })
     expect(factory.adapters[1]!.purged).toEqual([])
     expect(await call('messages:peek', { connectionId: roId, source: 'queue:orders' })).toEqual({ ok: true, data: { messages: [], warnings: [] } })
   })
@@ -89,7 +95,12 @@ describe('dispatch', () => {
   it('profiles:test never sends a saved password to an address it was not saved for', async () => {
     const seen: AdapterConfig[] = []
     const capturing = scriptedFactory([{ server: 'Fake', warnings: [] }])
-    const c = await createCore({ configDir: await mkdtemp(join(tmpdir(), 'qs-api-')), mode: 'web', version: '0', adapterFactory: (config) => (seen.push(config), capturing(config)) })
+    const c = await createCore({
+      configDir: await mkdtemp(join(tmpdir(), 'qs-api-')),
+      mode: 'web',
+      version: '0',
+      adapterFactory: (config) => (seen.push(config), capturing(config)),
+    })
     const test = createDispatcher(c)
     const saved = await test('profiles:save', { name: 'prod', broker: 'rabbitmq', url: 'amqp://app@mq:5672/prod', password: 'saved-secret' })
     const id = saved.ok ? (saved.data as { id: string }).id : ''

@@ -26,7 +26,8 @@ export function createApi(core: Core): Handlers {
   /** The adapter of a connection that has `method`, or a clear UNSUPPORTED error. */
   const redisOperation = <M extends keyof BrokerAdapter>(connectionId: string, method: M, what: string): BrokerAdapter & Required<Pick<BrokerAdapter, M>> => {
     const { adapter } = workspace.adapter(connectionId)
-    if (typeof adapter[method] !== 'function') throw new QsError('UNSUPPORTED', `${what}: not available on a ${adapter.broker === 'rabbitmq' ? 'RabbitMQ' : 'Redis'} connection`)
+    if (typeof adapter[method] !== 'function')
+      throw new QsError('UNSUPPORTED', `${what}: not available on a ${adapter.broker === 'rabbitmq' ? 'RabbitMQ' : 'Redis'} connection`)
     return adapter as BrokerAdapter & Required<Pick<BrokerAdapter, M>>
   }
 
@@ -135,7 +136,10 @@ export function createApi(core: Core): Handlers {
       if (request.op !== 'xdel') {
         const ref = parseSourceRef(request.source)
         if (request.confirm !== ref.name) {
-          throw new QsError('BAD_REQUEST', `not confirmed: type the ${ref.kind} name "${ref.name}" exactly to ${request.op === 'trim' ? 'trim' : 'delete'} it (got "${request.confirm}")`)
+          throw new QsError(
+            'BAD_REQUEST',
+            `not confirmed: type the ${ref.kind} name "${ref.name}" exactly to ${request.op === 'trim' ? 'trim' : 'delete'} it (got "${request.confirm}")`,
+          )
         }
       }
       return redisOperation(connectionId, 'write', 'this write').write!(request)
@@ -182,7 +186,12 @@ export function createApi(core: Core): Handlers {
       const openReader = adapter.openReader.bind(adapter)
       const consent = readConsent(workspace, connectionId, acceptDeliveryLimitRisk)
       // The replay's byte budget bounds what the reader pulls in ahead (large messages: fewer at a time).
-      return exportMessages(() => openReader(ref, { limit: count, windowBytes: DEFAULT_REPLAY_WINDOW_BYTES, purpose: 'export', consent }), formatSourceRef(ref), resolvePath(path), { count })
+      return exportMessages(
+        () => openReader(ref, { limit: count, windowBytes: DEFAULT_REPLAY_WINDOW_BYTES, purpose: 'export', consent }),
+        formatSourceRef(ref),
+        resolvePath(path),
+        { count },
+      )
     },
 
     'messages:import': async ({ connectionId, target, path, routingKey }) => {

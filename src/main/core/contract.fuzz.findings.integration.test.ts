@@ -29,7 +29,9 @@ describe('contract fuzz findings against RabbitMQ', () => {
   // doubles but a whole number below -2^63 (-1e300 is one) as a signed 64-bit long, and threw a
   // RangeError (BROKER_ERROR with a 300-digit message); toPublishOptions now sends it as a double.
   it('messages:publish with a header of -1e300: published like 1e300, or refused as a bad request', async () => {
-    expect(await t.call('messages:publish', { connectionId: rabbit.id, target: 'queue:nowhere', body: 'x', headers: { big: 1e300 } })).toMatchObject({ ok: true })
+    expect(await t.call('messages:publish', { connectionId: rabbit.id, target: 'queue:nowhere', body: 'x', headers: { big: 1e300 } })).toMatchObject({
+      ok: true,
+    })
     const answer = await t.call('messages:publish', { connectionId: rabbit.id, target: 'queue:nowhere', body: 'x', headers: { big: -1e300 } })
     if (!answer.ok) expect(answer.error).toMatchObject({ code: 'BAD_REQUEST' })
   })

@@ -53,7 +53,14 @@ describe('contract fuzz findings', () => {
   it('replay:start with a vanishingly small rate paces (or is refused), never runs at full speed', async () => {
     const faults = recordProcessFaults()
     try {
-      const pending = call('replay:start', { connectionId, source: 'queue:orders', to: { connectionId, target: 'queue:copy' }, mode: 'copy', rate: 1e-300, id: 'slow' })
+      const pending = call('replay:start', {
+        connectionId,
+        source: 'queue:orders',
+        to: { connectionId, target: 'queue:copy' },
+        mode: 'copy',
+        rate: 1e-300,
+        id: 'slow',
+      })
       await new Promise((resolve) => setTimeout(resolve, 300))
       core.replays.cancel('slow')
       const answer = await pending

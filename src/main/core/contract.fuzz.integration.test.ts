@@ -33,7 +33,19 @@ import { ORIGIN_HEADER } from '../../shared/replay'
 import { parseSourceRef, REF_KINDS } from '../../shared/source-ref'
 import { createTestRedis, createTestVhost, MANAGEMENT_URL, REDIS_URL, uniqueName, type TestRedis, type TestVhost } from '../../test-support/brokers'
 import { createTestCore, type TestCore } from '../../test-support/core'
-import { asCase, FuzzHarness, fuzzRuns, fuzzSeed, preview, rawHostilePayloads, recordProcessFaults, withMatchingConfirm, WRAPPERS, type Case, type Kind } from '../../test-support/contract-fuzz'
+import {
+  asCase,
+  FuzzHarness,
+  fuzzRuns,
+  fuzzSeed,
+  preview,
+  rawHostilePayloads,
+  recordProcessFaults,
+  withMatchingConfirm,
+  WRAPPERS,
+  type Case,
+  type Kind,
+} from '../../test-support/contract-fuzz'
 import { lazyZodArbitrary, zodArbitrary, type Override } from '../../test-support/zod-arbitrary'
 import { ownObject } from '../../test-support/hostile-values'
 import { payloadShapeProblem, type Caller } from './dispatch'
@@ -80,7 +92,9 @@ beforeAll(async () => {
   absentVhost = uniqueName('absent')
   absentDigits = String(Date.now()) + String(Math.floor(Math.random() * 1e6))
   for (const name of ['0', absentDigits, absentVhost]) {
-    const response = await fetch(`${MANAGEMENT_URL}/api/vhosts/${encodeURIComponent(name)}`, { headers: { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}` } })
+    const response = await fetch(`${MANAGEMENT_URL}/api/vhosts/${encodeURIComponent(name)}`, {
+      headers: { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}` },
+    })
     if (response.status !== 404) throw new Error(`vhost "${name}" exists on this RabbitMQ: the fuzz would switch a connection into it`)
   }
   const absentUrl = rabbitUrl.replace(/\/[^/]*$/, `/${encodeURIComponent(absentVhost)}`)
@@ -133,7 +147,8 @@ async function seedBrokers(): Promise<void> {
   ]
   for (const [name, options] of queues) {
     await ch.assertQueue(prefix + name, options)
-    for (let i = 0; i < 3; i++) ch.sendToQueue(prefix + name, Buffer.from(`{"n":${i}}`), { messageId: `m-${i}`, headers: { n: i, [ORIGIN_HEADER]: `queue:${prefix}q-classic` } })
+    for (let i = 0; i < 3; i++)
+      ch.sendToQueue(prefix + name, Buffer.from(`{"n":${i}}`), { messageId: `m-${i}`, headers: { n: i, [ORIGIN_HEADER]: `queue:${prefix}q-classic` } })
   }
   await ch.assertExchange(prefix + 'x-topic', 'topic')
   await ch.bindQueue(prefix + 'q-classic', prefix + 'x-topic', '#')
@@ -158,7 +173,12 @@ async function seedBrokers(): Promise<void> {
   await writeFile(
     importFile,
     [
-      JSON.stringify({ body: Buffer.from('{"a":1}').toString('base64'), properties: { messageId: 'i-1' }, headers: { h: [1, { b: null }], [ORIGIN_HEADER]: `stream:${prefix}s` }, origin: { source: `queue:${prefix}q-classic`, routingKey: 'k' } }),
+      JSON.stringify({
+        body: Buffer.from('{"a":1}').toString('base64'),
+        properties: { messageId: 'i-1' },
+        headers: { h: [1, { b: null }], [ORIGIN_HEADER]: `stream:${prefix}s` },
+        origin: { source: `queue:${prefix}q-classic`, routingKey: 'k' },
+      }),
       '{"body":"","headers":{"__proto__":{"polluted":"yes"}}}',
       'not json',
     ].join('\n'),
@@ -172,7 +192,8 @@ async function restore(): Promise<void> {
   for (const key of SACRIFICIAL) {
     const input = inputs[key]
     const p = stored.get(ids[key])
-    const unchanged = p && p.url === input.url && p.broker === input.broker && p.readOnly === (input.readOnly ?? false) && p.managementUrl === input.managementUrl
+    const unchanged =
+      p && p.url === input.url && p.broker === input.broker && p.readOnly === (input.readOnly ?? false) && p.managementUrl === input.managementUrl
     if (!unchanged) ids[key] = (await t.core.profiles.save({ ...input, ...(p ? { id: ids[key] } : {}) })).id
     const status = t.core.workspace.status(ids[key])
     if (!unchanged || status?.state !== 'open' || status.scope !== (input.broker === 'redis' ? '0' : vhost.name)) {
@@ -186,7 +207,8 @@ async function restore(): Promise<void> {
 
 const SUFFIXES = ['q-classic', 'q-quorum', 'q-limit', 'q-stream', 'x-topic', 's', 'l', 'bq', 'missing', '']
 /** A name under the prefix: a seeded one, a missing one, or the prefix and anything (globs, unicode, colons). */
-const nsName = (): fc.Arbitrary<string> => fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...SUFFIXES) }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) }).map((suffix) => prefix + suffix)
+const nsName = (): fc.Arbitrary<string> =>
+  fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...SUFFIXES) }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) }).map((suffix) => prefix + suffix)
 const nsRef = (): fc.Arbitrary<string> =>
   fc.oneof(
     { weight: 6, arbitrary: fc.tuple(fc.constantFrom(...REF_KINDS), nsName()).map(([kind, name]) => `${kind}:${name}`) },
@@ -213,8 +235,14 @@ function overrideFor(channel: CallChannel): (path: readonly string[], schema: z.
     const key = path.at(-1)
     const generic = lazyZodArbitrary(schema)
     // Invalid here: not a string, or longer than any of these fields allows (a source or target that long has no colon, so it does not parse either).
-    const only = (valid: fc.Arbitrary<unknown>, invalid: fc.Arbitrary<unknown> = fc.constantFrom<unknown>(null, 7, [], {}, 'q'.repeat(5_000))): Override => ({ valid: valid.filter((v) => (schema as z.ZodType).safeParse(v).success), invalid })
-    const mix = (specific: fc.Arbitrary<unknown>): Override => ({ valid: fc.oneof({ weight: 6, arbitrary: only(specific).valid }, { weight: 1, arbitrary: generic.valid }), invalid: generic.invalid })
+    const only = (valid: fc.Arbitrary<unknown>, invalid: fc.Arbitrary<unknown> = fc.constantFrom<unknown>(null, 7, [], {}, 'q'.repeat(5_000))): Override => ({
+      valid: valid.filter((v) => (schema as z.ZodType).safeParse(v).success),
+      invalid,
+    })
+    const mix = (specific: fc.Arbitrary<unknown>): Override => ({
+      valid: fc.oneof({ weight: 6, arbitrary: only(specific).valid }, { weight: 1, arbitrary: generic.valid }),
+      invalid: generic.invalid,
+    })
     const type = schema._zod.def.type
     if (key === 'connectionId') return mix(connectionIds(channel === 'connection:disconnect' ? SACRIFICIAL : [...KEPT, ...SACRIFICIAL]))
     if (key === 'id' && channel.startsWith('profiles:')) return mix(connectionIds(channel === 'profiles:test' ? [...KEPT, ...SACRIFICIAL] : SACRIFICIAL))
@@ -226,8 +254,14 @@ function overrideFor(channel: CallChannel): (path: readonly string[], schema: z.
     if (key === 'group' || key === 'sourceGroup') return mix(fc.constantFrom('g', 'nope'))
     if (key === 'headers') return { valid: generic.valid.map(inNamespace), invalid: generic.invalid.map(inNamespace) }
     if (key === 'url') return only(fc.constantFrom(...urls), fc.constantFrom<unknown>('', ' ', 5, null, 'q'.repeat(2049)))
-    if (key === 'managementUrl') return only(fc.constantFrom(MANAGEMENT_URL, 'http://127.0.0.1:1', 'ftp://x'), fc.constantFrom<unknown>(5, null, 'q'.repeat(2049)))
-    if (key === 'path') return only(fc.constantFrom('fresh', 'import', 'directory', 'missing').map((kind) => (kind === 'fresh' ? harness.freshPath() : kind === 'import' ? importFile : kind === 'directory' ? tmp : join(tmp, 'missing.ndjson'))))
+    if (key === 'managementUrl')
+      return only(fc.constantFrom(MANAGEMENT_URL, 'http://127.0.0.1:1', 'ftp://x'), fc.constantFrom<unknown>(5, null, 'q'.repeat(2049)))
+    if (key === 'path')
+      return only(
+        fc
+          .constantFrom('fresh', 'import', 'directory', 'missing')
+          .map((kind) => (kind === 'fresh' ? harness.freshPath() : kind === 'import' ? importFile : kind === 'directory' ? tmp : join(tmp, 'missing.ndjson'))),
+      )
     // Bounded rates: a replay paced at one message an hour is legitimate, and would only wait.
     if (key === 'rate') return only(fc.constantFrom(100, 10_000, 1e6))
     return undefined
@@ -238,7 +272,16 @@ function overrideFor(channel: CallChannel): (path: readonly string[], schema: z.
 function connectOverride(): Override {
   const junk = fc.constantFrom('nope', '', ' ', '__proto__')
   return {
-    valid: fc.record({ profileId: fc.oneof(connectionIds(SACRIFICIAL), junk.filter((s) => s.length > 0)), scope: scopes() }, { requiredKeys: ['profileId'] }),
+    valid: fc.record(
+      {
+        profileId: fc.oneof(
+          connectionIds(SACRIFICIAL),
+          junk.filter((s) => s.length > 0),
+        ),
+        scope: scopes(),
+      },
+      { requiredKeys: ['profileId'] },
+    ),
     invalid: fc.oneof(
       fc.record({ profileId: fc.constantFrom<unknown>('', 5, null, []), scope: scopes() }),
       fc.record({ profileId: connectionIds(SACRIFICIAL), scope: fc.constantFrom<unknown>('q'.repeat(256), 5, null, []) }),
@@ -271,9 +314,12 @@ function namespaceGuard(channel: string, payload: unknown): void {
         } catch {}
         if (name !== null && !name.startsWith(prefix)) throw new Error(`generator left the namespace: ${channel} ${key} ${child}`)
       }
-      if (typeof child === 'string' && key === 'pattern' && !child.startsWith(prefix)) throw new Error(`generator left the namespace: ${channel} pattern ${child}`)
-      if (typeof child === 'string' && key === ORIGIN_HEADER && !child.includes(prefix)) throw new Error(`generator left the namespace: ${channel} ${ORIGIN_HEADER} ${child}`)
-      if (typeof child === 'string' && key === 'url' && URL.canParse(child) && !urls.includes(child)) throw new Error(`generator named another broker: ${channel} url ${child}`)
+      if (typeof child === 'string' && key === 'pattern' && !child.startsWith(prefix))
+        throw new Error(`generator left the namespace: ${channel} pattern ${child}`)
+      if (typeof child === 'string' && key === ORIGIN_HEADER && !child.includes(prefix))
+        throw new Error(`generator left the namespace: ${channel} ${ORIGIN_HEADER} ${child}`)
+      if (typeof child === 'string' && key === 'url' && URL.canParse(child) && !urls.includes(child))
+        throw new Error(`generator named another broker: ${channel} url ${child}`)
       if (typeof child === 'object' && child !== null) stack.push(child)
     }
   }
@@ -282,7 +328,8 @@ function namespaceGuard(channel: string, payload: unknown): void {
     const sacrificial = SACRIFICIAL.some((key) => ids[key] === profileId)
     const kept = KEPT.some((key) => ids[key] === profileId)
     if (kept) throw new Error(`generator reopened a kept connection: ${preview(payload)}`)
-    if (sacrificial && typeof scope === 'string' && ![vhost.name, absentVhost, absentDigits, '0', ''].includes(scope)) throw new Error(`generator switched to another vhost or database: ${preview(payload)}`)
+    if (sacrificial && typeof scope === 'string' && ![vhost.name, absentVhost, absentDigits, '0', ''].includes(scope))
+      throw new Error(`generator switched to another vhost or database: ${preview(payload)}`)
   }
 }
 
@@ -375,13 +422,24 @@ describe('contract fuzz (real RabbitMQ and Redis)', () => {
   })
 
   it('random sequences of calls, run at once', { timeout: 600_000 }, async () => {
-    const oneCall = fc.tuple(fc.constantFrom(...CALL_CHANNELS), fc.constantFrom<Kind>('valid', 'invalid'), fc.constantFrom<Caller>('remote', 'local')).chain(([channel, kind, caller]) =>
-      arbitrariesOf(channel)[kind].map((c) => ({ channel, kind, caller, payload: c.payload, [fc.toStringMethod]: () => `${caller} ${channel} ${preview(c.payload, 200)}` })),
-    )
+    const oneCall = fc
+      .tuple(fc.constantFrom(...CALL_CHANNELS), fc.constantFrom<Kind>('valid', 'invalid'), fc.constantFrom<Caller>('remote', 'local'))
+      .chain(([channel, kind, caller]) =>
+        arbitrariesOf(channel)[kind].map((c) => ({
+          channel,
+          kind,
+          caller,
+          payload: c.payload,
+          [fc.toStringMethod]: () => `${caller} ${channel} ${preview(c.payload, 200)}`,
+        })),
+      )
     await fc.assert(
       fc.asyncProperty(fc.array(oneCall, { minLength: 2, maxLength: 6 }), async (sequence) => {
         await Promise.all(sequence.map(({ channel, kind, caller, payload }) => harness.check(caller, channel, payload, kind, 'sequences')))
-        keptStillOpen('a sequence', sequence.map((c) => c.payload))
+        keptStillOpen(
+          'a sequence',
+          sequence.map((c) => c.payload),
+        )
         await restore()
       }),
       { numRuns: RUNS * 2, seed: SEED },
@@ -403,7 +461,11 @@ describe('contract fuzz (real RabbitMQ and Redis)', () => {
   it('afterwards: the kept connections are open and browsing works', { timeout: 60_000 }, async () => {
     await harness.stopTails()
     const statuses = t.core.workspace.statuses()
-    for (const key of KEPT) expect(statuses.find((s) => s.connectionId === ids[key]), key).toMatchObject({ state: 'open' })
+    for (const key of KEPT)
+      expect(
+        statuses.find((s) => s.connectionId === ids[key]),
+        key,
+      ).toMatchObject({ state: 'open' })
     expect(broken).toEqual([])
     const queues = await t.ok<SourceList>('sources:list', { connectionId: ids.rabbit, filter: SENTINEL })
     expect(queues.items.map((i) => i.name)).toContain(prefix + SENTINEL)

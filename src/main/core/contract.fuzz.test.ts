@@ -27,7 +27,20 @@ import type { AdapterFactory } from '../brokers/adapter'
 import { scriptedFactory } from '../../test-support/fake-adapter'
 import { FuzzAdapter, fuzzAdapterFactory } from '../../test-support/fuzz-adapter'
 import { lazyZodArbitrary, zodArbitrary, type Override } from '../../test-support/zod-arbitrary'
-import { asCase, FuzzHarness, fuzzRuns, fuzzSeed, HOSTILE_CHANNELS, preview, rawHostilePayloads, recordProcessFaults, withMatchingConfirm, WRAPPERS, type Case, type Kind } from '../../test-support/contract-fuzz'
+import {
+  asCase,
+  FuzzHarness,
+  fuzzRuns,
+  fuzzSeed,
+  HOSTILE_CHANNELS,
+  preview,
+  rawHostilePayloads,
+  recordProcessFaults,
+  withMatchingConfirm,
+  WRAPPERS,
+  type Case,
+  type Kind,
+} from '../../test-support/contract-fuzz'
 import { createCore, type Core } from './core'
 import { MAX_PAYLOAD_DEPTH, type Caller } from './dispatch'
 
@@ -105,12 +118,23 @@ async function restoreFixture(): Promise<void> {
   if (stored.size > 50) for (const id of stored.keys()) if (!fixture.some((f) => f.id === id)) await core.profiles.delete(id)
   for (const f of fixture) {
     const p = stored.get(f.id)
-    const unchanged = p && p.name === f.input.name && p.broker === f.input.broker && p.url === f.input.url && p.readOnly === (f.input.readOnly ?? false) && p.managementUrl === undefined
+    const unchanged =
+      p &&
+      p.name === f.input.name &&
+      p.broker === f.input.broker &&
+      p.url === f.input.url &&
+      p.readOnly === (f.input.readOnly ?? false) &&
+      p.managementUrl === undefined
     if (!unchanged) f.id = (await core.profiles.save({ ...f.input, ...(p ? { id: f.id } : {}) })).id
     const status = core.workspace.status(f.id)
     if (f.open) {
       const expected = f.key === 'unreachable' ? 'failed' : 'open'
-      if (!unchanged || status?.state !== expected || status.readOnly !== (f.input.readOnly ?? false) || status.scope !== (f.input.broker === 'redis' ? '0' : '/')) {
+      if (
+        !unchanged ||
+        status?.state !== expected ||
+        status.readOnly !== (f.input.readOnly ?? false) ||
+        status.scope !== (f.input.broker === 'redis' ? '0' : '/')
+      ) {
         const answer = await harness.dispatchers.local('connection:connect', { profileId: f.id })
         if (!answer.ok) throw new Error(`fixture ${f.key} did not reopen: ${answer.error.message}`)
       }
@@ -126,7 +150,10 @@ const startedTails = fc.nat().map((i) => [...harness.tails, 'nope'][i % (harness
 const NAMES = ['orders', 'a:b', '__proto__', 'constructor', '😀', ' ', 'x'.repeat(300), 'orders\u0000']
 const names = fc.oneof(fc.constantFrom(...NAMES), fc.string({ maxLength: 10 }))
 const kinds = fc.oneof({ weight: 4, arbitrary: fc.constantFrom<string>(...REF_KINDS) }, { weight: 1, arbitrary: fc.constantFrom('pattern', 'QUEUE', '') })
-const refs = fc.oneof({ weight: 6, arbitrary: fc.tuple(kinds, names).map(([kind, name]) => `${kind}:${name}`) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) })
+const refs = fc.oneof(
+  { weight: 6, arbitrary: fc.tuple(kinds, names).map(([kind, name]) => `${kind}:${name}`) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
+)
 const URLS = [
   'amqp://guest@127.0.0.1:5672/',
   'amqps://u:secret@127.0.0.1/%2f',
@@ -170,7 +197,8 @@ function overrideFor(channel: CallChannel): (path: readonly string[], schema: z.
     })
     if (key === 'connectionId' || key === 'profileId') return mix(fixtureIds)
     if (key === 'id' && channel.startsWith('profiles:')) return mix(fixtureIds)
-    if ((key === 'id' && channel.startsWith('replay:')) || key === 'discoveryId' || (key === 'id' && channel === 'sources:cancel')) return mix(fc.constantFrom('r1', 'r2', '__proto__'))
+    if ((key === 'id' && channel.startsWith('replay:')) || key === 'discoveryId' || (key === 'id' && channel === 'sources:cancel'))
+      return mix(fc.constantFrom('r1', 'r2', '__proto__'))
     if (key === 'tailId') return mix(startedTails)
     if ((key === 'source' || key === 'target') && schema._zod.def.type === 'string') return mix(refs)
     if (key === 'confirm') return mix(names)
@@ -228,9 +256,17 @@ describe('contract fuzz (fake brokers)', () => {
   }
 
   it('random sequences of calls, run at once', { timeout: 120_000 }, async () => {
-    const oneCall = fc.tuple(fc.constantFrom(...CALL_CHANNELS), fc.constantFrom<Kind>('valid', 'invalid'), fc.constantFrom<Caller>('remote', 'local')).chain(([channel, kind, caller]) =>
-      arbitrariesOf(channel)[kind].map((c) => ({ channel, kind, caller, payload: c.payload, [fc.toStringMethod]: () => `${caller} ${channel} ${preview(c.payload, 200)}` })),
-    )
+    const oneCall = fc
+      .tuple(fc.constantFrom(...CALL_CHANNELS), fc.constantFrom<Kind>('valid', 'invalid'), fc.constantFrom<Caller>('remote', 'local'))
+      .chain(([channel, kind, caller]) =>
+        arbitrariesOf(channel)[kind].map((c) => ({
+          channel,
+          kind,
+          caller,
+          payload: c.payload,
+          [fc.toStringMethod]: () => `${caller} ${channel} ${preview(c.payload, 200)}`,
+        })),
+      )
     await fc.assert(
       fc.asyncProperty(fc.array(oneCall, { minLength: 2, maxLength: 8 }), async (sequence) => {
         await Promise.all(sequence.map(({ channel, kind, caller, payload }) => harness.check(caller, channel, payload, kind, 'sequences')))
@@ -241,7 +277,15 @@ describe('contract fuzz (fake brokers)', () => {
   })
 
   it('raw hostile payloads on every channel: typed errors, deep and huge ones refused before parsing', { timeout: 60_000 }, async () => {
-    const refusedByShape = new Set(['object 10,000 deep', 'array 10,000 deep', 'headers 10,000 deep', 'cyclic', 'shared references', 'sparse array of 2^32 - 1', 'a million and one values'])
+    const refusedByShape = new Set([
+      'object 10,000 deep',
+      'array 10,000 deep',
+      'headers 10,000 deep',
+      'cyclic',
+      'shared references',
+      'sparse array of 2^32 - 1',
+      'a million and one values',
+    ])
     for (const { name, payload } of rawHostilePayloads()) {
       for (const channel of CALL_CHANNELS) {
         for (const caller of ['remote', 'local'] as const) {
@@ -266,9 +310,9 @@ describe('contract fuzz (fake brokers)', () => {
   })
 
   it('5,000 calls at once: every one settles with an envelope', { timeout: 60_000 }, async () => {
-    const mixed = fc.tuple(fc.constantFrom(...CALL_CHANNELS), fc.constantFrom<Kind>('valid', 'invalid'), fc.constantFrom<Caller>('remote', 'local')).chain(([channel, kind, caller]) =>
-      arbitrariesOf(channel)[kind].map((c) => ({ channel, kind, caller, payload: c.payload })),
-    )
+    const mixed = fc
+      .tuple(fc.constantFrom(...CALL_CHANNELS), fc.constantFrom<Kind>('valid', 'invalid'), fc.constantFrom<Caller>('remote', 'local'))
+      .chain(([channel, kind, caller]) => arbitrariesOf(channel)[kind].map((c) => ({ channel, kind, caller, payload: c.payload })))
     const batch = fc.sample(mixed, { seed: SEED, numRuns: 5_000 })
     const started = Date.now()
     // Profile writes are serialised (read-modify-write of one file): the last ones wait for all before them.
@@ -289,15 +333,27 @@ describe('payload shape guard in dispatch', () => {
   it('headers nested 10,000 deep: BAD_REQUEST that says where, not INTERNAL from a stack overflow', async () => {
     await restoreFixture()
     const rabbit = fixture.find((f) => f.key === 'rabbit')!.id
-    const answer = await harness.dispatchers.remote('messages:publish', { connectionId: rabbit, target: 'queue:orders', body: 'x', headers: { h: nested(10_000) } })
+    const answer = await harness.dispatchers.remote('messages:publish', {
+      connectionId: rabbit,
+      target: 'queue:orders',
+      body: 'x',
+      headers: { h: nested(10_000) },
+    })
     expect(answer).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } })
-    expect(answer.ok === false && answer.error.message).toMatch(new RegExp(`^invalid messages:publish request at headers\\.h\\.a\\.a\\.….*: nested more than ${MAX_PAYLOAD_DEPTH} levels deep$`))
+    expect(answer.ok === false && answer.error.message).toMatch(
+      new RegExp(`^invalid messages:publish request at headers\\.h\\.a\\.a\\.….*: nested more than ${MAX_PAYLOAD_DEPTH} levels deep$`),
+    )
   })
 
   it('headers nested well within the limit still publish', async () => {
     await restoreFixture()
     const rabbit = fixture.find((f) => f.key === 'rabbit')!.id
-    const answer = await harness.dispatchers.remote('messages:publish', { connectionId: rabbit, target: 'queue:orders', body: 'x', headers: { h: nested(MAX_PAYLOAD_DEPTH - 3) } })
+    const answer = await harness.dispatchers.remote('messages:publish', {
+      connectionId: rabbit,
+      target: 'queue:orders',
+      body: 'x',
+      headers: { h: nested(MAX_PAYLOAD_DEPTH - 3) },
+    })
     expect(answer).toMatchObject({ ok: true })
   })
 })

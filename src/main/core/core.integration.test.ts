@@ -27,7 +27,13 @@ describe('core through the contract (real brokers)', () => {
   beforeAll(async () => {
     vhost = await createTestVhost('core')
     redis = await createTestRedis('core')
-    core = await createCore({ configDir: await mkdtemp(join(tmpdir(), 'qs-core-')), mode: 'web', version: 'test', backoff: { baseMs: 100, maxMs: 500, jitter: 0 }, metrics: { intervalMs: 500, budget: 10_000, retentionMs: 60_000 } })
+    core = await createCore({
+      configDir: await mkdtemp(join(tmpdir(), 'qs-core-')),
+      mode: 'web',
+      version: 'test',
+      backoff: { baseMs: 100, maxMs: 500, jitter: 0 },
+      metrics: { intervalMs: 500, budget: 10_000, retentionMs: 60_000 },
+    })
     core.workspace.onStatus((s) => statuses.push(s))
     call = createDispatcher(core)
   })
@@ -61,14 +67,23 @@ describe('core through the contract (real brokers)', () => {
     const profile = await saveRabbit('sampled')
     await ok('connection:connect', { profileId: profile.id })
     await expect
-      .poll(async () => (await ok<{ series: Record<string, { ready: number | null }[]> }>('metrics:history', { connectionId: profile.id, source: 'queue:sampled' })).series['queue:sampled']?.at(-1)?.ready, { timeout: 20_000 })
+      .poll(
+        async () =>
+          (await ok<{ series: Record<string, { ready: number | null }[]> }>('metrics:history', { connectionId: profile.id, source: 'queue:sampled' })).series[
+            'queue:sampled'
+          ]?.at(-1)?.ready,
+        { timeout: 20_000 },
+      )
       .toBe(1)
   })
 
   it('reports a wrong password as failed with the broker reason, in status and in profiles:test', async () => {
     const profile = await saveRabbit('bad', { password: 'nope' })
     expect(await ok('profiles:test', { id: profile.id })).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } })
-    expect(await ok('connection:connect', { profileId: profile.id })).toMatchObject({ state: 'failed', reason: expect.stringMatching(/wrong user name or password/) })
+    expect(await ok('connection:connect', { profileId: profile.id })).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(/wrong user name or password/),
+    })
     expect(await call('sources:list', { connectionId: profile.id })).toMatchObject({ ok: false, error: { code: 'NOT_CONNECTED' } })
   })
 
@@ -99,8 +114,13 @@ describe('core through the contract (real brokers)', () => {
       expect(await ok('connection:connect', { profileId: profile.id })).toMatchObject({ state: 'open' })
       proxy.refuse(true)
       proxy.cut()
-      await expect.poll(() => statuses.filter((s) => s.connectionId === profile.id && s.state === 'reconnecting' && (s.attempt ?? 0) >= 2).length, { timeout: 10_000 }).toBeGreaterThan(0)
-      expect(await call('sources:list', { connectionId: profile.id })).toMatchObject({ ok: false, error: { code: 'NOT_CONNECTED', message: expect.stringMatching(/reconnecting \(attempt \d+/) } })
+      await expect
+        .poll(() => statuses.filter((s) => s.connectionId === profile.id && s.state === 'reconnecting' && (s.attempt ?? 0) >= 2).length, { timeout: 10_000 })
+        .toBeGreaterThan(0)
+      expect(await call('sources:list', { connectionId: profile.id })).toMatchObject({
+        ok: false,
+        error: { code: 'NOT_CONNECTED', message: expect.stringMatching(/reconnecting \(attempt \d+/) },
+      })
       proxy.refuse(false)
       await expect.poll(() => core.workspace.status(profile.id)?.state, { timeout: 10_000 }).toBe('open')
       await redis.client.xadd(`${redis.prefix}after`, '*', 'k', 'v')
@@ -135,7 +155,10 @@ describe('core through the contract (real brokers)', () => {
 
       const missing = await call('connection:connect', { profileId: profile.id, scope: 'qs-test-no-such-vhost' })
       expect(missing.ok).toBe(true)
-      expect((missing as { data: ConnectionStatus }).data).toMatchObject({ state: 'failed', reason: expect.stringContaining('vhost "qs-test-no-such-vhost" does not exist') })
+      expect((missing as { data: ConnectionStatus }).data).toMatchObject({
+        state: 'failed',
+        reason: expect.stringContaining('vhost "qs-test-no-such-vhost" does not exist'),
+      })
       await ok('connection:disconnect', { connectionId: profile.id })
     } finally {
       await client.close().catch(() => undefined)

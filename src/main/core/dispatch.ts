@@ -19,20 +19,37 @@ export type Dispatcher = (channel: string, payload: unknown) => Promise<Envelope
  * local-only calls from remote callers, apply the read-only guard, run the handler, and turn any
  * failure into a typed error envelope.
  */
-export async function dispatch(handlers: Handlers, workspaceGuard: Core['workspace'], channel: string, payload: unknown, caller: Caller = 'remote'): Promise<Envelope<unknown>> {
+export async function dispatch(
+  handlers: Handlers,
+  workspaceGuard: Core['workspace'],
+  channel: string,
+  payload: unknown,
+  caller: Caller = 'remote',
+): Promise<Envelope<unknown>> {
   try {
     if (typeof channel !== 'string' || !Object.hasOwn(calls, channel)) throw new QsError('BAD_REQUEST', `unknown call "${String(channel)}"`)
     const name = channel as CallChannel
     if (calls[name].localOnly && caller !== 'local') {
-      throw new QsError('FORBIDDEN', `${name} reads or writes a file on the machine running Queuescope, so only the queuescope CLI (or the desktop app's own file dialog) may call it`)
+      throw new QsError(
+        'FORBIDDEN',
+        `${name} reads or writes a file on the machine running Queuescope, so only the queuescope CLI (or the desktop app's own file dialog) may call it`,
+      )
     }
     const shape = payloadShapeProblem(payload)
-    if (shape) throw new QsError('BAD_REQUEST', `invalid ${name} request${formatPath(shape.path)}: ${shape.problem}`, { maxDepth: MAX_PAYLOAD_DEPTH, maxValues: MAX_PAYLOAD_VALUES })
+    if (shape)
+      throw new QsError('BAD_REQUEST', `invalid ${name} request${formatPath(shape.path)}: ${shape.problem}`, {
+        maxDepth: MAX_PAYLOAD_DEPTH,
+        maxValues: MAX_PAYLOAD_VALUES,
+      })
     const parsed = calls[name].request.safeParse(payload ?? {})
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
       // The first issues only: 10,000 bad ids must not come back as 10,000 issues.
-      throw new QsError('BAD_REQUEST', `invalid ${name} request${formatPath(issue?.path ?? [])}: ${issue?.message ?? 'bad payload'}`, parsed.error.issues.slice(0, MAX_REPORTED_ISSUES))
+      throw new QsError(
+        'BAD_REQUEST',
+        `invalid ${name} request${formatPath(issue?.path ?? [])}: ${issue?.message ?? 'bad payload'}`,
+        parsed.error.issues.slice(0, MAX_REPORTED_ISSUES),
+      )
     }
     assertWritable(workspaceGuard, name, parsed.data)
     const handler = handlers[name] as (request: unknown) => Promise<unknown>

@@ -22,7 +22,8 @@ export function trimHeaderValues(headers: Record<string, unknown>): number {
     const value = (holder as Record<string | number, unknown>)[key]
     if (typeof value === 'string') {
       if (value.length > HEADER_VALUE_CHARS) {
-        ;(holder as Record<string | number, unknown>)[key] = `${value.slice(0, HEADER_VALUE_CHARS)}… (cut for display: ${value.length.toLocaleString('en-US')} characters)`
+        ;(holder as Record<string | number, unknown>)[key] =
+          `${value.slice(0, HEADER_VALUE_CHARS)}… (cut for display: ${value.length.toLocaleString('en-US')} characters)`
         cut++
       }
     } else if (value !== null && typeof value === 'object' && depth < 32) {
@@ -39,10 +40,11 @@ export function displaySize(message: { body: string; decoded?: { body?: string }
   let size = message.body.length + (message.decoded?.body?.length ?? 0)
   const visit = (value: unknown, depth: number): void => {
     if (typeof value === 'string') size += value.length
-    else if (value !== null && typeof value === 'object' && depth < 32) for (const [key, inner] of Object.entries(value)) {
-      size += key.length
-      visit(inner, depth + 1)
-    }
+    else if (value !== null && typeof value === 'object' && depth < 32)
+      for (const [key, inner] of Object.entries(value)) {
+        size += key.length
+        visit(inner, depth + 1)
+      }
   }
   visit(message.headers, 0)
   return size
@@ -58,9 +60,14 @@ export function fitPage(result: PeekResult): PeekResult {
   }
   const warnings = [...result.warnings]
   if (bodiesCut > 0) {
-    warnings.push(`${bodiesCut.toLocaleString('en-US')} ${bodiesCut === 1 ? 'body is' : 'bodies are'} cut for display (over ${MESSAGE_DISPLAY_BYTES / 1024 / 1024} MiB, or past the page's ${PAGE_DISPLAY_BYTES / 1024 / 1024} MiB): each says how much it shows; export reads messages whole`)
+    warnings.push(
+      `${bodiesCut.toLocaleString('en-US')} ${bodiesCut === 1 ? 'body is' : 'bodies are'} cut for display (over ${MESSAGE_DISPLAY_BYTES / 1024 / 1024} MiB, or past the page's ${PAGE_DISPLAY_BYTES / 1024 / 1024} MiB): each says how much it shows; export reads messages whole`,
+    )
   }
-  if (headersCut > 0) warnings.push(`${headersCut.toLocaleString('en-US')} header ${headersCut === 1 ? 'value is' : 'values are'} cut for display (over ${HEADER_VALUE_CHARS / 1024} KiB characters)`)
+  if (headersCut > 0)
+    warnings.push(
+      `${headersCut.toLocaleString('en-US')} header ${headersCut === 1 ? 'value is' : 'values are'} cut for display (over ${HEADER_VALUE_CHARS / 1024} KiB characters)`,
+    )
   return warnings.length === result.warnings.length ? result : { ...result, warnings }
 }
 

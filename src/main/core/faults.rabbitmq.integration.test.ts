@@ -6,7 +6,17 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { ConnectionStatus, ProfileView } from '../../shared/model'
 import { createTestVhost, MANAGEMENT_URL, type TestVhost } from '../../test-support/brokers'
 import { createTestCore, type TestCore } from '../../test-support/core'
-import { allowedAfterWrite, FAULTS, LINK_CODES, recordStatuses, recordTails, settles, TEST_BACKOFF, TEST_TIMEOUTS, type Outcome } from '../../test-support/faults'
+import {
+  allowedAfterWrite,
+  FAULTS,
+  LINK_CODES,
+  recordStatuses,
+  recordTails,
+  settles,
+  TEST_BACKOFF,
+  TEST_TIMEOUTS,
+  type Outcome,
+} from '../../test-support/faults'
 import { startManagementStandIn, type ManagementStandIn, type StandInMode } from '../../test-support/management-standin'
 import { startTcpProxy, type TcpProxy } from '../../test-support/tcp-proxy'
 import { createDispatcher, type Dispatcher } from './dispatch'
@@ -31,7 +41,13 @@ describe('RabbitMQ calls under network faults (real broker behind a fault proxy)
   let statuses: ReturnType<typeof recordStatuses>
   let tails: ReturnType<typeof recordTails>
   const profile = (name: string, port: number, managementUrl = MANAGEMENT_URL): Promise<ProfileView> =>
-    t.ok<ProfileView>('profiles:save', { name, broker: 'rabbitmq', url: `amqp://guest@127.0.0.1:${port}/${encodeURIComponent(vhost.name)}`, password: 'guest', managementUrl })
+    t.ok<ProfileView>('profiles:save', {
+      name,
+      broker: 'rabbitmq',
+      url: `amqp://guest@127.0.0.1:${port}/${encodeURIComponent(vhost.name)}`,
+      password: 'guest',
+      managementUrl,
+    })
   /** Ready messages, counted on the broker itself (past the proxy). */
   const ready = async (queue: string): Promise<number> => (await ch.checkQueue(queue)).messageCount
   /** Unacknowledged messages of a dead connection go back once the broker drops it: wait for a count allowed. */
@@ -122,7 +138,9 @@ describe('RabbitMQ calls under network faults (real broker behind a fault proxy)
             expect(result.ok ? 'succeeded on a dead link' : result.code, `${name}: ${result.ok ? '' : result.message}`).toBeOneOf(LINK_CODES)
           }
           expect(connect).toMatchObject({ ok: true, data: { state: 'failed', reason: expect.stringMatching(/timed out|closed|stopped answering/i) } })
-          await expect.poll(() => t.core.workspace.status(connectionId), WAIT).toMatchObject({ state: 'reconnecting', attempt: expect.toSatisfy((n: number) => n >= 2, 'a second attempt') })
+          await expect
+            .poll(() => t.core.workspace.status(connectionId), WAIT)
+            .toMatchObject({ state: 'reconnecting', attempt: expect.toSatisfy((n: number) => n >= 2, 'a second attempt') })
           expect(statuses.of(connectionId).map((s) => s.state)).not.toContain('open')
           await expect.poll(() => tails.ended(running), WAIT).toBeDefined()
         } else {
@@ -143,7 +161,10 @@ describe('RabbitMQ calls under network faults (real broker behind a fault proxy)
         const replay = outcome['replay']!
         if (replay.ok) {
           const { published, duplicates } = replay.data as { published: number; duplicates: number }
-          await settlesTo(copies, Array.from({ length: duplicates + 1 }, (_, i) => published + i))
+          await settlesTo(
+            copies,
+            Array.from({ length: duplicates + 1 }, (_, i) => published + i),
+          )
         } else {
           await settlesTo(copies, [0])
         }
@@ -195,7 +216,8 @@ describe('RabbitMQ calls under network faults (real broker behind a fault proxy)
         // Never INTERNAL: a typed failure, or an answer (degraded answers carry warnings).
         expect(result.ok || ['TIMEOUT', 'UNREACHABLE', 'BROKER_ERROR'].includes(result.code), `${name}: ${JSON.stringify(result)}`).toBe(true)
       }
-      if (mode.kind === 'slow' && mode.delayMs < TEST_TIMEOUTS.requestMs) for (const [name, result] of Object.entries(outcome)) expect(result, name).toMatchObject({ ok: true })
+      if (mode.kind === 'slow' && mode.delayMs < TEST_TIMEOUTS.requestMs)
+        for (const [name, result] of Object.entries(outcome)) expect(result, name).toMatchObject({ ok: true })
       // The AMQP link is fine: the management API's trouble never takes the connection down.
       expect(outcome['connect']).toMatchObject({ ok: true, data: { state: 'open' } })
       expect(statuses.of(connectionId)).toEqual([])

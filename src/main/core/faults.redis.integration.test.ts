@@ -5,7 +5,17 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { ConnectionStatus, ProfileView } from '../../shared/model'
 import { createTestRedis, type TestRedis } from '../../test-support/brokers'
 import { createTestCore, type TestCore } from '../../test-support/core'
-import { allowedAfterWrite, FAULTS, LINK_CODES, recordStatuses, recordTails, settles, TEST_BACKOFF, TEST_TIMEOUTS, type Outcome } from '../../test-support/faults'
+import {
+  allowedAfterWrite,
+  FAULTS,
+  LINK_CODES,
+  recordStatuses,
+  recordTails,
+  settles,
+  TEST_BACKOFF,
+  TEST_TIMEOUTS,
+  type Outcome,
+} from '../../test-support/faults'
 import { startTcpProxy, type TcpProxy } from '../../test-support/tcp-proxy'
 import { createDispatcher, type Dispatcher } from './dispatch'
 
@@ -97,7 +107,9 @@ describe('Redis calls under network faults (real broker behind a fault proxy)', 
         // A new connection cannot complete while the fault lasts: it fails in time, saying so.
         expect(connect).toMatchObject({ ok: true, data: { state: 'failed', reason: expect.stringMatching(/timed out|stopped answering|closed/) } })
         // The dead link is reported, and reconnecting never takes the still-dead link for an open one.
-        await expect.poll(() => t.core.workspace.status(connectionId), WAIT).toMatchObject({ state: 'reconnecting', attempt: expect.toSatisfy((n: number) => n >= 2, 'a second attempt') })
+        await expect
+          .poll(() => t.core.workspace.status(connectionId), WAIT)
+          .toMatchObject({ state: 'reconnecting', attempt: expect.toSatisfy((n: number) => n >= 2, 'a second attempt') })
         expect(statuses.of(connectionId).map((s) => s.state)).not.toContain('open')
         await expect.poll(() => tails.ended(running), WAIT).toMatch(/connection lost|stopped answering|closed/)
       } else {

@@ -6,7 +6,10 @@ import type { AdapterFactory } from '../brokers/adapter'
 import { MetricsService } from './metrics.service'
 import { Workspace } from './workspace'
 
-const config = { target: { broker: 'redis' as const, tls: false, host: 'h', port: 1, db: 0, username: null, topology: { kind: 'standalone' as const } }, password: null }
+const config = {
+  target: { broker: 'redis' as const, tls: false, host: 'h', port: 1, db: 0, username: null, topology: { kind: 'standalone' as const } },
+  password: null,
+}
 
 class SampledAdapter extends FakeAdapter {
   ready = 10
@@ -17,7 +20,9 @@ class SampledAdapter extends FakeAdapter {
       throw new QsError('UNREACHABLE', 'management API down')
     }
     const at = Date.now()
-    return new Map([[`queue:orders`, { at, ready: this.ready, unacked: 0, consumers: 1, consumerCapacity: null, publishRate: 2, deliverRate: null, ackRate: null }]])
+    return new Map([
+      [`queue:orders`, { at, ready: this.ready, unacked: 0, consumers: 1, consumerCapacity: null, publishRate: 2, deliverRate: null, ackRate: null }],
+    ])
   }
 }
 

@@ -99,7 +99,8 @@ export class MetricsService {
     const series: Record<string, SourceSample[]> = {}
     if (sampling) {
       // Defined, not assigned: a source named "__proto__" is a key like any other.
-      for (const key of source ? [source] : sampling.history.sources()) Object.defineProperty(series, key, { value: sampling.history.get(key, since), enumerable: true, writable: true, configurable: true })
+      for (const key of source ? [source] : sampling.history.sources())
+        Object.defineProperty(series, key, { value: sampling.history.get(key, since), enumerable: true, writable: true, configurable: true })
     }
     const view: MetricsHistoryView = { series, intervalMs: this.options.intervalMs }
     const note = sampling ? sampling.note : 'the connection is not open, so nothing is sampled'

@@ -29,14 +29,20 @@ describe('publishing unusual header names (real brokers)', () => {
 
   // As a transport delivers it: parsed from JSON text, where "__proto__" is an own key.
   const request = (connectionId: string, target: string) =>
-    JSON.parse(`{"connectionId":"${connectionId}","target":"${target}","body":"hello","headers":{"__proto__":"kept","constructor":"too","nested":{"__proto__":{"deep":1}}}}`) as unknown
+    JSON.parse(
+      `{"connectionId":"${connectionId}","target":"${target}","body":"hello","headers":{"__proto__":"kept","constructor":"too","nested":{"__proto__":{"deep":1}}}}`,
+    ) as unknown
 
   it('RabbitMQ: the broker holds a header named __proto__ (read back through the management API)', async () => {
     const auth = { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}`, 'content-type': 'application/json' }
     const queue = `${MANAGEMENT_URL}/api/queues/${encodeURIComponent(vhost.name)}/protos`
     expect((await fetch(queue, { method: 'PUT', headers: auth, body: '{}' })).ok).toBe(true)
     expect(await t.ok('messages:publish', request(rabbit, 'queue:protos'))).toEqual({ routed: true })
-    const got = await fetch(`${queue}/get`, { method: 'POST', headers: auth, body: JSON.stringify({ count: 1, ackmode: 'ack_requeue_true', encoding: 'auto' }) })
+    const got = await fetch(`${queue}/get`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ count: 1, ackmode: 'ack_requeue_true', encoding: 'auto' }),
+    })
     const text = await got.text()
     expect(text).toContain('"__proto__":"kept"')
     expect(text).toContain('"constructor":"too"')

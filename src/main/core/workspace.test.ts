@@ -4,7 +4,10 @@ import type { ConnectionStatus } from '../../shared/model'
 import { scriptedFactory } from '../../test-support/fake-adapter'
 import { Workspace } from './workspace'
 
-const config = { target: { broker: 'redis' as const, tls: false, host: 'h', port: 1, db: 0, username: null, topology: { kind: 'standalone' as const } }, password: null }
+const config = {
+  target: { broker: 'redis' as const, tls: false, host: 'h', port: 1, db: 0, username: null, topology: { kind: 'standalone' as const } },
+  password: null,
+}
 const ok = { server: 'Fake 1.0', warnings: [] }
 const backoff = { baseMs: 100, maxMs: 400, jitter: 0 }
 

@@ -14,16 +14,31 @@ type Handler = (event: unknown, payload: unknown) => Promise<Envelope<unknown>>
 
 const stub = vi.hoisted(() => {
   const handlers = new Map<string, (event: unknown, payload: unknown) => Promise<unknown>>()
-  const windows: { options: { webPreferences: Record<string, unknown> }; listeners: Map<string, (...a: unknown[]) => void>; openHandler?: (d: { url: string }) => { action: string }; loaded?: string }[] = []
+  const windows: {
+    options: { webPreferences: Record<string, unknown> }
+    listeners: Map<string, (...a: unknown[]) => void>
+    openHandler?: (d: { url: string }) => { action: string }
+    loaded?: string
+  }[] = []
   let resolveReady: () => void = () => undefined
   const ready = new Promise<void>((r) => (resolveReady = r))
   const session = {
     permissionRequest: null as null | ((webContents: unknown, permission: string, callback: (granted: boolean) => void, details: unknown) => void),
     permissionCheck: null as null | ((webContents: unknown, permission: string, origin: string, details: unknown) => boolean),
     devicePermission: null as null | ((details: unknown) => boolean),
-    headers: null as null | ((details: { responseHeaders: Record<string, string[]> }, callback: (response: { responseHeaders: Record<string, string[]> }) => void) => void),
+    headers: null as
+      null | ((details: { responseHeaders: Record<string, string[]> }, callback: (response: { responseHeaders: Record<string, string[]> }) => void) => void),
   }
-  return { handlers, windows, ready, resolveReady: () => resolveReady(), opened: [] as string[], dialogs: [] as { kind: string; options: unknown }[], nextFile: null as string | null, session }
+  return {
+    handlers,
+    windows,
+    ready,
+    resolveReady: () => resolveReady(),
+    opened: [] as string[],
+    dialogs: [] as { kind: string; options: unknown }[],
+    nextFile: null as string | null,
+    session,
+  }
 })
 
 vi.mock('electron', () => {
@@ -127,8 +142,14 @@ describe('Electron wiring (stubbed electron)', () => {
     const exporting = stub.handlers.get('messages:export') as Handler
     const importing = stub.handlers.get('messages:import') as Handler
     stub.dialogs.length = 0
-    expect(await exporting(frame(rendererUrl), { connectionId: 'c', source: 'queue:orders', path: '/home/me/.bash_profile' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
-    expect(await importing(frame(rendererUrl), { connectionId: 'c', target: 'queue:orders', path: '/dev/zero' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    expect(await exporting(frame(rendererUrl), { connectionId: 'c', source: 'queue:orders', path: '/home/me/.bash_profile' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    })
+    expect(await importing(frame(rendererUrl), { connectionId: 'c', target: 'queue:orders', path: '/dev/zero' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    })
     expect(stub.dialogs).toEqual([])
     stub.nextFile = null
     expect(await exporting(frame(rendererUrl), { connectionId: 'c', source: 'queue:orders.dlq' })).toMatchObject({ ok: false, error: { code: 'CANCELLED' } })
@@ -139,7 +160,10 @@ describe('Electron wiring (stubbed electron)', () => {
     expect(await importing(frame(rendererUrl), { connectionId: 'c', target: 'queue:orders' })).toMatchObject({ ok: false, error: { code: 'NOT_CONNECTED' } })
     expect(stub.dialogs.map((d) => d.kind)).toEqual(['save', 'save', 'open'])
     // A foreign sender never gets as far as a dialog.
-    expect(await exporting(frame('https://evil.example/'), { connectionId: 'c', source: 'queue:orders' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } })
+    expect(await exporting(frame('https://evil.example/'), { connectionId: 'c', source: 'queue:orders' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    })
     expect(stub.dialogs).toHaveLength(3)
   })
 
@@ -166,7 +190,20 @@ describe('Electron wiring (stubbed electron)', () => {
     expect(permissionRequest).toBeTypeOf('function')
     expect(permissionCheck).toBeTypeOf('function')
     expect(devicePermission).toBeTypeOf('function')
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'clipboard-sanitized-write', 'midiSysex', 'openExternal', 'fullscreen', 'hid', 'serial', 'usb', 'unknown']) {
+    for (const permission of [
+      'media',
+      'geolocation',
+      'notifications',
+      'clipboard-read',
+      'clipboard-sanitized-write',
+      'midiSysex',
+      'openExternal',
+      'fullscreen',
+      'hid',
+      'serial',
+      'usb',
+      'unknown',
+    ]) {
       const callback = vi.fn()
       permissionRequest!({}, permission, callback, { requestingUrl: 'file:///x' })
       expect(callback).toHaveBeenCalledExactlyOnceWith(false)

@@ -18,7 +18,13 @@ export const FILE_CALLS = new Set(['messages:export', 'messages:import'])
  * own process (a local caller). A path sent by the renderer is refused: a renderer must never
  * name a file on this machine, whatever it was made to send.
  */
-export async function callWithChosenFile(channel: string, payload: unknown, sender: WebContents, dialogs: FileDialogs, local: Dispatcher): Promise<Envelope<unknown>> {
+export async function callWithChosenFile(
+  channel: string,
+  payload: unknown,
+  sender: WebContents,
+  dialogs: FileDialogs,
+  local: Dispatcher,
+): Promise<Envelope<unknown>> {
   const request = typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : {}
   if ('path' in request) {
     return { ok: false, error: { code: 'FORBIDDEN', message: `${channel}: the window may not name a file; the app asks you for it` } }
@@ -41,5 +47,10 @@ function suggestedName(source: unknown): string {
   } catch {
     // not a source ref: the core will say so after the dialog; the name is only a suggestion
   }
-  return `${name.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '').slice(0, 100) || 'messages'}.ndjson`
+  return `${
+    name
+      .replace(/[^\w.-]+/g, '_')
+      .replace(/^\.+/, '')
+      .slice(0, 100) || 'messages'
+  }.ndjson`
 }

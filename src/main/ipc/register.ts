@@ -31,12 +31,7 @@ export function isTrustedSender(frameUrl: string | undefined, trusted: { devOrig
  * hand-written). Each checks the sender frame, then dispatches into the core, which parses the
  * payload with its schema. Returns a function that removes the handlers.
  */
-export function registerIpc(
-  ipcMain: IpcMain,
-  core: Core,
-  isTrusted: (event: IpcMainInvokeEvent) => boolean,
-  dialogs: FileDialogs,
-): () => void {
+export function registerIpc(ipcMain: IpcMain, core: Core, isTrusted: (event: IpcMainInvokeEvent) => boolean, dialogs: FileDialogs): () => void {
   const call = createDispatcher(core)
   // Export and import run as the user's own process, with a file the user picked (file-transfer.ts).
   const local = createDispatcher(core, { caller: 'local' })

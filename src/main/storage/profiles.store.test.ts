@@ -89,7 +89,7 @@ describe('ProfileStore + SecretStore', () => {
     expect(await store.password(saved.id)).toBeNull()
   })
 
-  it('keeps a Sentinel profile\'s sentinel password as a second secret, out of the URL, removed with the profile', async () => {
+  it("keeps a Sentinel profile's sentinel password as a second secret, out of the URL, removed with the profile", async () => {
     const store = new ProfileStore(dir, await SecretStore.open(dir))
     const saved = await store.save({ name: 's', broker: 'redis', url: 'redis://app:pw@s1:26379/0?sentinelMaster=m&sentinelPassword=sp%40ss' })
     expect(saved.url).toBe('redis://app@s1:26379/0?sentinelMaster=m')
@@ -121,7 +121,7 @@ describe('ProfileStore + SecretStore', () => {
     await secrets.set('p1', 'pw')
     const mode = (await stat(join(dir, 'secrets.json'))).mode & 0o777
     expect(mode).toBe(0o600)
-    expect(((await stat(join(dir))).mode & 0o077)).toBe(0)
+    expect((await stat(join(dir))).mode & 0o077).toBe(0)
   })
 
   it('prefers a working keyring, and the file then holds no secret', async () => {

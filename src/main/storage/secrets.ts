@@ -75,7 +75,10 @@ export class SecretStore {
         return entry.password
       case 'keyring': {
         if (!this.keyring) {
-          throw new QsError('SECRET_UNAVAILABLE', 'the password is in the OS keyring, which this session cannot reach; unlock the keyring or re-enter the password')
+          throw new QsError(
+            'SECRET_UNAVAILABLE',
+            'the password is in the OS keyring, which this session cannot reach; unlock the keyring or re-enter the password',
+          )
         }
         return this.keyring.get(id)
       }

@@ -53,7 +53,12 @@ describe('the web server process', () => {
   })
 
   it('keeps running after the frames and requests that used to end it', async () => {
-    for (const frame of [encodeFrame('null'), encodeFrame(Buffer.from([0xff, 0xfe])), encodeFrame('{}', { rsv: 4 }), encodeFrame(Buffer.alloc(8), { declaredLength: 97 * 1024 * 1024 })]) {
+    for (const frame of [
+      encodeFrame('null'),
+      encodeFrame(Buffer.from([0xff, 0xfe])),
+      encodeFrame('{}', { rsv: 4 }),
+      encodeFrame(Buffer.alloc(8), { declaredLength: 97 * 1024 * 1024 }),
+    ]) {
       const ws = await openRawWebSocket(Number(url.port), `/ws?token=${token()}`)
       ws.send(frame)
       await Promise.race([ws.nextJson(), ws.closed])

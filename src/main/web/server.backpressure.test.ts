@@ -92,7 +92,8 @@ describe('web server with slow clients', () => {
     await fast.until(2 * BATCHES + 1)
 
     // Bounded: the high-water mark plus the frames in flight when it was crossed, not 40 MB.
-    const batchBytes = JSON.stringify({ type: 'event', channel: 'tail:batch', payload: { tailId: 't-1', messages: [message(0)], dropped: 0 } }).length * PER_BATCH
+    const batchBytes =
+      JSON.stringify({ type: 'event', channel: 'tail:batch', payload: { tailId: 't-1', messages: [message(0)], dropped: 0 } }).length * PER_BATCH
     expect(backlogPeak).toBeLessThan(HIGH_WATER + 2 * batchBytes)
     const stats = server.stats()
     expect(stats.eventsHeld).toBeGreaterThan(0)
@@ -105,9 +106,7 @@ describe('web server with slow clients', () => {
 
     stalled.socket.resume()
     await stalled.nextJson((f) => (f['payload'] as TailBatch | undefined)?.ended === 'stopped')
-    const got = stalled.frames
-      .filter((f) => f.opcode === 1)
-      .map((f) => JSON.parse(f.payload.toString()) as { channel: string; payload: unknown })
+    const got = stalled.frames.filter((f) => f.opcode === 1).map((f) => JSON.parse(f.payload.toString()) as { channel: string; payload: unknown })
     const batches = got.filter((e) => e.channel === 'tail:batch').map((e) => e.payload as TailBatch)
     const shown = batches.reduce((n, b) => n + b.messages.length, 0)
     const dropped = batches.reduce((n, b) => n + b.dropped, 0)
@@ -134,7 +133,8 @@ describe('web server with slow clients', () => {
 
     greedy.socket.pause()
     for (let id = 2; id < 80; id++) greedy.sendText(JSON.stringify({ type: 'call', id, channel: 'broker:overview', payload: { connectionId: profileId } }))
-    const ended = (e: { channel: string; payload: unknown }) => e.channel === 'tail:batch' && (e.payload as TailBatch).tailId === tailId && (e.payload as TailBatch).ended !== undefined
+    const ended = (e: { channel: string; payload: unknown }) =>
+      e.channel === 'tail:batch' && (e.payload as TailBatch).tailId === tailId && (e.payload as TailBatch).ended !== undefined
     while (!fast.events.some(ended)) await fast.until(fast.events.length + 1)
     expect(fast.events.find(ended)!.payload).toMatchObject({ ended: 'the web page that started it went away' })
     expect(core.tails.running()).not.toContain(tailId)

@@ -96,7 +96,10 @@ describe('web server under hostile frames', () => {
     ['a __proto__ payload', '{"type":"call","id":1,"channel":"profiles:save","payload":{"__proto__":{"name":"x"}}}'],
     ['arrays nested a million deep', `${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}`],
     ['a payload nested 100,000 deep', `{"type":"call","id":1,"channel":"messages:publish","payload":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`],
-    ['headers nested 10,000 deep', `{"type":"call","id":1,"channel":"messages:publish","payload":{"connectionId":"c","target":"queue:q","body":"","headers":${'{"h":'.repeat(10_000)}1${'}'.repeat(10_000)}}}`],
+    [
+      'headers nested 10,000 deep',
+      `{"type":"call","id":1,"channel":"messages:publish","payload":{"connectionId":"c","target":"queue:q","body":"","headers":${'{"h":'.repeat(10_000)}1${'}'.repeat(10_000)}}}`,
+    ],
   ])('answers %s with a typed error and stays usable', async (_name, text) => {
     const ws = await open()
     ws.sendText(text)
@@ -156,7 +159,9 @@ describe('web server under hostile frames', () => {
       const socket = connect(server.port, '127.0.0.1')
       socket.on('error', () => undefined)
       await new Promise((resolve) => socket.once('connect', resolve))
-      socket.write(`GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${'A'.repeat(22)}==\r\nSec-WebSocket-Version: 13\r\n\r\n`)
+      socket.write(
+        `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${'A'.repeat(22)}==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      )
       socket.resetAndDestroy()
     }
     await expectAlive()
@@ -166,7 +171,10 @@ describe('web server under hostile frames', () => {
     const ws = await open()
     const frames: Buffer[] = []
     for (let id = 1; id <= 5000; id++) {
-      const call = id % 5 === 0 ? { type: 'call', id, channel: 'profiles:save', payload: { name: '' } } : { type: 'call', id, channel: id % 2 ? 'app:info' : 'profiles:list', payload: {} }
+      const call =
+        id % 5 === 0
+          ? { type: 'call', id, channel: 'profiles:save', payload: { name: '' } }
+          : { type: 'call', id, channel: id % 2 ? 'app:info' : 'profiles:list', payload: {} }
       frames.push(encodeFrame(JSON.stringify(call)))
     }
     ws.send(Buffer.concat(frames))
@@ -195,7 +203,11 @@ describe('web server under hostile frames', () => {
 
   it('still delivers a tail batch too large to encode, as a count of dropped messages', async () => {
     const ws = await open()
-    const huge = { toJSON: () => { throw new RangeError('Invalid string length') } }
+    const huge = {
+      toJSON: () => {
+        throw new RangeError('Invalid string length')
+      },
+    }
     core.emit('tail:batch', { tailId: 't-huge', messages: [huge, huge] as never, dropped: 3 })
     expect(await ws.nextJson((f) => f['type'] === 'event')).toMatchObject({ channel: 'tail:batch', payload: { tailId: 't-huge', messages: [], dropped: 5 } })
     expect(server.stats().eventsUnsendable).toBeGreaterThan(0)

@@ -38,7 +38,10 @@ function socketStatus(url: string, origin: string): Promise<number> {
 
 /** connect-src of a CSP, as its list of sources. */
 function connectSources(policy: string): string[] {
-  const directive = policy.split(';').map((d) => d.trim()).find((d) => d.startsWith('connect-src '))
+  const directive = policy
+    .split(';')
+    .map((d) => d.trim())
+    .find((d) => d.startsWith('connect-src '))
   return directive ? directive.split(/\s+/).slice(1) : []
 }
 
@@ -51,7 +54,12 @@ describe('web mode security', () => {
   beforeAll(async () => {
     rendererDir = await mkdtemp(join(tmpdir(), 'qs-renderer-'))
     await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Queuescope</title>')
-    core = await createCore({ configDir: await mkdtemp(join(tmpdir(), 'qs-sec-')), mode: 'web', version: '0.0.0', adapterFactory: scriptedFactory([{ server: 'Fake', warnings: [] }]) })
+    core = await createCore({
+      configDir: await mkdtemp(join(tmpdir(), 'qs-sec-')),
+      mode: 'web',
+      version: '0.0.0',
+      adapterFactory: scriptedFactory([{ server: 'Fake', warnings: [] }]),
+    })
     a = await startWebServer({ core, rendererDir })
     b = await startWebServer({ core, rendererDir })
   })
@@ -124,7 +132,7 @@ describe('web mode security', () => {
     }
   })
 
-  it("the CSP header lets the page connect to its own server only", async () => {
+  it('the CSP header lets the page connect to its own server only', async () => {
     const policy = (await fetch(`${a.origin}/`)).headers.get('content-security-policy')!
     const sources = connectSources(policy)
     expect(sources[0]).toBe("'self'")

@@ -84,7 +84,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'method not allowed')
     if (url.searchParams.has('token')) {
       // An older printed URL (/?token=…): the token moves to the fragment, out of requests and logs.
-      if (!guard.isToken(url.searchParams.get('token'))) return plain(res, 401, 'unauthorized: this token is not the current one; open the URL Queuescope printed when it started (it changes each launch)')
+      if (!guard.isToken(url.searchParams.get('token')))
+        return plain(res, 401, 'unauthorized: this token is not the current one; open the URL Queuescope printed when it started (it changes each launch)')
       url.searchParams.delete('token')
       // One leading slash: `//host` would be another site, and the fragment would go with it.
       const path = `/${url.pathname.replace(/^[/\\]+/, '')}`
@@ -115,7 +116,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         ? { status: 404, message: 'not found' }
         : (guard.checkSite(req) ??
           // Browsers always send Origin on a WebSocket; a missing one is a non-browser client with the token.
-          (guard.isToken(url.searchParams.get('token')) ? null : { status: 401, message: 'unauthorized: open the URL Queuescope printed when it started (it carries the access token)' }))
+          (guard.isToken(url.searchParams.get('token'))
+            ? null
+            : { status: 401, message: 'unauthorized: open the URL Queuescope printed when it started (it carries the access token)' }))
     if (refused) {
       socket.end(`HTTP/1.1 ${refused.status} ${STATUS_TEXT[refused.status]}\r\nconnection: close\r\ncontent-type: text/plain\r\n\r\n${refused.message}`)
       return

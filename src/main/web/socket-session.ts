@@ -101,7 +101,10 @@ export function encodeAnswer(id: number | null, channel: string, envelope: Envel
   try {
     return JSON.stringify(frame(envelope))
   } catch (err) {
-    const why = err instanceof RangeError ? 'it is too large (or too deeply nested) to send' : `it cannot be encoded as JSON (${err instanceof Error ? err.message : String(err)})`
+    const why =
+      err instanceof RangeError
+        ? 'it is too large (or too deeply nested) to send'
+        : `it cannot be encoded as JSON (${err instanceof Error ? err.message : String(err)})`
     return JSON.stringify(frame(failure('INTERNAL', `the answer to ${channel || 'this call'} was not sent: ${why}`)))
   }
 }

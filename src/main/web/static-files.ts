@@ -13,9 +13,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.map': 'application/json',
 }
 
-export type StaticAnswer =
-  | { status: 200; body: Buffer; contentType: string }
-  | { status: 400 | 403 | 500; message: string }
+export type StaticAnswer = { status: 200; body: Buffer; contentType: string } | { status: 400 | 403 | 500; message: string }
 
 /**
  * A file of the built renderer for a URL path. Unknown paths get index.html (a single page).

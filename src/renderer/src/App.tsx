@@ -37,9 +37,18 @@ function Dialogs() {
   const profile = useApp(selectProfileById(dialog !== null && 'profileId' in dialog ? dialog.profileId : null))
   const { closeDialog, deleteProfile } = appStore.getState()
   if (dialog === null) return null
-  if (dialog.kind === 'purge') return <PurgeDialog key={`${dialog.connectionId}:${dialog.queue}`} connectionId={dialog.connectionId} queue={dialog.queue} onClose={closeDialog} />
+  if (dialog.kind === 'purge')
+    return <PurgeDialog key={`${dialog.connectionId}:${dialog.queue}`} connectionId={dialog.connectionId} queue={dialog.queue} onClose={closeDialog} />
   if (dialog.kind === 'replay') {
-    return <ReplayDialog key={`${dialog.connectionId}:${dialog.source}:${dialog.messageIds?.join(',') ?? ''}`} connectionId={dialog.connectionId} source={dialog.source} messageIds={dialog.messageIds} onClose={closeDialog} />
+    return (
+      <ReplayDialog
+        key={`${dialog.connectionId}:${dialog.source}:${dialog.messageIds?.join(',') ?? ''}`}
+        connectionId={dialog.connectionId}
+        source={dialog.source}
+        messageIds={dialog.messageIds}
+        onClose={closeDialog}
+      />
+    )
   }
   if (dialog.kind === 'replays') return <ReplayJournalDialog onClose={closeDialog} />
   if (dialog.kind === 'profile') {

@@ -47,6 +47,7 @@ function withDoubles<T>(value: T): T {
   if (Array.isArray(value)) return value.map(withDoubles) as T
   const out: Record<string, unknown> = {}
   // Defined, not assigned: a header named __proto__ stays a header.
-  for (const [key, inner] of Object.entries(value)) Object.defineProperty(out, key, { value: withDoubles(inner), enumerable: true, writable: true, configurable: true })
+  for (const [key, inner] of Object.entries(value))
+    Object.defineProperty(out, key, { value: withDoubles(inner), enumerable: true, writable: true, configurable: true })
   return out as T
 }

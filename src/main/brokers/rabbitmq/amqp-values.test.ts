@@ -14,7 +14,9 @@ describe('decodeXDeath', () => {
   })
 
   it('tolerates byte-string fields, missing fields and junk entries', () => {
-    expect(decodeXDeath([{ reason: Buffer.from('maxlen'), queue: 'q' }, 'junk', null, [1]])).toEqual([{ reason: 'maxlen', count: 0, queue: 'q', exchange: '', routingKeys: [], time: null }])
+    expect(decodeXDeath([{ reason: Buffer.from('maxlen'), queue: 'q' }, 'junk', null, [1]])).toEqual([
+      { reason: 'maxlen', count: 0, queue: 'q', exchange: '', routingKeys: [], time: null },
+    ])
   })
 
   it('is undefined when there is no x-death list', () => {
@@ -31,7 +33,16 @@ describe('amqp values', () => {
   })
 
   it('headers become JSON: byte arrays as text or base64, typed values kept, bigints as numbers', () => {
-    expect(toHeaders({ s: 'a', b: Buffer.from('text'), bin: Buffer.from([0xff]), t: { '!': 'timestamp', value: 5 }, big: BigInt(7), nested: { list: [1, Buffer.from('x')] } })).toEqual({
+    expect(
+      toHeaders({
+        s: 'a',
+        b: Buffer.from('text'),
+        bin: Buffer.from([0xff]),
+        t: { '!': 'timestamp', value: 5 },
+        big: BigInt(7),
+        nested: { list: [1, Buffer.from('x')] },
+      }),
+    ).toEqual({
       s: 'a',
       b: 'text',
       bin: '/w==',
@@ -52,7 +63,12 @@ describe('amqp values', () => {
   })
 
   it('properties: only the ones set, and only valid values', () => {
-    expect(toMessageProperties({ contentType: 'text/plain', messageId: undefined, deliveryMode: 2, priority: 4, timestamp: 10, headers: {} })).toEqual({ contentType: 'text/plain', deliveryMode: 2, priority: 4, timestamp: 10 })
+    expect(toMessageProperties({ contentType: 'text/plain', messageId: undefined, deliveryMode: 2, priority: 4, timestamp: 10, headers: {} })).toEqual({
+      contentType: 'text/plain',
+      deliveryMode: 2,
+      priority: 4,
+      timestamp: 10,
+    })
     expect(toMessageProperties({ deliveryMode: 0, priority: -1 })).toEqual({})
   })
 })

@@ -21,7 +21,8 @@ export function toMessageProperties(properties: Record<string, unknown>): Messag
 
 /** An AMQP timestamp (whole seconds, `{'!': 'timestamp', value}` from amqplib) as epoch ms. */
 export function amqpTimestampMs(value: unknown): number | null {
-  const seconds = typeof value === 'object' && value !== null && (value as { '!'?: unknown })['!'] === 'timestamp' ? (value as { value?: unknown }).value : value
+  const seconds =
+    typeof value === 'object' && value !== null && (value as { '!'?: unknown })['!'] === 'timestamp' ? (value as { value?: unknown }).value : value
   return typeof seconds === 'number' && Number.isFinite(seconds) ? seconds * 1000 : null
 }
 

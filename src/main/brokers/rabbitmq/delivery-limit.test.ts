@@ -41,9 +41,15 @@ describe('the read rule', () => {
   const accepted = { acceptDeliveryLimitRisk: true, readOnly: false }
 
   it('asks first, and a read-only profile is refused whatever the request says', () => {
-    expect(() => admitRead(queue('a'), NO_CONSENT, 'export')).toThrow(expect.objectContaining({ code: 'UNSUPPORTED', detail: expect.objectContaining({ requiresAcceptance: true }) }))
-    expect(() => admitRead(queue('a'), { acceptDeliveryLimitRisk: true, readOnly: true }, 'browse')).toThrow(expect.objectContaining({ code: 'READ_ONLY', detail: expect.objectContaining({ requiresAcceptance: false }) }))
-    expect(() => admitRead(queue('a', null), { acceptDeliveryLimitRisk: true, readOnly: true }, 'dry run')).toThrow(expect.objectContaining({ code: 'READ_ONLY' }))
+    expect(() => admitRead(queue('a'), NO_CONSENT, 'export')).toThrow(
+      expect.objectContaining({ code: 'UNSUPPORTED', detail: expect.objectContaining({ requiresAcceptance: true }) }),
+    )
+    expect(() => admitRead(queue('a'), { acceptDeliveryLimitRisk: true, readOnly: true }, 'browse')).toThrow(
+      expect.objectContaining({ code: 'READ_ONLY', detail: expect.objectContaining({ requiresAcceptance: false }) }),
+    )
+    expect(() => admitRead(queue('a', null), { acceptDeliveryLimitRisk: true, readOnly: true }, 'dry run')).toThrow(
+      expect.objectContaining({ code: 'READ_ONLY' }),
+    )
     expect(() => admitRead(queue('a'), accepted, 'copy')).not.toThrow()
   })
 
@@ -56,7 +62,10 @@ describe('the read rule', () => {
     const q = queue('c', 3)
     expect(deliveryAtRisk(q, 1, 'message 1', 'export')).toBeNull()
     const stop = deliveryAtRisk(q, 2, 'message 2 (message-id m-2)', 'export')
-    expect(stop).toMatchObject({ code: 'UNSUPPORTED', message: expect.stringMatching(/message 2 \(message-id m-2\).*delivery count 2 and the delivery limit is 3/) })
+    expect(stop).toMatchObject({
+      code: 'UNSUPPORTED',
+      message: expect.stringMatching(/message 2 \(message-id m-2\).*delivery count 2 and the delivery limit is 3/),
+    })
     expect(() => admitRead(q, accepted, 'browse')).toThrow(expect.objectContaining({ detail: expect.objectContaining({ latched: true }) }))
     // Another queue is not affected; an unknown limit cannot be weighed message by message.
     expect(() => admitRead(queue('d'), accepted, 'browse')).not.toThrow()

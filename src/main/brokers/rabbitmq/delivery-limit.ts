@@ -103,11 +103,18 @@ export function admitRead(queue: LimitedQueue, consent: ReadConsent, purpose: Re
   if (latched) throw new QsError('UNSUPPORTED', latched, { reason: 'delivery-limit', deliveryLimit: queue.limit, latched: true })
   const what = describeQueue(queue)
   if (queue.limit !== null && queue.limit < 1) {
-    throw new QsError('UNSUPPORTED', `${what}: a returned message would be dropped or dead-lettered at once, so no ${purpose} is possible`, { reason: 'delivery-limit', deliveryLimit: queue.limit })
+    throw new QsError('UNSUPPORTED', `${what}: a returned message would be dropped or dead-lettered at once, so no ${purpose} is possible`, {
+      reason: 'delivery-limit',
+      deliveryLimit: queue.limit,
+    })
   }
   const spends = `a ${purpose} gives back every message it reads${purpose === 'move' ? ' and does not move' : ''} with nack(requeue), which ${queue.serverMajor >= 4 ? 'may count' : 'counts'} as a delivery attempt, and past the limit RabbitMQ drops or dead-letters a message`
   if (consent.readOnly) {
-    throw new QsError('READ_ONLY', `refused: ${what}, and ${spends}; a read-only profile never spends delivery attempts`, { reason: 'delivery-limit', deliveryLimit: queue.limit, requiresAcceptance: false })
+    throw new QsError('READ_ONLY', `refused: ${what}, and ${spends}; a read-only profile never spends delivery attempts`, {
+      reason: 'delivery-limit',
+      deliveryLimit: queue.limit,
+      requiresAcceptance: false,
+    })
   }
   if (!consent.acceptDeliveryLimitRisk) {
     throw new QsError(

@@ -78,25 +78,22 @@ export class ManagementClient {
       throw this.transportError(err, 'while sending its answer')
     }
     if (response.status === 401) {
-      throw new QsError(
-        'AUTH_FAILED',
-        `management API at ${this.baseUrl} refused the credentials (the user needs the "management" or "monitoring" tag)`,
-      )
+      throw new QsError('AUTH_FAILED', `management API at ${this.baseUrl} refused the credentials (the user needs the "management" or "monitoring" tag)`)
     }
     if (response.status === 404) {
       throw new QsError('NOT_FOUND', `management API ${url.pathname}: ${extractReason(body) ?? 'not found'}`)
     }
     if (!response.ok) {
-      throw new QsError(
-        'BROKER_ERROR',
-        `management API ${url.pathname} answered ${response.status}: ${extractReason(body) ?? response.statusText}`,
-      )
+      throw new QsError('BROKER_ERROR', `management API ${url.pathname} answered ${response.status}: ${extractReason(body) ?? response.statusText}`)
     }
     try {
       return JSON.parse(body) as T
     } catch {
       // A proxy's error page, a truncated answer: say so rather than fail on a parse error.
-      throw new QsError('BROKER_ERROR', `management API ${url.pathname} answered something that is not JSON (${body.length} bytes${body.length > 0 ? `, starting "${body.slice(0, 40)}"` : ''}): is ${this.baseUrl} the management API?`)
+      throw new QsError(
+        'BROKER_ERROR',
+        `management API ${url.pathname} answered something that is not JSON (${body.length} bytes${body.length > 0 ? `, starting "${body.slice(0, 40)}"` : ''}): is ${this.baseUrl} the management API?`,
+      )
     }
   }
 
@@ -118,7 +115,8 @@ export class ManagementClient {
     const items: T[] = []
     for (let page = 1; ; page++) {
       const result = await this.get<Page<T>>(path, { ...query, page, page_size: MAX_PAGE_SIZE })
-      if (!Array.isArray(result?.items)) throw new QsError('BROKER_ERROR', `management API ${path} answered without a page of items: is ${this.baseUrl} the management API?`)
+      if (!Array.isArray(result?.items))
+        throw new QsError('BROKER_ERROR', `management API ${path} answered without a page of items: is ${this.baseUrl} the management API?`)
       items.push(...result.items)
       if (page >= result.page_count || result.items.length === 0) return items
     }

@@ -27,7 +27,11 @@ describe('describeSettings', () => {
   })
 
   it('takes policy keys when the queue has no argument, and says where each came from', () => {
-    const settings = describeSettings({ 'x-max-length': 5 }, { 'max-length': 100, 'dead-letter-exchange': 'dlx', 'delivery-limit': -1 }, { 'message-ttl': 1000 })
+    const settings = describeSettings(
+      { 'x-max-length': 5 },
+      { 'max-length': 100, 'dead-letter-exchange': 'dlx', 'delivery-limit': -1 },
+      { 'message-ttl': 1000 },
+    )
     expect(settings).toEqual([
       { key: 'dead-letter-exchange', label: 'Dead-letter exchange', value: 'dlx', from: 'policy' },
       { key: 'delivery-limit', label: 'Delivery limit', value: 'unlimited', from: 'policy' },

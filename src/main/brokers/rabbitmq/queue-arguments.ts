@@ -5,10 +5,20 @@ type Raw = Record<string, unknown>
 
 /** Argument keys (x-…) and their policy-key twins, in the order users care about. */
 const KNOWN: { arg: string; policy: string; label: string; format: (v: unknown) => string }[] = [
-  { arg: 'x-dead-letter-exchange', policy: 'dead-letter-exchange', label: 'Dead-letter exchange', format: (v) => (v === '' ? '(default exchange)' : String(v)) },
+  {
+    arg: 'x-dead-letter-exchange',
+    policy: 'dead-letter-exchange',
+    label: 'Dead-letter exchange',
+    format: (v) => (v === '' ? '(default exchange)' : String(v)),
+  },
   { arg: 'x-dead-letter-routing-key', policy: 'dead-letter-routing-key', label: 'Dead-letter routing key', format: String },
   { arg: 'x-dead-letter-strategy', policy: 'dead-letter-strategy', label: 'Dead-letter strategy', format: String },
-  { arg: 'x-delivery-limit', policy: 'delivery-limit', label: 'Delivery limit', format: (v) => (Number(v) < 0 ? 'unlimited' : `${Number(v)} deliveries, then dropped or dead-lettered`) },
+  {
+    arg: 'x-delivery-limit',
+    policy: 'delivery-limit',
+    label: 'Delivery limit',
+    format: (v) => (Number(v) < 0 ? 'unlimited' : `${Number(v)} deliveries, then dropped or dead-lettered`),
+  },
   { arg: 'x-max-length', policy: 'max-length', label: 'Max length', format: (v) => `${count(v)} messages` },
   { arg: 'x-max-length-bytes', policy: 'max-length-bytes', label: 'Max length (bytes)', format: (v) => bytes(Number(v)) },
   { arg: 'x-overflow', policy: 'overflow', label: 'When full', format: overflow },

@@ -64,10 +64,22 @@ describe('RabbitMqAdapter against a real broker', () => {
 
   it('lists every queue with type, exact counts and dead-letter target, and every exchange', async () => {
     // The management API fills in a new queue's statistics in steps: wait for the consumers too.
-    const items = await listUntil((all) => all.some((i) => i.kind === 'queue' && i.name === 'orders' && i.messages === 7 && i.consumers !== null) && all.some((i) => i.name === 'invoices' && i.messages === 3))
+    const items = await listUntil(
+      (all) =>
+        all.some((i) => i.kind === 'queue' && i.name === 'orders' && i.messages === 7 && i.consumers !== null) &&
+        all.some((i) => i.name === 'invoices' && i.messages === 3),
+    )
     const queues = items.filter((i) => i.kind === 'queue')
     expect(queues.map((q) => q.name).sort()).toEqual(['audit', 'invoices', 'orders', 'orders.dlq'])
-    expect(queues.find((q) => q.name === 'orders')).toMatchObject({ queueType: 'classic', messages: 7, ready: 7, unacked: 0, consumers: 0, deadLetterExchange: 'orders.dlx', deadLetterRoutingKey: 'dead' })
+    expect(queues.find((q) => q.name === 'orders')).toMatchObject({
+      queueType: 'classic',
+      messages: 7,
+      ready: 7,
+      unacked: 0,
+      consumers: 0,
+      deadLetterExchange: 'orders.dlx',
+      deadLetterRoutingKey: 'dead',
+    })
     expect(queues.find((q) => q.name === 'invoices')).toMatchObject({ queueType: 'quorum', messages: 3 })
     expect(queues.find((q) => q.name === 'audit')).toMatchObject({ queueType: 'stream' })
     const exchanges = items.filter((i) => i.kind === 'exchange')
@@ -98,13 +110,25 @@ describe('RabbitMqAdapter against a real broker', () => {
         { key: 'x-dead-letter-exchange', label: 'Dead-letter exchange', value: 'orders.dlx', from: 'argument' },
         { key: 'x-dead-letter-routing-key', label: 'Dead-letter routing key', value: 'dead', from: 'argument' },
       ])
-      expect(queue.bindings.map((b) => `${b.source || '(default)'} -> ${b.destination} [${b.routingKey}]`).sort()).toEqual(['(default) -> orders [orders]', 'events -> orders [orders.*]'])
-      await expect.poll(async () => {
-        const dlq = await adapter.details({ kind: 'queue', name: 'orders.dlq' })
-        return dlq.kind === 'queue' ? dlq.consumers.map((c) => ({ tag: c.tag, prefetch: c.prefetch, ackRequired: c.ackRequired })) : []
-      }, { timeout: 15_000 }).toEqual([{ tag: consumerTag, prefetch: 7, ackRequired: true }])
+      expect(queue.bindings.map((b) => `${b.source || '(default)'} -> ${b.destination} [${b.routingKey}]`).sort()).toEqual([
+        '(default) -> orders [orders]',
+        'events -> orders [orders.*]',
+      ])
+      await expect
+        .poll(
+          async () => {
+            const dlq = await adapter.details({ kind: 'queue', name: 'orders.dlq' })
+            return dlq.kind === 'queue' ? dlq.consumers.map((c) => ({ tag: c.tag, prefetch: c.prefetch, ackRequired: c.ackRequired })) : []
+          },
+          { timeout: 15_000 },
+        )
+        .toEqual([{ tag: consumerTag, prefetch: 7, ackRequired: true }])
       const exchange = await adapter.details({ kind: 'exchange', name: 'events' })
-      expect(exchange).toMatchObject({ kind: 'exchange', exchangeType: 'topic', outgoing: [{ destination: 'orders', routingKey: 'orders.*', destinationType: 'queue' }] })
+      expect(exchange).toMatchObject({
+        kind: 'exchange',
+        exchangeType: 'topic',
+        outgoing: [{ destination: 'orders', routingKey: 'orders.*', destinationType: 'queue' }],
+      })
       await expect(adapter.details({ kind: 'queue', name: 'no-such-queue' })).rejects.toMatchObject({ code: 'NOT_FOUND' })
     } finally {
       await ch.close()
@@ -118,7 +142,9 @@ describe('RabbitMqAdapter against a real broker', () => {
 
   it('publishes with confirms: routed to a queue, unroutable through an exchange without binding', async () => {
     const publish = (target: string, extra: object = {}) => adapter.publish(publishRequestSchema.parse({ connectionId: 'x', target, body: 'hello', ...extra }))
-    expect(await publish('queue:orders.dlq', { headers: { 'x-source': 'test' }, properties: { messageId: 'm-1', contentType: 'text/plain' } })).toEqual({ routed: true })
+    expect(await publish('queue:orders.dlq', { headers: { 'x-source': 'test' }, properties: { messageId: 'm-1', contentType: 'text/plain' } })).toEqual({
+      routed: true,
+    })
     expect(await publish('exchange:events', { routingKey: 'nobody.listens' })).toEqual({ routed: false, reason: 'NO_ROUTE' })
     // what arrived carries the body, headers and properties
     const ch = await client.createChannel()
@@ -130,15 +156,27 @@ describe('RabbitMqAdapter against a real broker', () => {
 
   it('reports a missing exchange clearly and the connection stays usable', async () => {
     const request = publishRequestSchema.parse({ connectionId: 'x', target: 'exchange:no-such-exchange', body: 'x' })
-    await expect(adapter.publish(request)).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'exchange "no-such-exchange" does not exist in vhost "' + vhost.name + '"' })
+    await expect(adapter.publish(request)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'exchange "no-such-exchange" does not exist in vhost "' + vhost.name + '"',
+    })
     expect(await adapter.publish(publishRequestSchema.parse({ connectionId: 'x', target: 'queue:orders.dlq', body: 'after' }))).toEqual({ routed: true })
     expect((await adapter.listSources()).items.length).toBeGreaterThan(0)
   })
 
   it('says why it cannot connect: wrong password, missing vhost, nothing listening', async () => {
-    await expect(adapterFor(vhost.url.replace('guest:guest', 'guest:wrong')).connect()).rejects.toMatchObject({ code: 'AUTH_FAILED', message: expect.stringMatching(/refused user "guest": wrong user name or password/) })
-    await expect(adapterFor('amqp://guest:guest@127.0.0.1:5672/qs-no-such-vhost').connect()).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/vhost "qs-no-such-vhost" does not exist/) })
-    await expect(adapterFor('amqp://guest:guest@127.0.0.1:1/').connect()).rejects.toMatchObject({ code: 'UNREACHABLE', message: expect.stringMatching(/127\.0\.0\.1:1: connection refused/) })
+    await expect(adapterFor(vhost.url.replace('guest:guest', 'guest:wrong')).connect()).rejects.toMatchObject({
+      code: 'AUTH_FAILED',
+      message: expect.stringMatching(/refused user "guest": wrong user name or password/),
+    })
+    await expect(adapterFor('amqp://guest:guest@127.0.0.1:5672/qs-no-such-vhost').connect()).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringMatching(/vhost "qs-no-such-vhost" does not exist/),
+    })
+    await expect(adapterFor('amqp://guest:guest@127.0.0.1:1/').connect()).rejects.toMatchObject({
+      code: 'UNREACHABLE',
+      message: expect.stringMatching(/127\.0\.0\.1:1: connection refused/),
+    })
   })
 
   it('gives up on a port that accepts but never answers, saying it timed out', async () => {
@@ -146,7 +184,10 @@ describe('RabbitMqAdapter against a real broker', () => {
     await once(silent, 'listening')
     const port = (silent.address() as AddressInfo).port
     try {
-      await expect(adapterFor(`amqp://guest:guest@127.0.0.1:${port}/`).connect()).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/timed out connecting to RabbitMQ at 127\.0\.0\.1/) })
+      await expect(adapterFor(`amqp://guest:guest@127.0.0.1:${port}/`).connect()).rejects.toMatchObject({
+        code: 'TIMEOUT',
+        message: expect.stringMatching(/timed out connecting to RabbitMQ at 127\.0\.0\.1/),
+      })
     } finally {
       silent.close()
     }
@@ -194,7 +235,9 @@ describe('RabbitMqAdapter against a real broker', () => {
     const localPort = (watched as unknown as { connection: { connection: { stream: { localPort: number } } } }).connection.connection.stream.localPort
     let name: string | undefined
     for (let i = 0; i < 80 && !name; i++) {
-      const connections = (await (await fetch(`${MANAGEMENT_URL}/api/vhosts/${encodeURIComponent(vhost.name)}/connections`, { headers: { authorization: auth } })).json()) as { name: string; peer_port: number }[]
+      const connections = (await (
+        await fetch(`${MANAGEMENT_URL}/api/vhosts/${encodeURIComponent(vhost.name)}/connections`, { headers: { authorization: auth } })
+      ).json()) as { name: string; peer_port: number }[]
       name = connections.find((c) => c.peer_port === localPort)?.name
       if (!name) await new Promise((r) => setTimeout(r, 250))
     }

@@ -19,7 +19,16 @@ import { resolveTimeouts, seconds, withDeadline, type BrokerTimeouts } from '../
 import { browsedBody, DisplayBudget } from '../message-body'
 import { toPublishOptions } from './amqp-properties'
 import { decodeXDeath, toHeaders, toMessageProperties } from './amqp-values'
-import { admitRead, deliveryAtRisk, deliveryCountOf, effectiveDeliveryLimit, isKnownQuorum, limitedQueueKey, rememberQuorum, type LimitedQueue } from './delivery-limit'
+import {
+  admitRead,
+  deliveryAtRisk,
+  deliveryCountOf,
+  effectiveDeliveryLimit,
+  isKnownQuorum,
+  limitedQueueKey,
+  rememberQuorum,
+  type LimitedQueue,
+} from './delivery-limit'
 import { NO_CONSENT, type ReadConsent } from '../read-purpose'
 import { RabbitGetReader } from './rabbitmq.get-reader'
 import {
@@ -95,7 +104,6 @@ const STREAM_IDLE_MS = 400
 const REQUEUE_WARNING =
   'browsing returned every message with nack(requeue): RabbitMQ now marks them redelivered, and their order may shift if consumers are active'
 
-
 /**
  * Queues the no-management probe found to be streams, process-wide: a queue's type never changes
  * while it exists, and each probe of a queue takes its head message and gives it back.
@@ -114,7 +122,13 @@ async function closeWithin(connection: amqp.ChannelModel, ms: number): Promise<v
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), ms)
   })
-  const outcome = await Promise.race([connection.close().then(() => 'closed' as const, () => 'closed' as const), timedOut])
+  const outcome = await Promise.race([
+    connection.close().then(
+      () => 'closed' as const,
+      () => 'closed' as const,
+    ),
+    timedOut,
+  ])
   clearTimeout(timer)
   if (outcome === 'timeout') (connection.connection as unknown as { stream?: { destroy(): void } }).stream?.destroy()
 }
@@ -144,7 +158,8 @@ export function amqpConnectError(err: unknown, target: RabbitTarget): QsError {
 function amqpLostReason(err: Error | undefined, target: RabbitTarget, heartbeatS: number): Error {
   const where = `RabbitMQ at ${target.host}:${target.port}`
   if (!err) return new Error(`${where} closed the connection`)
-  if (/Heartbeat timeout/i.test(err.message)) return new Error(`${where} stopped answering: no heartbeat for ${2 * heartbeatS}–${3 * heartbeatS} s (the link looks dead)`)
+  if (/Heartbeat timeout/i.test(err.message))
+    return new Error(`${where} stopped answering: no heartbeat for ${2 * heartbeatS}–${3 * heartbeatS} s (the link looks dead)`)
   return err
 }
 
@@ -260,12 +275,19 @@ export class RabbitMqAdapter implements BrokerAdapter {
     return withDeadline(
       opening,
       connectMs,
-      () => new QsError('TIMEOUT', `timed out connecting to ${this.where}: no complete AMQP handshake within ${seconds(connectMs)} (is this the right port? does it need amqps?)`),
+      () =>
+        new QsError(
+          'TIMEOUT',
+          `timed out connecting to ${this.where}: no complete AMQP handshake within ${seconds(connectMs)} (is this the right port? does it need amqps?)`,
+        ),
       (late) =>
-        void late.then((connection) => {
-          connection.on('error', () => undefined) // nobody else listens to this one
-          return closeWithin(connection, CLOSE_TIMEOUT_MS)
-        }, () => undefined),
+        void late.then(
+          (connection) => {
+            connection.on('error', () => undefined) // nobody else listens to this one
+            return closeWithin(connection, CLOSE_TIMEOUT_MS)
+          },
+          () => undefined,
+        ),
     )
   }
 
@@ -364,7 +386,9 @@ export class RabbitMqAdapter implements BrokerAdapter {
       const path = `/exchanges/${vhost}/${source.name === '' ? 'amq.default' : name}`
       const [e, outgoing, incoming] = await Promise.all([
         this.management.get<ManagementExchange & { auto_delete?: boolean; arguments?: Record<string, unknown> }>(path).catch((err: unknown) => {
-          throw err instanceof QsError && err.code === 'NOT_FOUND' ? new QsError('NOT_FOUND', `exchange "${source.name}" does not exist in vhost "${this.target.vhost}"`) : err
+          throw err instanceof QsError && err.code === 'NOT_FOUND'
+            ? new QsError('NOT_FOUND', `exchange "${source.name}" does not exist in vhost "${this.target.vhost}"`)
+            : err
         }),
         this.management.get<ManagementBinding[]>(`${path}/bindings/source`).catch(() => []),
         this.management.get<ManagementBinding[]>(`${path}/bindings/destination`).catch(() => []),
@@ -456,7 +480,8 @@ export class RabbitMqAdapter implements BrokerAdapter {
     try {
       const queuesPage = async (): Promise<ManagementQueue[]> => {
         if (page === undefined) return this.management.getAllPages<ManagementQueue>(`/queues/${vhost}`, { ...query, columns: QUEUE_COLUMNS })
-        const ask = (p: number) => this.management.get<Page<ManagementQueue>>(`/queues/${vhost}`, { ...query, columns: QUEUE_COLUMNS, page: p, page_size: pageSize })
+        const ask = (p: number) =>
+          this.management.get<Page<ManagementQueue>>(`/queues/${vhost}`, { ...query, columns: QUEUE_COLUMNS, page: p, page_size: pageSize })
         // Past the last page (queues deleted since page 1 was read) the API answers 400: an empty page.
         const result = await ask(page).catch(async (err: unknown) => {
           if (!(page > 1 && err instanceof QsError && /page out of range/i.test(err.message))) throw err
@@ -486,17 +511,15 @@ export class RabbitMqAdapter implements BrokerAdapter {
     }
     const items: SourceItem[] = [
       ...queues.map((q) => toQueueItem(q)),
-      ...exchanges.map(
-        (e): SourceItem => ({
-          kind: 'exchange',
-          name: e.name,
-          exchangeType: e.type,
-          durable: e.durable ?? false,
-          internal: e.internal ?? false,
-          messages: null,
-          consumers: null,
-        }),
-      ),
+      ...exchanges.map((e): SourceItem => ({
+        kind: 'exchange',
+        name: e.name,
+        exchangeType: e.type,
+        durable: e.durable ?? false,
+        internal: e.internal ?? false,
+        messages: null,
+        consumers: null,
+      })),
     ]
     const list: SourceList = { items, warnings: [], scope: `vhost ${this.target.vhost}`, listedAt: Date.now() }
     if (paging) list.paging = paging
@@ -615,7 +638,12 @@ export class RabbitMqAdapter implements BrokerAdapter {
       const average = info!.messageBytes! / info!.messages!
       window = Math.max(1, Math.min(window ?? Number.POSITIVE_INFINITY, Math.floor(options.windowBytes / average)))
     }
-    return RabbitQueueReader.open(connection, source.name, { ...options, window, stream, available: info?.messages ?? null, sizeUnknown: !sized, step, heldElsewhere }, describe)
+    return RabbitQueueReader.open(
+      connection,
+      source.name,
+      { ...options, window, stream, available: info?.messages ?? null, sizeUnknown: !sized, step, heldElsewhere },
+      describe,
+    )
   }
 
   /**
@@ -663,9 +691,11 @@ export class RabbitMqAdapter implements BrokerAdapter {
   /** Live tail of an exchange (a queue of its own bound to it) or a stream queue, on a channel of its own. */
   async openTail(source: SourceRef, options: TailOptions, sink: TailSink): Promise<TailHandle> {
     if (!this.connection) throw new QsError('NOT_CONNECTED', 'the RabbitMQ connection is closed')
-    return openRabbitTail({ connection: this.connection, management: this.management, vhost: this.target.vhost }, source, options, sink).catch((err: unknown) => {
-      throw amqpLinkError(err, { where: this.where }) ?? err
-    })
+    return openRabbitTail({ connection: this.connection, management: this.management, vhost: this.target.vhost }, source, options, sink).catch(
+      (err: unknown) => {
+        throw amqpLinkError(err, { where: this.where }) ?? err
+      },
+    )
   }
 
   /**
@@ -686,7 +716,12 @@ export class RabbitMqAdapter implements BrokerAdapter {
     // An unhandled 'error' would crash the process; the writer's channel reports the loss on close.
     connection.on('error', () => undefined)
     try {
-      return await RabbitWriter.open(connection, this.target.vhost, () => this.blocked, () => closeWithin(connection, CLOSE_TIMEOUT_MS))
+      return await RabbitWriter.open(
+        connection,
+        this.target.vhost,
+        () => this.blocked,
+        () => closeWithin(connection, CLOSE_TIMEOUT_MS),
+      )
     } catch (err) {
       await closeWithin(connection, CLOSE_TIMEOUT_MS)
       throw amqpConnectError(err, this.target)
@@ -747,45 +782,49 @@ export class RabbitMqAdapter implements BrokerAdapter {
    * meanwhile) is returned when the channel closes: nothing is ever acked.
    */
   private async peekClassic(name: string, count: number, warnings: string[], prepared?: PreparedChannel): Promise<PeekResult> {
-    return this.withThrowAwayChannel(name, async (ch) => {
-      const { messageCount } = await this.step(prepared?.declared ?? ch.checkQueue(name), name, 'a passive declare')
-      const expected = Math.min(count, messageCount)
-      if (expected === 0) return { messages: [], warnings }
-      await this.step(ch.prefetch(expected), name, 'basic.qos')
-      const received: amqp.ConsumeMessage[] = []
-      // Our own tag: a delivery can arrive in the same read as consume-ok, before its promise settles.
-      const consumerTag = browseTag()
-      await new Promise<void>((resolve, reject) => {
-        // Other consumers may take messages between the declare and our consume: stop when idle.
-        let idle: NodeJS.Timeout = setTimeout(resolve, STREAM_FIRST_WAIT_MS)
-        ch.consume(
-          name,
-          (message) => {
-            if (message === null) {
+    return this.withThrowAwayChannel(
+      name,
+      async (ch) => {
+        const { messageCount } = await this.step(prepared?.declared ?? ch.checkQueue(name), name, 'a passive declare')
+        const expected = Math.min(count, messageCount)
+        if (expected === 0) return { messages: [], warnings }
+        await this.step(ch.prefetch(expected), name, 'basic.qos')
+        const received: amqp.ConsumeMessage[] = []
+        // Our own tag: a delivery can arrive in the same read as consume-ok, before its promise settles.
+        const consumerTag = browseTag()
+        await new Promise<void>((resolve, reject) => {
+          // Other consumers may take messages between the declare and our consume: stop when idle.
+          let idle: NodeJS.Timeout = setTimeout(resolve, STREAM_FIRST_WAIT_MS)
+          ch.consume(
+            name,
+            (message) => {
+              if (message === null) {
+                clearTimeout(idle)
+                resolve()
+                return
+              }
+              received.push(message)
               clearTimeout(idle)
-              resolve()
-              return
-            }
-            received.push(message)
+              if (received.length >= expected) resolve()
+              else idle = setTimeout(resolve, STREAM_IDLE_MS)
+            },
+            { noAck: false, consumerTag },
+          ).catch((err: unknown) => {
             clearTimeout(idle)
-            if (received.length >= expected) resolve()
-            else idle = setTimeout(resolve, STREAM_IDLE_MS)
-          },
-          { noAck: false, consumerTag },
-        ).catch((err: unknown) => {
-          clearTimeout(idle)
-          reject(err)
+            reject(err)
+          })
         })
-      })
-      // Not awaited: the cancel goes out before the nack (frames keep their order on a channel),
-      // so nothing is redelivered to us, and the reply is waited for while the channel closes.
-      ch.cancel(consumerTag).catch(() => undefined)
-      const last = received.at(-1)
-      if (last) ch.nack(last, true, true)
-      if (received.length > 0) warnings.push(REQUEUE_WARNING)
-      const budget = new DisplayBudget()
-      return { messages: received.map((m, i) => toPeekedMessage(m, String(i + 1), budget)), warnings }
-    }, { settleInBackground: true, channel: prepared?.channel })
+        // Not awaited: the cancel goes out before the nack (frames keep their order on a channel),
+        // so nothing is redelivered to us, and the reply is waited for while the channel closes.
+        ch.cancel(consumerTag).catch(() => undefined)
+        const last = received.at(-1)
+        if (last) ch.nack(last, true, true)
+        if (received.length > 0) warnings.push(REQUEUE_WARNING)
+        const budget = new DisplayBudget()
+        return { messages: received.map((m, i) => toPeekedMessage(m, String(i + 1), budget)), warnings }
+      },
+      { settleInBackground: true, channel: prepared?.channel },
+    )
   }
 
   /**
@@ -804,44 +843,48 @@ export class RabbitMqAdapter implements BrokerAdapter {
   ): Promise<PeekResult> {
     const limited = this.limitedQueue(name, info)
     if (limited) admitRead(limited, consent, 'browse')
-    return this.withThrowAwayChannel(name, async (ch) => {
-      const fetched: amqp.GetMessage[] = []
-      let atRisk: QsError | null = null
-      let sawDeliveryCount = false
-      while (fetched.length < request.count) {
-        const message = await this.step(ch.get(name, { noAck: false }), name, 'basic.get')
-        if (message === false) break
-        fetched.push(message)
-        const headers = message.properties.headers as Record<string, unknown> | undefined
-        if (headers && 'x-delivery-count' in headers) sawDeliveryCount = true
-        // Stop fetching at once: every further get spends an attempt on another message too.
-        atRisk = limited ? deliveryAtRisk(limited, deliveryCountOf(headers), describeMessage(message, fetched.length), 'browse') : null
-        if (atRisk) break
-        // Type unknown and it carries x-delivery-count: a quorum queue, limit unknown. Without the
-        // user's say, stop here (from now on the rule decides before anything is fetched).
-        if (!info && sawDeliveryCount && !limited && !(consent.acceptDeliveryLimitRisk && !consent.readOnly)) break
-      }
-      const last = fetched.at(-1)
-      // All together, never reject: the throw-away channel holds nothing else.
-      if (last) ch.nack(last, true, true)
-      if (atRisk) throw atRisk
+    return this.withThrowAwayChannel(
+      name,
+      async (ch) => {
+        const fetched: amqp.GetMessage[] = []
+        let atRisk: QsError | null = null
+        let sawDeliveryCount = false
+        while (fetched.length < request.count) {
+          const message = await this.step(ch.get(name, { noAck: false }), name, 'basic.get')
+          if (message === false) break
+          fetched.push(message)
+          const headers = message.properties.headers as Record<string, unknown> | undefined
+          if (headers && 'x-delivery-count' in headers) sawDeliveryCount = true
+          // Stop fetching at once: every further get spends an attempt on another message too.
+          atRisk = limited ? deliveryAtRisk(limited, deliveryCountOf(headers), describeMessage(message, fetched.length), 'browse') : null
+          if (atRisk) break
+          // Type unknown and it carries x-delivery-count: a quorum queue, limit unknown. Without the
+          // user's say, stop here (from now on the rule decides before anything is fetched).
+          if (!info && sawDeliveryCount && !limited && !(consent.acceptDeliveryLimitRisk && !consent.readOnly)) break
+        }
+        const last = fetched.at(-1)
+        // All together, never reject: the throw-away channel holds nothing else.
+        if (last) ch.nack(last, true, true)
+        if (atRisk) throw atRisk
 
-      if (!info && sawDeliveryCount && !limited) {
-        rememberQuorum(this.queueKey(name))
-        // The first time the page read so far is refused after the fact (it spent an attempt on
-        // the messages fetched); from now on the rule asks before anything is fetched.
-        admitRead(this.limitedQueue(name, info)!, consent, 'browse')
-      }
+        if (!info && sawDeliveryCount && !limited) {
+          rememberQuorum(this.queueKey(name))
+          // The first time the page read so far is refused after the fact (it spent an attempt on
+          // the messages fetched); from now on the rule asks before anything is fetched.
+          admitRead(this.limitedQueue(name, info)!, consent, 'browse')
+        }
 
-      if (fetched.length > 0) warnings.push(REQUEUE_WARNING)
-      const limit = limited?.limit ?? null
-      if (limit !== null && fetched.length > 0) {
-        const highest = Math.max(...fetched.map((m) => deliveryCountOf(m.properties.headers as Record<string, unknown> | undefined)))
-        warnings.push(`this browse spent one delivery attempt per message shown: the highest delivery count is now ${highest + 1} of a limit of ${limit}`)
-      }
-      const budget = new DisplayBudget()
-      return { messages: fetched.map((m, i) => toPeekedMessage(m, String(i + 1), budget)), warnings }
-    }, info === null ? { ownConnection: true } : { channel: prepared?.channel })
+        if (fetched.length > 0) warnings.push(REQUEUE_WARNING)
+        const limit = limited?.limit ?? null
+        if (limit !== null && fetched.length > 0) {
+          const highest = Math.max(...fetched.map((m) => deliveryCountOf(m.properties.headers as Record<string, unknown> | undefined)))
+          warnings.push(`this browse spent one delivery attempt per message shown: the highest delivery count is now ${highest + 1} of a limit of ${limit}`)
+        }
+        const budget = new DisplayBudget()
+        return { messages: fetched.map((m, i) => toPeekedMessage(m, String(i + 1), budget)), warnings }
+      },
+      info === null ? { ownConnection: true } : { channel: prepared?.channel },
+    )
   }
 
   /** Broker, vhost and queue: how process-wide memories (latch, probed types) name a queue. */
@@ -862,53 +905,58 @@ export class RabbitMqAdapter implements BrokerAdapter {
 
   /** Stream queues: no basic.get; an offset consumer with prefetch, cancelled once the page is full or idle. */
   private async peekStream(name: string, count: number, from: StreamFrom, warnings: string[], prepared?: PreparedChannel): Promise<PeekResult> {
-    return this.withThrowAwayChannel(name, async (ch) => {
-      await this.step(ch.prefetch(Math.min(count, 65_535)), name, 'basic.qos')
-      const offsetArg =
-        from.type === 'offset' ? from.value : from.type === 'timestamp' ? { '!': 'timestamp', value: Math.floor(from.value / 1000) } : from.type
-      const collected: amqp.ConsumeMessage[] = []
-      const consumerTag = browseTag()
-      await new Promise<void>((resolve, reject) => {
-        let timer: NodeJS.Timeout = setTimeout(resolve, STREAM_FIRST_WAIT_MS)
-        const finish = (): void => {
-          clearTimeout(timer)
-          resolve()
-        }
-        ch.consume(
-          name,
-          (message) => {
-            if (message === null) return finish() // cancelled by the broker (queue deleted)
-            const offset = streamOffsetOf(message)
-            // The broker starts at the chunk holding the offset; skip anything before it.
-            if (from.type === 'offset' && belowStart(offset, from.value)) {
-              ch.ack(message)
-              return
-            }
-            if (collected.length >= count) return
-            collected.push(message)
-            if (collected.length >= count) return finish()
+    return this.withThrowAwayChannel(
+      name,
+      async (ch) => {
+        await this.step(ch.prefetch(Math.min(count, 65_535)), name, 'basic.qos')
+        const offsetArg =
+          from.type === 'offset' ? from.value : from.type === 'timestamp' ? { '!': 'timestamp', value: Math.floor(from.value / 1000) } : from.type
+        const collected: amqp.ConsumeMessage[] = []
+        const consumerTag = browseTag()
+        await new Promise<void>((resolve, reject) => {
+          let timer: NodeJS.Timeout = setTimeout(resolve, STREAM_FIRST_WAIT_MS)
+          const finish = (): void => {
             clearTimeout(timer)
-            timer = setTimeout(resolve, STREAM_IDLE_MS)
-          },
-          { noAck: false, consumerTag, arguments: { 'x-stream-offset': offsetArg } },
-        ).catch((err: unknown) => {
-          clearTimeout(timer)
-          reject(err)
+            resolve()
+          }
+          ch.consume(
+            name,
+            (message) => {
+              if (message === null) return finish() // cancelled by the broker (queue deleted)
+              const offset = streamOffsetOf(message)
+              // The broker starts at the chunk holding the offset; skip anything before it.
+              if (from.type === 'offset' && belowStart(offset, from.value)) {
+                ch.ack(message)
+                return
+              }
+              if (collected.length >= count) return
+              collected.push(message)
+              if (collected.length >= count) return finish()
+              clearTimeout(timer)
+              timer = setTimeout(resolve, STREAM_IDLE_MS)
+            },
+            { noAck: false, consumerTag, arguments: { 'x-stream-offset': offsetArg } },
+          ).catch((err: unknown) => {
+            clearTimeout(timer)
+            reject(err)
+          })
         })
-      })
-      await this.step(ch.cancel(consumerTag), name, 'basic.cancel')
-      // On a stream an ack only returns credit; nothing is removed.
-      ch.ackAll()
-      if (from.type === 'timestamp') warnings.push('a stream starts from the first chunk written at or after the timestamp (whole seconds), so a few earlier messages may show')
-      const budget = new DisplayBudget()
-      return {
-        messages: collected.slice(0, count).map((m) => {
-          const offset = streamOffsetOf(m)
-          return toPeekedMessage(m, offset === undefined ? '?' : String(offset), budget)
-        }),
-        warnings,
-      }
-    }, { channel: prepared?.channel })
+        await this.step(ch.cancel(consumerTag), name, 'basic.cancel')
+        // On a stream an ack only returns credit; nothing is removed.
+        ch.ackAll()
+        if (from.type === 'timestamp')
+          warnings.push('a stream starts from the first chunk written at or after the timestamp (whole seconds), so a few earlier messages may show')
+        const budget = new DisplayBudget()
+        return {
+          messages: collected.slice(0, count).map((m) => {
+            const offset = streamOffsetOf(m)
+            return toPeekedMessage(m, offset === undefined ? '?' : String(offset), budget)
+          }),
+          warnings,
+        }
+      },
+      { channel: prepared?.channel },
+    )
   }
 
   /**
@@ -981,7 +1029,11 @@ export class RabbitMqAdapter implements BrokerAdapter {
 
   /** Closes a channel, waiting at most the request deadline (a stuck queue can hold the close-ok). */
   private closeChannel(ch: amqp.Channel): Promise<void> {
-    return withDeadline(ch.close().then(() => undefined), this.timeouts.requestMs, () => new Error('close timed out')).catch(() => undefined)
+    return withDeadline(
+      ch.close().then(() => undefined),
+      this.timeouts.requestMs,
+      () => new Error('close timed out'),
+    ).catch(() => undefined)
   }
 
   private missingQueue(name: string, detail: string): QsError {
@@ -1020,12 +1072,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
     return this.confirmChannel
   }
 
-  private async publishOne(
-    exchange: string,
-    routingKey: string,
-    content: Buffer,
-    options: amqp.Options.Publish,
-  ): Promise<PublishResult> {
+  private async publishOne(exchange: string, routingKey: string, content: Buffer, options: amqp.Options.Publish): Promise<PublishResult> {
     const ms = this.timeouts.requestMs
     let ch: amqp.ConfirmChannel
     try {

@@ -33,7 +33,14 @@ describe('RabbitMQ browse and purge through the contract (real broker)', () => {
   const peekOk = (source: string, extra: object = {}): Promise<PeekResult> => ok<PeekResult>('messages:peek', { connectionId: rw, source, ...extra })
 
   async function profile(name: string, extra: object = {}): Promise<string> {
-    const saved = await ok<ProfileView>('profiles:save', { name, broker: 'rabbitmq', url: vhost.url.replace('guest:guest@', 'guest@'), password: 'guest', managementUrl: MANAGEMENT_URL, ...extra })
+    const saved = await ok<ProfileView>('profiles:save', {
+      name,
+      broker: 'rabbitmq',
+      url: vhost.url.replace('guest:guest@', 'guest@'),
+      password: 'guest',
+      managementUrl: MANAGEMENT_URL,
+      ...extra,
+    })
     expect(await ok('connection:connect', { profileId: saved.id })).toMatchObject({ state: 'open' })
     return saved.id
   }
@@ -104,7 +111,19 @@ describe('RabbitMQ browse and purge through the contract (real broker)', () => {
       encoding: 'utf8',
       size: 11,
       headers,
-      properties: { contentType: 'application/json', contentEncoding: 'identity', messageId: 'm-1', correlationId: 'c-1', replyTo: 'replies', priority: 4, timestamp: 1_700_000_000, type: 'order.created', appId: 'billing-service', deliveryMode: 2, expiration: '600000' },
+      properties: {
+        contentType: 'application/json',
+        contentEncoding: 'identity',
+        messageId: 'm-1',
+        correlationId: 'c-1',
+        replyTo: 'replies',
+        priority: 4,
+        timestamp: 1_700_000_000,
+        type: 'order.created',
+        appId: 'billing-service',
+        deliveryMode: 2,
+        expiration: '600000',
+      },
     })
     expect(json.xDeath).toBeUndefined()
     expect(binary).toMatchObject({ body: Buffer.from([0, 1, 2, 255]).toString('base64'), encoding: 'base64', size: 4 })
@@ -127,7 +146,12 @@ describe('RabbitMQ browse and purge through the contract (real broker)', () => {
     ch.sendToQueue('zipped', stored, { contentType: 'application/json', contentEncoding: 'gzip' })
     await ch.waitForConfirms()
     const [message] = (await peekOk('queue:zipped')).messages
-    expect(message).toMatchObject({ encoding: 'base64', body: stored.toString('base64'), size: stored.length, decoded: { contentEncoding: 'gzip', encoding: 'utf8', body: json, size: json.length } })
+    expect(message).toMatchObject({
+      encoding: 'base64',
+      body: stored.toString('base64'),
+      size: stored.length,
+      decoded: { contentEncoding: 'gzip', encoding: 'utf8', body: json, size: json.length },
+    })
   })
 
   it('pages: count limits the page and the rest stays', async () => {
@@ -163,7 +187,13 @@ describe('RabbitMQ browse and purge through the contract (real broker)', () => {
     const firstRefusal = outcomes.findIndex((o) => !o.ok)
     expect(firstRefusal).toBe(allowed.length)
     expect(outcomes.slice(firstRefusal).every((o) => !o.ok)).toBe(true)
-    expect(outcomes[firstRefusal]).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED', message: expect.stringMatching(/message 1 of the page \(message-id job-0\).*delivery count 1 and the delivery limit is 2/) } })
+    expect(outcomes[firstRefusal]).toMatchObject({
+      ok: false,
+      error: {
+        code: 'UNSUPPORTED',
+        message: expect.stringMatching(/message 1 of the page \(message-id job-0\).*delivery count 1 and the delivery limit is 2/),
+      },
+    })
 
     // Dead-lettering is asynchronous: give the broker time to do it if it were going to.
     await new Promise((r) => setTimeout(r, 1000))
@@ -219,7 +249,10 @@ describe('RabbitMQ browse and purge through the contract (real broker)', () => {
   })
 
   it('a missing queue is NOT_FOUND and the connection stays usable', async () => {
-    expect(await peek('queue:no-such-queue')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: `queue "no-such-queue" does not exist in vhost "${vhost.name}"` } })
+    expect(await peek('queue:no-such-queue')).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: `queue "no-such-queue" does not exist in vhost "${vhost.name}"` },
+    })
     await ch.assertQueue('after-missing')
     ch.sendToQueue('after-missing', Buffer.from('still fine'))
     await ch.waitForConfirms()
@@ -241,8 +274,14 @@ describe('RabbitMQ browse and purge through the contract (real broker)', () => {
     expect(stream.messages.map((m) => m.streamOffset)).toEqual([0, 1, 2])
     await expect.poll(() => ready('plain'), { timeout: 3000 }).toBe(1) // browsed messages are back once the browse channel closes
     // A stream cannot be purged, and trying must not take the connection down.
-    expect(await call('sources:purge', { connectionId: degraded, source: 'queue:audit', confirm: 'audit' })).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED' } })
-    expect(await call('sources:purge', { connectionId: rw, source: 'queue:audit', confirm: 'audit' })).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED', message: expect.stringMatching(/is a stream/) } })
+    expect(await call('sources:purge', { connectionId: degraded, source: 'queue:audit', confirm: 'audit' })).toMatchObject({
+      ok: false,
+      error: { code: 'UNSUPPORTED' },
+    })
+    expect(await call('sources:purge', { connectionId: rw, source: 'queue:audit', confirm: 'audit' })).toMatchObject({
+      ok: false,
+      error: { code: 'UNSUPPORTED', message: expect.stringMatching(/is a stream/) },
+    })
     expect(core.workspace.status(degraded)?.state).toBe('open')
     expect((await ok<PeekResult>('messages:peek', { connectionId: degraded, source: 'queue:plain' })).messages).toHaveLength(1)
   })
@@ -256,9 +295,15 @@ describe('RabbitMQ browse and purge through the contract (real broker)', () => {
     const held = await holder.get('to-purge')
     expect(held).not.toBe(false)
 
-    expect(await call('sources:purge', { connectionId: rw, source: 'queue:to-purge', confirm: 'to-purg' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/type the queue name "to-purge" exactly/) } })
+    expect(await call('sources:purge', { connectionId: rw, source: 'queue:to-purge', confirm: 'to-purg' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringMatching(/type the queue name "to-purge" exactly/) },
+    })
     await expect.poll(() => ready('to-purge'), { timeout: 3000 }).toBe(4) // browsed messages are back once the browse channel closes
-    expect(await call('sources:purge', { connectionId: ro, source: 'queue:to-purge', confirm: 'to-purge' })).toMatchObject({ ok: false, error: { code: 'READ_ONLY' } })
+    expect(await call('sources:purge', { connectionId: ro, source: 'queue:to-purge', confirm: 'to-purge' })).toMatchObject({
+      ok: false,
+      error: { code: 'READ_ONLY' },
+    })
     await expect.poll(() => ready('to-purge'), { timeout: 3000 }).toBe(4) // browsed messages are back once the browse channel closes
 
     expect(await ok('sources:purge', { connectionId: rw, source: 'queue:to-purge', confirm: 'to-purge' })).toEqual({ purged: 4 })

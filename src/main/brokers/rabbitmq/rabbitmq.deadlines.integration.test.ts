@@ -60,7 +60,10 @@ describe('RabbitMQ connections keep their deadlines (real broker behind a fault 
     expect(await publish(adapter)).toEqual({ routed: true })
     const lost = new Promise<Error>((resolve) => adapter.onLost(resolve))
     proxy.blackhole(true)
-    await expect(within(publish(adapter))).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/did not confirm the message within 1 s; it may or may not have been applied \(in doubt\)/) })
+    await expect(within(publish(adapter))).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      message: expect.stringMatching(/did not confirm the message within 1 s; it may or may not have been applied \(in doubt\)/),
+    })
     expect((await within(lost)).message).toMatch(/RabbitMQ at 127\.0\.0\.1:\d+ stopped answering: no heartbeat/)
     await expect(publish(adapter)).rejects.toMatchObject({ code: 'NOT_CONNECTED', message: expect.stringMatching(/nothing was sent/) })
   })
@@ -73,11 +76,16 @@ describe('RabbitMQ connections keep their deadlines (real broker behind a fault 
     void model.close().catch(() => undefined)
     await expect(publish(adapter)).rejects.toMatchObject({ code: 'NOT_CONNECTED', message: expect.stringMatching(/nothing was sent/) })
     await expect(adapter.peek(peekRequestSchema.parse({ connectionId: 'x', source: 'queue:orders' }))).rejects.toMatchObject({ code: 'NOT_CONNECTED' })
-    await expect(adapter.openTail({ kind: 'exchange', name: 'amq.fanout' }, { pattern: false }, { message: () => undefined, end: () => undefined })).rejects.toMatchObject({ code: 'NOT_CONNECTED' })
+    await expect(
+      adapter.openTail({ kind: 'exchange', name: 'amq.fanout' }, { pattern: false }, { message: () => undefined, end: () => undefined }),
+    ).rejects.toMatchObject({ code: 'NOT_CONNECTED' })
   })
 
   it('an AMQP handshake that never completes gives up within the connect deadline', async () => {
     proxy.blackhole(true)
-    await expect(within(adapterVia(proxy.port).connect())).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/timed out connecting to RabbitMQ at 127\.0\.0\.1/) })
+    await expect(within(adapterVia(proxy.port).connect())).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      message: expect.stringMatching(/timed out connecting to RabbitMQ at 127\.0\.0\.1/),
+    })
   })
 })

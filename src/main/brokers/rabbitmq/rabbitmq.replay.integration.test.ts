@@ -234,7 +234,14 @@ describe('RabbitMQ replay primitives', () => {
       // Let the acks reach the broker before the cut (a loaded machine may take a while).
       await new Promise((r) => setTimeout(r, 1000))
       proxy.cut()
-      await expect.poll(() => reader.read(1, { idleMs: 100 }).then(() => 'open', (e: QsError) => e.code)).toBe('NOT_CONNECTED')
+      await expect
+        .poll(() =>
+          reader.read(1, { idleMs: 100 }).then(
+            () => 'open',
+            (e: QsError) => e.code,
+          ),
+        )
+        .toBe('NOT_CONNECTED')
       expect(() => reader.ack(read.slice(4))).toThrow(/went back to the queue/)
       await reader.close()
       await expect.poll(async () => (await ch.checkQueue('cut')).messageCount, { timeout: 10_000 }).toBe(26)
@@ -270,7 +277,9 @@ describe('RabbitMQ replay primitives', () => {
     const writer = await adapter.openWriter()
     // More frames at once than amqplib's channel buffer takes (1,024): publish() says "wait".
     const body = Buffer.alloc(1024, 7)
-    const results = await Promise.all(Array.from({ length: 3000 }, () => writer.write({ body, properties: {}, headers: {} }, { exchange: '', routingKey: 'big' })))
+    const results = await Promise.all(
+      Array.from({ length: 3000 }, () => writer.write({ body, properties: {}, headers: {} }, { exchange: '', routingKey: 'big' })),
+    )
     await writer.close()
     expect(results.every((r) => r.routed)).toBe(true)
     expect(writer.waits).toBeGreaterThan(0)
@@ -280,13 +289,17 @@ describe('RabbitMQ replay primitives', () => {
 
   it('a write to a missing exchange fails clearly; the adapter goes on publishing', async () => {
     const writer = await adapter.openWriter()
-    await expect(writer.write({ body: Buffer.from('x'), properties: {}, headers: {} }, { exchange: 'no-such-exchange', routingKey: 'k' })).rejects.toMatchObject({
+    await expect(
+      writer.write({ body: Buffer.from('x'), properties: {}, headers: {} }, { exchange: 'no-such-exchange', routingKey: 'k' }),
+    ).rejects.toMatchObject({
       code: 'NOT_FOUND',
       message: `exchange "no-such-exchange" does not exist in vhost "${vhost.name}"`,
     })
     await writer.close()
     await ch.assertQueue('after')
-    expect(await adapter.publish({ connectionId: 'c', target: 'queue:after', body: 'ok', encoding: 'utf8', headers: {}, properties: {}, listEnd: 'left' })).toEqual({ routed: true })
+    expect(
+      await adapter.publish({ connectionId: 'c', target: 'queue:after', body: 'ok', encoding: 'utf8', headers: {}, properties: {}, listEnd: 'left' }),
+    ).toEqual({ routed: true })
   })
 
   it('a message moved by reader and writer keeps body, properties and headers as the broker encoded them', async () => {

@@ -94,7 +94,15 @@ export class RabbitQueueReader implements BatchReader {
       (channel, messageCount) => {
         const available = options.stream ? (options.available ?? null) : messageCount
         const probing = options.sizeUnknown === true && options.windowBytes !== undefined && window > PROBE_CREDIT
-        const reader = new RabbitQueueReader(channel, queue, available, probing ? PROBE_CREDIT : window, options.limit ?? Number.POSITIVE_INFINITY, options.stream === true, step)
+        const reader = new RabbitQueueReader(
+          channel,
+          queue,
+          available,
+          probing ? PROBE_CREDIT : window,
+          options.limit ?? Number.POSITIVE_INFINITY,
+          options.stream === true,
+          step,
+        )
         if (probing) reader.probe = { budget: options.windowBytes!, maxWindow: window, bytes: 0, count: 0 }
         reader.heldElsewhere = options.heldElsewhere ?? null
         return reader
@@ -147,39 +155,42 @@ export class RabbitQueueReader implements BatchReader {
     const tag = `queuescope-replay-${randomUUID()}-${number}`
     this.consumerTag = tag
     const startOffset = this.stream ? (this.nextOffset ?? 'first') : null
-    await this.step(this.channel.consume(
-      this.queue,
-      (delivery) => {
-        if (delivery === null) {
-          // Cancelled by the broker: the queue was deleted or moved.
-          this.fail(new QsError('NOT_FOUND', `queue "${this.queue}" was deleted while it was being read`))
-          return
-        }
-        this.acks.delivered(delivery.fields.deliveryTag)
-        if (this.stream) {
-          const offset = (delivery.properties.headers as Record<string, unknown> | undefined)?.['x-stream-offset']
-          // RabbitMQ 3.10 starts a consumer exactly at its offset; should a broker send the chunk
-          // holding it whole, the messages before it (which the previous consumer read) are
-          // skipped. Their ack only returns credit (a stream removes nothing).
-          if (belowStart(offset, startOffset)) {
-            this.acks.ack(delivery.fields.deliveryTag)
+    await this.step(
+      this.channel.consume(
+        this.queue,
+        (delivery) => {
+          if (delivery === null) {
+            // Cancelled by the broker: the queue was deleted or moved.
+            this.fail(new QsError('NOT_FOUND', `queue "${this.queue}" was deleted while it was being read`))
             return
           }
-          if (typeof offset === 'number') this.nextOffset = offset + 1
-        }
-        this.unsettledOnConsumer.set(number, (this.unsettledOnConsumer.get(number) ?? 0) + 1)
-        if (this.delivered >= this.limit) return // past the limit: held until close, then returned
-        this.delivered++
-        this.buffer.push(toReadMessage(delivery, number, this.stream))
-        if (this.probe) this.probed(delivery.content.length)
-        if (this.delivered >= this.limit) void this.stopConsuming()
-        this.wake()
-        if (this.buffer.length === 1) this.bufferedListener?.()
-      },
-      // A stream keeps every message: a fresh consumer must go on after the last offset delivered,
-      // or it would read the stream again from the start.
-      startOffset !== null ? { consumerTag: tag, noAck: false, arguments: { 'x-stream-offset': startOffset } } : { consumerTag: tag, noAck: false },
-    ), 'basic.consume')
+          this.acks.delivered(delivery.fields.deliveryTag)
+          if (this.stream) {
+            const offset = (delivery.properties.headers as Record<string, unknown> | undefined)?.['x-stream-offset']
+            // RabbitMQ 3.10 starts a consumer exactly at its offset; should a broker send the chunk
+            // holding it whole, the messages before it (which the previous consumer read) are
+            // skipped. Their ack only returns credit (a stream removes nothing).
+            if (belowStart(offset, startOffset)) {
+              this.acks.ack(delivery.fields.deliveryTag)
+              return
+            }
+            if (typeof offset === 'number') this.nextOffset = offset + 1
+          }
+          this.unsettledOnConsumer.set(number, (this.unsettledOnConsumer.get(number) ?? 0) + 1)
+          if (this.delivered >= this.limit) return // past the limit: held until close, then returned
+          this.delivered++
+          this.buffer.push(toReadMessage(delivery, number, this.stream))
+          if (this.probe) this.probed(delivery.content.length)
+          if (this.delivered >= this.limit) void this.stopConsuming()
+          this.wake()
+          if (this.buffer.length === 1) this.bufferedListener?.()
+        },
+        // A stream keeps every message: a fresh consumer must go on after the last offset delivered,
+        // or it would read the stream again from the start.
+        startOffset !== null ? { consumerTag: tag, noAck: false, arguments: { 'x-stream-offset': startOffset } } : { consumerTag: tag, noAck: false },
+      ),
+      'basic.consume',
+    )
     this.wake() // a read waiting for credit: this consumer has some
   }
 
@@ -400,7 +411,9 @@ export async function openReaderChannel<R extends { fail(error: QsError): void }
     const reader = make(channel, messageCount)
     channel.removeAllListeners('error')
     channel.on('error', (err: unknown) => reader.fail(describe(err)))
-    channel.on('close', () => reader.fail(new QsError('NOT_CONNECTED', `the channel reading queue "${queue}" closed; every message not yet acknowledged went back to the queue`)))
+    channel.on('close', () =>
+      reader.fail(new QsError('NOT_CONNECTED', `the channel reading queue "${queue}" closed; every message not yet acknowledged went back to the queue`)),
+    )
     await start?.(reader)
     return reader
   } catch (err) {
@@ -472,7 +485,12 @@ export class RabbitWriter implements TargetWriter {
   ) {}
 
   /** `release` runs after the channel closed (the adapter closes the writer's own connection there). */
-  static async open(connection: amqp.ChannelModel, vhost: string, blocked: () => boolean, release: () => Promise<void> = async () => undefined): Promise<RabbitWriter> {
+  static async open(
+    connection: amqp.ChannelModel,
+    vhost: string,
+    blocked: () => boolean,
+    release: () => Promise<void> = async () => undefined,
+  ): Promise<RabbitWriter> {
     const channel = await connection.createConfirmChannel()
     const writer = new RabbitWriter(channel, vhost, release)
     channel.on('return', (message: amqp.Message) => writer.onReturn(message))
@@ -538,7 +556,13 @@ export class RabbitWriter implements TargetWriter {
     if (!this.pending.delete(entry)) return
     // amqplib settles every unconfirmed publish with "channel closed" before the channel's close
     // event, so a lost connection must not read as a nack.
-    if (err) entry.reject(this.failure ?? (messageOf(err) === 'channel closed' ? CHANNEL_CLOSED() : new QsError('BROKER_ERROR', `the broker refused the message (nack) for exchange "${entry.route.exchange || '(default)'}"`)))
+    if (err)
+      entry.reject(
+        this.failure ??
+          (messageOf(err) === 'channel closed'
+            ? CHANNEL_CLOSED()
+            : new QsError('BROKER_ERROR', `the broker refused the message (nack) for exchange "${entry.route.exchange || '(default)'}"`)),
+      )
     else entry.resolve(entry.returned === null ? ROUTED : { routed: false, reason: entry.returned })
   }
 

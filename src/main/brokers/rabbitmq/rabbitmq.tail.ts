@@ -56,7 +56,8 @@ async function exchangeType(context: RabbitTailContext, name: string): Promise<s
     const exchange = await context.management.get<ManagementExchange>(`/exchanges/${vhostPath(context.vhost)}/${encodeURIComponent(name)}`)
     return exchange.type
   } catch (err) {
-    if (err instanceof QsError && err.code === 'NOT_FOUND') throw new QsError('NOT_FOUND', `exchange "${name}" does not exist in vhost "${context.vhost}"`, err.message)
+    if (err instanceof QsError && err.code === 'NOT_FOUND')
+      throw new QsError('NOT_FOUND', `exchange "${name}" does not exist in vhost "${context.vhost}"`, err.message)
     // Without the management API the type is unknown: bind as for a topic exchange (see bindingFor).
     if (err instanceof QsError && (err.code === 'UNREACHABLE' || err.code === 'TIMEOUT' || err.code === 'AUTH_FAILED')) return null
     throw err
@@ -65,7 +66,10 @@ async function exchangeType(context: RabbitTailContext, name: string): Promise<s
 
 async function openExchangeTail(context: RabbitTailContext, exchange: string, options: TailOptions, sink: TailSink): Promise<TailHandle> {
   if (exchange === '') {
-    throw new QsError('UNSUPPORTED', 'the default exchange cannot be bound to, so it cannot be tailed: tail the exchange your producers publish to, or a stream queue')
+    throw new QsError(
+      'UNSUPPORTED',
+      'the default exchange cannot be bound to, so it cannot be tailed: tail the exchange your producers publish to, or a stream queue',
+    )
   }
   const binding = bindingFor(exchange, await exchangeType(context, exchange), options.routingKey)
   return onChannel(context, `exchange "${exchange}"`, sink, async (ch, deliver) => {
@@ -79,8 +83,14 @@ async function openStreamQueueTail(context: RabbitTailContext, name: string, sin
   const type = await queueType(context, name)
   if (type !== 'stream') {
     const feeders = await feedingExchanges(context, name)
-    const suggestion = feeders.length > 0 ? `tail the exchange that feeds it instead (${feeders.map((e) => `exchange:${e}`).join(', ')})` : 'tail the exchange that feeds it instead'
-    throw new QsError('UNSUPPORTED', `queue "${name}" is a ${type} queue: its messages can only be seen live by consuming them (taking them from its consumers); ${suggestion}`)
+    const suggestion =
+      feeders.length > 0
+        ? `tail the exchange that feeds it instead (${feeders.map((e) => `exchange:${e}`).join(', ')})`
+        : 'tail the exchange that feeds it instead'
+    throw new QsError(
+      'UNSUPPORTED',
+      `queue "${name}" is a ${type} queue: its messages can only be seen live by consuming them (taking them from its consumers); ${suggestion}`,
+    )
   }
   return onChannel(context, `stream queue "${name}"`, sink, async (ch, deliver, ended) => {
     // A stream consumer needs acks (they return credit, nothing is removed) and a prefetch.
@@ -103,7 +113,8 @@ async function queueType(context: RabbitTailContext, name: string): Promise<stri
     const queue = await context.management.get<ManagementQueue>(`/queues/${vhostPath(context.vhost)}/${encodeURIComponent(name)}`, { columns: 'name,type' })
     return queue.type ?? 'classic'
   } catch (err) {
-    if (err instanceof QsError && err.code === 'NOT_FOUND') throw new QsError('NOT_FOUND', `queue "${name}" does not exist in vhost "${context.vhost}"`, err.message)
+    if (err instanceof QsError && err.code === 'NOT_FOUND')
+      throw new QsError('NOT_FOUND', `queue "${name}" does not exist in vhost "${context.vhost}"`, err.message)
     throw new QsError(
       'UNSUPPORTED',
       `cannot tell whether queue "${name}" is a stream without the management API (${messageOf(err)}), and a classic or quorum queue cannot be tailed without consuming it: tail the exchange that feeds it instead`,
@@ -168,8 +179,19 @@ async function onChannel(
 
 function tailMessage(message: amqp.Message, id: string): TailMessage {
   const amqpProperties = message.properties as unknown as Record<string, unknown>
-  const { body, encoding, size, shownBytes } = browsedBody(message.content, typeof amqpProperties['contentEncoding'] === 'string' ? amqpProperties['contentEncoding'] : undefined)
-  const out: TailMessage = { id, at: Date.now(), body, encoding, size, headers: toHeaders(message.properties.headers as Record<string, unknown> | undefined), routingKey: message.fields.routingKey }
+  const { body, encoding, size, shownBytes } = browsedBody(
+    message.content,
+    typeof amqpProperties['contentEncoding'] === 'string' ? amqpProperties['contentEncoding'] : undefined,
+  )
+  const out: TailMessage = {
+    id,
+    at: Date.now(),
+    body,
+    encoding,
+    size,
+    headers: toHeaders(message.properties.headers as Record<string, unknown> | undefined),
+    routingKey: message.fields.routingKey,
+  }
   if (shownBytes !== undefined) out.shownBytes = shownBytes
   const properties = toMessageProperties(amqpProperties)
   if (Object.keys(properties).length > 0) out.properties = properties

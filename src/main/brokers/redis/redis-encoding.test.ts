@@ -6,7 +6,11 @@ const asBuffers = (fields: (string | Buffer)[]) => fields.map((f) => (typeof f =
 
 describe('stream fields <-> message (docs/architecture.md "Message mapping")', () => {
   it('reads back what publishing wrote: body, headers (reserved names too) and properties', () => {
-    const fields = streamFieldsFromMessage(Buffer.from('hello'), { tenant: 'acme', body: 'not the body', 'qs-properties': 'x' }, { contentType: 'text/plain', priority: 2 })
+    const fields = streamFieldsFromMessage(
+      Buffer.from('hello'),
+      { tenant: 'acme', body: 'not the body', 'qs-properties': 'x' },
+      { contentType: 'text/plain', priority: 2 },
+    )
     expect(messageFromStreamFields(asBuffers(fields))).toEqual({
       body: 'hello',
       encoding: 'utf8',
@@ -17,7 +21,13 @@ describe('stream fields <-> message (docs/architecture.md "Message mapping")', (
   })
 
   it('entries written by others: no body field, binary values', () => {
-    expect(messageFromStreamFields(asBuffers(['n', '1', 'blob', Buffer.from([0xff])]))).toEqual({ body: '', encoding: 'utf8', size: 0, properties: {}, headers: { n: '1', blob: '/w==' } })
+    expect(messageFromStreamFields(asBuffers(['n', '1', 'blob', Buffer.from([0xff])]))).toEqual({
+      body: '',
+      encoding: 'utf8',
+      size: 0,
+      properties: {},
+      headers: { n: '1', blob: '/w==' },
+    })
     expect(messageFromStreamFields(asBuffers(['body', Buffer.from([0, 1])]))).toMatchObject({ body: 'AAE=', encoding: 'base64', size: 2 })
   })
 
@@ -43,7 +53,14 @@ describe('stream fields <-> message (docs/architecture.md "Message mapping")', (
     const typed = messageFromStreamFields(asBuffers(['body', 'x', '__proto__', '{"polluted":true}', 'qs-header-json', '["__proto__"]']))
     expect(Object.getOwnPropertyDescriptor(typed.headers, '__proto__')?.value).toEqual({ polluted: true })
     expect((typed.headers as Record<string, unknown>)['polluted']).toBeUndefined()
-    expect(streamFieldsFromMessage(Buffer.from('x'), typed.headers, {}).map(String)).toEqual(['body', 'x', '__proto__', '{"polluted":true}', 'qs-header-json', '["__proto__"]'])
+    expect(streamFieldsFromMessage(Buffer.from('x'), typed.headers, {}).map(String)).toEqual([
+      'body',
+      'x',
+      '__proto__',
+      '{"polluted":true}',
+      'qs-header-json',
+      '["__proto__"]',
+    ])
   })
 
   it('shows a gzipped body decompressed beside the bytes as they are', () => {

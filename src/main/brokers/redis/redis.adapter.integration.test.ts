@@ -58,13 +58,15 @@ describe('RedisAdapter against a real Redis', () => {
     const stream = items.find((i): i is StreamSource => i.kind === 'stream')!
     expect(stream).toMatchObject({ messages: 10, consumers: 3 })
     const raw = (await redis.client.xinfo('GROUPS', `${p}orders:events`)) as unknown[][]
-    const expected = raw.map((g) => pairsToObject(g)).map((g) => ({
-      name: g['name'],
-      lag: g['lag'] ?? null,
-      pending: g['pending'],
-      consumers: g['consumers'],
-      lastDeliveredId: g['last-delivered-id'],
-    }))
+    const expected = raw
+      .map((g) => pairsToObject(g))
+      .map((g) => ({
+        name: g['name'],
+        lag: g['lag'] ?? null,
+        pending: g['pending'],
+        consumers: g['consumers'],
+        lastDeliveredId: g['last-delivered-id'],
+      }))
     expect(stream.groups.map(({ name, lag, pending, consumers, lastDeliveredId }) => ({ name, lag, pending, consumers, lastDeliveredId }))).toEqual(expected)
     const byName = Object.fromEntries(stream.groups.map((g) => [g.name, g]))
     expect(byName['billing']).toMatchObject({ lag: 0, pending: 2, consumers: 1 })
@@ -73,7 +75,8 @@ describe('RedisAdapter against a real Redis', () => {
   })
 
   it('publishes to a stream, a list and a channel', async () => {
-    const publish = (target: string, extra: object = {}) => adapter.publish(publishRequestSchema.parse({ connectionId: 'x', target, body: '{"a":1}', ...extra }))
+    const publish = (target: string, extra: object = {}) =>
+      adapter.publish(publishRequestSchema.parse({ connectionId: 'x', target, body: '{"a":1}', ...extra }))
     const added = await publish(`stream:${p}orders:events`, { headers: { source: 'qs', body: 'clash' }, properties: { messageId: 'm1' } })
     expect(added).toMatchObject({ routed: true, id: expect.stringMatching(/^\d+-\d+$/) })
     const [entry] = await redis.client.xrange(`${p}orders:events`, added.id!, added.id!)
@@ -95,14 +98,20 @@ describe('RedisAdapter against a real Redis', () => {
     const user = `${p}user`.replace(/:/g, '-')
     await redis.client.call('ACL', 'SETUSER', user, 'on', '>right-password', '~*', '+@all')
     try {
-      await expect(adapterFor(`redis://${user}:wrong@127.0.0.1:6379`).connect()).rejects.toMatchObject({ code: 'AUTH_FAILED', message: expect.stringMatching(/wrong user name or password/) })
+      await expect(adapterFor(`redis://${user}:wrong@127.0.0.1:6379`).connect()).rejects.toMatchObject({
+        code: 'AUTH_FAILED',
+        message: expect.stringMatching(/wrong user name or password/),
+      })
       const ok = adapterFor(`redis://${user}:right-password@127.0.0.1:6379`)
       await expect(ok.connect()).resolves.toMatchObject({ server: expect.stringMatching(/^Redis \d/) })
       await ok.close()
     } finally {
       await redis.client.call('ACL', 'DELUSER', user)
     }
-    await expect(adapterFor('redis://127.0.0.1:1').connect()).rejects.toMatchObject({ code: 'UNREACHABLE', message: expect.stringMatching(/connection refused/) })
+    await expect(adapterFor('redis://127.0.0.1:1').connect()).rejects.toMatchObject({
+      code: 'UNREACHABLE',
+      message: expect.stringMatching(/connection refused/),
+    })
   })
 
   it('reports connection loss when the server drops the client', async () => {
@@ -118,17 +127,35 @@ describe('RedisAdapter against a real Redis', () => {
 
   it('peeks streams (XRANGE from the start) and lists (LRANGE) with read-only commands; purge empties a list', async () => {
     const peek = (source: string, extra: object = {}) => adapter.peek(peekRequestSchema.parse({ connectionId: 'x', source, ...extra }))
-    await adapter.publish(publishRequestSchema.parse({ connectionId: 'x', target: `stream:${p}peek`, body: 'first', headers: { tenant: 'acme', n: 2 }, properties: { contentType: 'text/plain' } }))
+    await adapter.publish(
+      publishRequestSchema.parse({
+        connectionId: 'x',
+        target: `stream:${p}peek`,
+        body: 'first',
+        headers: { tenant: 'acme', n: 2 },
+        properties: { contentType: 'text/plain' },
+      }),
+    )
     const otherId = await redis.client.xadd(`${p}peek`, '*', 'kind', 'raw', 'blob', Buffer.from([0xff]))
     await redis.client.rpush(`${p}peek-list`, 'a', Buffer.from([0, 1]), 'c')
 
     const stream = await peek(`stream:${p}peek`)
     expect(stream.messages).toHaveLength(2)
-    expect(stream.messages[0]).toMatchObject({ body: 'first', encoding: 'utf8', size: 5, headers: { tenant: 'acme', n: 2 }, properties: { contentType: 'text/plain' }, redelivered: false })
+    expect(stream.messages[0]).toMatchObject({
+      body: 'first',
+      encoding: 'utf8',
+      size: 5,
+      headers: { tenant: 'acme', n: 2 },
+      properties: { contentType: 'text/plain' },
+      redelivered: false,
+    })
     expect(stream.messages[1]).toMatchObject({ id: otherId, body: '', headers: { kind: 'raw', blob: '/w==' } })
     expect((await peek(`stream:${p}peek`, { count: 1 })).messages).toHaveLength(1)
     const list = await peek(`list:${p}peek-list`, { count: 2 })
-    expect(list.messages.map((m) => [m.id, m.body, m.encoding])).toEqual([['0', 'a', 'utf8'], ['1', 'AAE=', 'base64']])
+    expect(list.messages.map((m) => [m.id, m.body, m.encoding])).toEqual([
+      ['0', 'a', 'utf8'],
+      ['1', 'AAE=', 'base64'],
+    ])
     expect(await redis.client.llen(`${p}peek-list`)).toBe(3)
     await expect(peek(`list:${p}missing`)).rejects.toMatchObject({ code: 'NOT_FOUND' })
     await expect(peek(`stream:${p}peek-list`)).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/is a list, not a stream/) })

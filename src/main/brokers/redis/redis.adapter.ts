@@ -9,7 +9,18 @@ import type { BrokerAdapter, ConnectInfo, ListOptions, TailHandle, TailOptions, 
 import type { BrokerOverview } from '../../../shared/broker-overview'
 import type { BatchReader, ReaderOptions, TargetWriter } from '../replay'
 import { RedisListReader, RedisPendingReader, RedisStreamReader, RedisWriter } from './redis.replay'
-import { ackEntries, claimEntries, deleteEntries, deleteKey, peekStream, pendingEntries, purgeStream, RedisSampler, streamDetails, trimStream } from './redis.streams'
+import {
+  ackEntries,
+  claimEntries,
+  deleteEntries,
+  deleteKey,
+  peekStream,
+  pendingEntries,
+  purgeStream,
+  RedisSampler,
+  streamDetails,
+  trimStream,
+} from './redis.streams'
 import { listDetails, peekList, purgeList } from './redis.lists'
 import type { SourceDetails } from '../../../shared/topology'
 import type { SourceSample } from '../../../shared/metrics'
@@ -41,14 +52,26 @@ export function redisConnectError(err: unknown, target: RedisTarget): QsError {
     return new QsError('UNREACHABLE', `TLS with ${where} failed: ${hint}`, text)
   }
   if (target.tls && /timeout|ETIMEDOUT/i.test(`${code} ${text}`)) {
-    return new QsError('TIMEOUT', `timed out connecting to ${where} over TLS: does the server accept TLS on this port? (rediss:// is TLS, redis:// is plain)`, text)
+    return new QsError(
+      'TIMEOUT',
+      `timed out connecting to ${where} over TLS: does the server accept TLS on this port? (rediss:// is TLS, redis:// is plain)`,
+      text,
+    )
   }
   if (topology.kind === 'sentinel') {
     if (/No such master with that name/i.test(text)) {
-      return new QsError('NOT_FOUND', `the sentinels at ${hostPorts(topology.sentinels)} know no master named "${topology.master}": check sentinelMaster= in the URL`, text)
+      return new QsError(
+        'NOT_FOUND',
+        `the sentinels at ${hostPorts(topology.sentinels)} know no master named "${topology.master}": check sentinelMaster= in the URL`,
+        text,
+      )
     }
     if (/All sentinels are unreachable/i.test(text)) {
-      return new QsError('UNREACHABLE', `cannot reach any sentinel at ${hostPorts(topology.sentinels)} (is Sentinel running there? the URL's host:port and sentinels= list them)`, text)
+      return new QsError(
+        'UNREACHABLE',
+        `cannot reach any sentinel at ${hostPorts(topology.sentinels)} (is Sentinel running there? the URL's host:port and sentinels= list them)`,
+        text,
+      )
     }
   }
   if (topology.kind === 'cluster') {
@@ -111,7 +134,10 @@ export class RedisAdapter implements BrokerAdapter {
       const mode = /redis_mode:(\w+)/.exec(info)?.[1]
       const warnings: string[] = []
       if (mode === 'sentinel') {
-        throw new QsError('UNSUPPORTED', `${t.host}:${t.port} is a Sentinel, not a data node: add ?sentinelMaster=NAME to the URL to reach the master it monitors`)
+        throw new QsError(
+          'UNSUPPORTED',
+          `${t.host}:${t.port} is a Sentinel, not a data node: add ?sentinelMaster=NAME to the URL to reach the master it monitors`,
+        )
       }
       if (mode === 'cluster' && t.topology.kind !== 'cluster') {
         warnings.push(`${t.host}:${t.port} is a Cluster node: only its own keys are listed; add ?cluster=1 to the URL to see every master`)
@@ -189,7 +215,11 @@ export class RedisAdapter implements BrokerAdapter {
       for (const match of keyspace.matchAll(/^db(\d+):keys=(\d+)/gm)) keys.set(Number(match[1]), (keys.get(Number(match[1])) ?? 0) + Number(match[2]))
     }
     const configured = Array.isArray(databases) ? Number(databases[1]) : Number.NaN
-    const count = cluster ? 1 : Number.isInteger(configured) && configured > 0 ? Math.min(configured, 256) : Math.max(16, ...[...keys.keys()].map((db) => db + 1))
+    const count = cluster
+      ? 1
+      : Number.isInteger(configured) && configured > 0
+        ? Math.min(configured, 256)
+        : Math.max(16, ...[...keys.keys()].map((db) => db + 1))
     const scopes = Array.from({ length: count }, (_, db) => ({ name: String(db), items: keys.get(db) ?? 0 }))
     const perNode = clients.map((info) => /connected_clients:(\d+)/.exec(info)?.[1])
     const connected = perNode.includes(undefined) ? undefined : perNode.reduce((sum, c) => sum + Number(c), 0)
@@ -258,7 +288,10 @@ export class RedisAdapter implements BrokerAdapter {
     const ref = parseSourceRef(request.source)
     if (ref.kind === 'stream') return this.run(false, (redis) => peekStream(redis, ref.name, request))
     if (ref.kind === 'list') return this.run(false, (redis) => peekList(redis, ref.name, request))
-    throw new QsError('BAD_REQUEST', `Redis can browse stream:<key> and list:<key>, not ${ref.kind}:…${ref.kind === 'channel' ? ' (pub/sub keeps nothing to browse: use live tail)' : ''}`)
+    throw new QsError(
+      'BAD_REQUEST',
+      `Redis can browse stream:<key> and list:<key>, not ${ref.kind}:…${ref.kind === 'channel' ? ' (pub/sub keeps nothing to browse: use live tail)' : ''}`,
+    )
   }
 
   /**
@@ -267,7 +300,8 @@ export class RedisAdapter implements BrokerAdapter {
    */
   async openReader(source: SourceRef, options: ReaderOptions = {}): Promise<BatchReader> {
     const { group } = options
-    if (group !== undefined && source.kind !== 'stream') throw new QsError('BAD_REQUEST', `pending entries of group "${group}" belong to a stream:<key>, not ${source.kind}:…`)
+    if (group !== undefined && source.kind !== 'stream')
+      throw new QsError('BAD_REQUEST', `pending entries of group "${group}" belong to a stream:<key>, not ${source.kind}:…`)
     if (group !== undefined) return this.run(false, (redis) => RedisPendingReader.open(redis, source.name, { ...options, group }))
     if (source.kind === 'stream') return this.run(false, (redis) => RedisStreamReader.open(redis, source.name, options))
     if (source.kind === 'list') return this.run(false, (redis) => RedisListReader.open(redis, source.name, options))
@@ -289,7 +323,10 @@ export class RedisAdapter implements BrokerAdapter {
   async purge(source: SourceRef): Promise<PurgeResult> {
     if (source.kind === 'stream') return this.run(true, (redis) => purgeStream(redis, source.name))
     if (source.kind === 'list') return this.run(true, (redis) => purgeList(redis, source.name))
-    throw new QsError('UNSUPPORTED', `Redis can purge stream:<key> and list:<key>, not ${source.kind}:…${source.kind === 'bullmq' ? ' (clean its completed or failed jobs instead)' : ''}`)
+    throw new QsError(
+      'UNSUPPORTED',
+      `Redis can purge stream:<key> and list:<key>, not ${source.kind}:…${source.kind === 'bullmq' ? ' (clean its completed or failed jobs instead)' : ''}`,
+    )
   }
 
   async details(source: SourceRef): Promise<SourceDetails> {

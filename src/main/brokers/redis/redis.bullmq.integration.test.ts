@@ -228,10 +228,13 @@ describe('BullMQ queues made by the bullmq package, against a real Redis', () =>
       message: expect.stringContaining(`BullMQ queue "nope" with prefix "${prefix}" not found`),
     })
     await expect(adapter.bullmqRetry({ source: `bullmq:${prefix}:impostor` })).rejects.toMatchObject({ code: 'NOT_FOUND' })
-    await expect(adapter.bullmqClean({ source: `bullmq:${prefix}:plain`, state: 'completed', graceMs: 0, limit: 1 })).rejects.toMatchObject({ code: 'NOT_FOUND' })
-    await expect(
-      adapter.bullmqJobs({ source: `bullmq:${prefix}:orders`, state: 'stuck' as 'failed', start: 0, count: 10 }),
-    ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('BullMQ has no job state "stuck"') })
+    await expect(adapter.bullmqClean({ source: `bullmq:${prefix}:plain`, state: 'completed', graceMs: 0, limit: 1 })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    })
+    await expect(adapter.bullmqJobs({ source: `bullmq:${prefix}:orders`, state: 'stuck' as 'failed', start: 0, count: 10 })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('BullMQ has no job state "stuck"'),
+    })
     await expect(adapter.bullmqJobs({ source: `stream:${prefix}:orders`, state: 'failed', start: 0, count: 10 })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     })

@@ -9,14 +9,7 @@
 import { ErrorCode, Job, Queue, type JobType } from 'bullmq'
 import { QsError } from '../../../shared/errors'
 import type { BullmqSource } from '../../../shared/model'
-import {
-  BULLMQ_STATES,
-  bullmqSourceName,
-  parseBullmqName,
-  type BullmqCounts,
-  type BullmqJob,
-  type BullmqState,
-} from '../../../shared/redis'
+import { BULLMQ_STATES, bullmqSourceName, parseBullmqName, type BullmqCounts, type BullmqJob, type BullmqState } from '../../../shared/redis'
 import { parseSourceRef } from '../../../shared/source-ref'
 import { messageOf } from '../errors'
 import { isCluster, masters, type RedisClient } from './redis.connection'
@@ -130,7 +123,10 @@ async function readGroup(client: RedisClient, group: QueueRef[]): Promise<(Queue
   const commands = group.flatMap((_, q) =>
     COUNT_READS.map(([command, key, ...args]): [string, ...(string | number)[]] => [command.toLowerCase(), keys[q * COUNT_KEYS.length + key]!, ...args]),
   )
-  const replies = await client.pipeline(commands).exec().catch(() => null)
+  const replies = await client
+    .pipeline(commands)
+    .exec()
+    .catch(() => null)
   return group.map((_, q) => {
     const own = replies?.slice(q * COUNT_READS.length, (q + 1) * COUNT_READS.length)
     return own && own.every(([err]) => err === null) ? countsFrom(own.map(([, value]) => value)) : null

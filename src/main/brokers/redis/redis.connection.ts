@@ -102,7 +102,11 @@ export async function connectWithin<T>(client: RedisClient, ms: number, where: s
   return withDeadline(
     client.connect().then(first),
     ms,
-    () => new QsError('TIMEOUT', `timed out connecting to ${where}: no complete answer within ${seconds(ms)} (is it Redis, and reachable? does it expect TLS, rediss://?)`),
+    () =>
+      new QsError(
+        'TIMEOUT',
+        `timed out connecting to ${where}: no complete answer within ${seconds(ms)} (is it Redis, and reachable? does it expect TLS, rediss://?)`,
+      ),
     () => client.disconnect(),
   )
 }
@@ -113,9 +117,12 @@ export async function connectWithin<T>(client: RedisClient, ms: number, where: s
  * blocking connection with a read in flight needs none: its read is the answer due. Returns stop.
  */
 export function keepChecking(client: RedisClient, deadLinkMs: number): () => void {
-  const timer = setInterval(() => {
-    for (const node of masters(client)) if (node.status === 'ready') node.ping().catch(() => undefined)
-  }, Math.max(100, Math.floor(deadLinkMs / 2)))
+  const timer = setInterval(
+    () => {
+      for (const node of masters(client)) if (node.status === 'ready') node.ping().catch(() => undefined)
+    },
+    Math.max(100, Math.floor(deadLinkMs / 2)),
+  )
   timer.unref()
   return () => clearInterval(timer)
 }

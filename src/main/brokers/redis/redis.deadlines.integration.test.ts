@@ -55,7 +55,12 @@ describe('Redis connections keep their deadlines (real Redis behind a fault prox
   ])('connecting to %s on a port that accepts and never answers gives up in time, saying why', async (_, url) => {
     proxy.hang(true)
     const adapter = new RedisAdapter(targetOf(url(proxy.port)), null, TIMEOUTS)
-    const error = await within(adapter.connect().then(() => null, (err: unknown) => err))
+    const error = await within(
+      adapter.connect().then(
+        () => null,
+        (err: unknown) => err,
+      ),
+    )
     expect(error).toMatchObject({ code: expect.stringMatching(/^(TIMEOUT|UNREACHABLE)$/), message: expect.stringMatching(/timed out|cannot reach/) })
     await within(adapter.close())
   })

@@ -236,12 +236,17 @@ async function channelSources(nodes: Redis[], pattern: string, cluster: boolean,
     }
   }
   const names = [...subscribers.keys()].sort()
-  if (names.length > MAX_LISTED_KEYS) warnings.push(`showing the first ${n(MAX_LISTED_KEYS)} of ${n(names.length)} pub/sub channels; narrow the filter or pattern to see others`)
+  if (names.length > MAX_LISTED_KEYS)
+    warnings.push(`showing the first ${n(MAX_LISTED_KEYS)} of ${n(names.length)} pub/sub channels; narrow the filter or pattern to see others`)
   if (patterns > 0) {
-    warnings.push(`${n(patterns)} pattern subscription${patterns === 1 ? '' : 's'} (PSUBSCRIBE) also receive${patterns === 1 ? 's' : ''} what is published; Redis does not say which patterns, so their subscribers are not in the channel counts`)
+    warnings.push(
+      `${n(patterns)} pattern subscription${patterns === 1 ? '' : 's'} (PSUBSCRIBE) also receive${patterns === 1 ? 's' : ''} what is published; Redis does not say which patterns, so their subscribers are not in the channel counts`,
+    )
   }
   if (cluster && (names.length > 0 || patterns > 0)) {
-    warnings.push(`pub/sub counts are per node in a Cluster: subscribers are summed over the ${n(nodes.length)} masters (clients subscribed on replicas are not counted)`)
+    warnings.push(
+      `pub/sub counts are per node in a Cluster: subscribers are summed over the ${n(nodes.length)} masters (clients subscribed on replicas are not counted)`,
+    )
   }
   return names.slice(0, MAX_LISTED_KEYS).map((name) => ({ kind: 'channel', name, messages: null, consumers: subscribers.get(name)!, pattern: false }))
 }

@@ -33,7 +33,15 @@ export async function peekList(redis: RedisClient, key: string, request: PeekReq
     messages: page.map((item, i): PeekedMessage => {
       const shown = browsedBody(item, undefined, budget)
       // Field by field: V8 takes ~20x longer over an object spread followed by more fields.
-      const message: PeekedMessage = { id: String(fromTail ? -(offset + i + 1) : offset + i), body: shown.body, encoding: shown.encoding, size: shown.size, properties: {}, headers: {}, redelivered: false }
+      const message: PeekedMessage = {
+        id: String(fromTail ? -(offset + i + 1) : offset + i),
+        body: shown.body,
+        encoding: shown.encoding,
+        size: shown.size,
+        properties: {},
+        headers: {},
+        redelivered: false,
+      }
       if (shown.shownBytes !== undefined) message.shownBytes = shown.shownBytes
       if (shown.decoded) message.decoded = shown.decoded
       return message

@@ -17,7 +17,8 @@ function redisError(err: unknown, key: string): QsError {
   if (err instanceof QsError) return err
   const text = messageOf(err)
   if (/WRONGTYPE/.test(text)) return new QsError('BAD_REQUEST', `key "${key}" holds another type`, text)
-  if (/closed|Connection is closed|ECONNRESET|EPIPE/i.test(text)) return new QsError('NOT_CONNECTED', `the Redis connection closed while working on "${key}"`, text)
+  if (/closed|Connection is closed|ECONNRESET|EPIPE/i.test(text))
+    return new QsError('NOT_CONNECTED', `the Redis connection closed while working on "${key}"`, text)
   return new QsError('BROKER_ERROR', `"${key}": ${text}`, text)
 }
 
@@ -172,7 +173,9 @@ export class RedisPendingReader implements BatchReader {
         available = 0
         let after: string | undefined
         for (;;) {
-          const page = pendingEntriesOf((await redis.call('XPENDING', key, group, ...pendingRangeArgs({ ...filter, after, end: summary.maxId, count: PENDING_PAGE }))) as unknown[])
+          const page = pendingEntriesOf(
+            (await redis.call('XPENDING', key, group, ...pendingRangeArgs({ ...filter, after, end: summary.maxId, count: PENDING_PAGE }))) as unknown[],
+          )
           available += page.length
           if (page.length < PENDING_PAGE) break
           after = page.at(-1)!.id

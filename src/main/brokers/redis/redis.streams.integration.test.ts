@@ -37,7 +37,11 @@ describe('Redis streams and lists in the core, against a real Redis', () => {
 
   const peek = (source: string, extra: Partial<PeekRequest> = {}) => adapter.peek(peekRequestSchema.parse({ connectionId: 'x', source, ...extra }))
   const xpending = async (key: string, group: string) =>
-    ((await redis.client.xpending(key, group, '-', '+', 1000)) as [string, string, number, number][]).map(([id, consumer, , deliveries]) => ({ id, consumer, deliveries }))
+    ((await redis.client.xpending(key, group, '-', '+', 1000)) as [string, string, number, number][]).map(([id, consumer, , deliveries]) => ({
+      id,
+      consumer,
+      deliveries,
+    }))
 
   describe('a stream written by another client, two groups of which one is behind', () => {
     let key: string
@@ -67,7 +71,13 @@ describe('Redis streams and lists in the core, against a real Redis', () => {
 
       const rawGroups = ((await redis.client.xinfo('GROUPS', key)) as unknown[][]).map((g) => pairsToObject(g))
       expect(details.groups.map(({ name, lag, pending, lastDeliveredId, entriesRead }) => ({ name, lag, pending, lastDeliveredId, entriesRead }))).toEqual(
-        rawGroups.map((g) => ({ name: g['name'], lag: g['lag'] ?? null, pending: g['pending'], lastDeliveredId: g['last-delivered-id'], entriesRead: g['entries-read'] ?? null })),
+        rawGroups.map((g) => ({
+          name: g['name'],
+          lag: g['lag'] ?? null,
+          pending: g['pending'],
+          lastDeliveredId: g['last-delivered-id'],
+          entriesRead: g['entries-read'] ?? null,
+        })),
       )
       for (const group of details.groups) {
         const consumers = ((await redis.client.xinfo('CONSUMERS', key, group.name)) as unknown[][]).map((c) => pairsToObject(c))
@@ -81,7 +91,10 @@ describe('Redis streams and lists in the core, against a real Redis', () => {
       expect(byName['billing']).toMatchObject({ lag: 0, lagReason: null, pending: 2, oldestPendingId: ids[10] })
       expect(byName['shipping']).toMatchObject({ lag: 7, lagReason: null, pending: 4, oldestPendingId: ids[1] })
       expect(byName['shipping']!.oldestPendingIdleMs).toEqual(expect.any(Number))
-      expect(byName['shipping']!.consumers.map((c) => [c.name, c.pending])).toEqual([['s1', 2], ['s2', 2]])
+      expect(byName['shipping']!.consumers.map((c) => [c.name, c.pending])).toEqual([
+        ['s1', 2],
+        ['s2', 2],
+      ])
     })
 
     it('shows a group moved with SETID to an arbitrary id as lag unknown, with the reason', async () => {
@@ -190,7 +203,10 @@ describe('Redis streams and lists in the core, against a real Redis', () => {
       expect(await bodies({})).toEqual({ items: Array.from({ length: 10 }, (_, i) => [String(i), `item ${i}`]), next: '10' })
       expect(await bodies({ offset: 20 })).toEqual({ items: Array.from({ length: 5 }, (_, i) => [String(20 + i), `item ${20 + i}`]), next: null })
       expect(await bodies({ listFrom: 'tail' })).toEqual({ items: Array.from({ length: 10 }, (_, i) => [String(-1 - i), `item ${24 - i}`]), next: '10' })
-      expect(await bodies({ listFrom: 'tail', offset: 20 })).toEqual({ items: Array.from({ length: 5 }, (_, i) => [String(-21 - i), `item ${4 - i}`]), next: null })
+      expect(await bodies({ listFrom: 'tail', offset: 20 })).toEqual({
+        items: Array.from({ length: 5 }, (_, i) => [String(-21 - i), `item ${4 - i}`]),
+        next: null,
+      })
       expect(await bodies({ offset: 30 })).toEqual({ items: [], next: null })
       expect(await redis.client.llen(`${p}items`)).toBe(25)
       expect(await adapter.details({ kind: 'list', name: `${p}items` })).toEqual({ kind: 'list', name: `${p}items`, length: 25 })
@@ -215,12 +231,17 @@ describe('Redis streams and lists in the core, against a real Redis', () => {
       const all = await adapter.pending({ source: `stream:${key}`, group: 'workers', count: 100 })
       expect(all.entries.map(({ id, consumer, deliveries }) => ({ id, consumer, deliveries }))).toEqual(await xpending(key, 'workers'))
       expect(all.total).toBe(7)
-      expect(all.consumers).toEqual([{ name: 'w1', pending: 5 }, { name: 'w2', pending: 2 }])
+      expect(all.consumers).toEqual([
+        { name: 'w1', pending: 5 },
+        { name: 'w2', pending: 2 },
+      ])
 
       const first = await adapter.pending({ source: `stream:${key}`, group: 'workers', count: 3 })
       const second = await adapter.pending({ source: `stream:${key}`, group: 'workers', count: 3, after: first.entries.at(-1)!.id })
       expect([...first.entries, ...second.entries].map((e) => e.id)).toEqual(ids.slice(0, 6))
-      expect((await adapter.pending({ source: `stream:${key}`, group: 'workers', count: 100, consumer: 'w2' })).entries.map((e) => e.id)).toEqual(ids.slice(5, 7))
+      expect((await adapter.pending({ source: `stream:${key}`, group: 'workers', count: 100, consumer: 'w2' })).entries.map((e) => e.id)).toEqual(
+        ids.slice(5, 7),
+      )
       expect((await adapter.pending({ source: `stream:${key}`, group: 'workers', count: 100, minIdleMs: 3_600_000 })).entries).toEqual([])
       await expect(adapter.pending({ source: `stream:${key}`, group: 'nobody', count: 10 })).rejects.toMatchObject({
         code: 'NOT_FOUND',
@@ -230,10 +251,18 @@ describe('Redis streams and lists in the core, against a real Redis', () => {
 
     it('claims and acknowledges pending entries; the PEL afterwards is what XPENDING says', async () => {
       await redis.client.xdel(key, ids[3]!)
-      const claim = await adapter.claim({ source: `stream:${key}`, group: 'workers', consumer: 'rescuer', minIdleMs: 0, ids: [ids[0]!, ids[1]!, ids[3]!, ids[7]!] })
+      const claim = await adapter.claim({
+        source: `stream:${key}`,
+        group: 'workers',
+        consumer: 'rescuer',
+        minIdleMs: 0,
+        ids: [ids[0]!, ids[1]!, ids[3]!, ids[7]!],
+      })
       // ids[3] was pending but deleted (Redis 7 drops it from the PEL); ids[7] was never delivered.
       expect(claim).toEqual({ claimed: [ids[0], ids[1]], deleted: [ids[3]], skipped: [ids[7]] })
-      expect((await adapter.claim({ source: `stream:${key}`, group: 'workers', consumer: 'late', minIdleMs: 3_600_000, ids: [ids[2]!] })).skipped).toEqual([ids[2]])
+      expect((await adapter.claim({ source: `stream:${key}`, group: 'workers', consumer: 'late', minIdleMs: 3_600_000, ids: [ids[2]!] })).skipped).toEqual([
+        ids[2],
+      ])
 
       expect(await adapter.ack({ source: `stream:${key}`, group: 'workers', ids: [ids[0]!, ids[4]!, ids[7]!] })).toEqual({ acknowledged: 2 })
       const pel = await xpending(key, 'workers')
@@ -249,7 +278,9 @@ describe('Redis streams and lists in the core, against a real Redis', () => {
 
       await expect(adapter.ack({ source: `stream:${key}`, group: 'nobody', ids: [ids[1]!] })).rejects.toMatchObject({ code: 'NOT_FOUND' })
       await expect(adapter.ack({ source: `stream:${key}`, group: 'workers', ids: ['not-an-id'] })).rejects.toMatchObject({ code: 'BAD_REQUEST' })
-      await expect(adapter.claim({ source: `list:${key}`, group: 'workers', consumer: 'x', minIdleMs: 0, ids: [ids[1]!] })).rejects.toMatchObject({ code: 'BAD_REQUEST' })
+      await expect(adapter.claim({ source: `list:${key}`, group: 'workers', consumer: 'x', minIdleMs: 0, ids: [ids[1]!] })).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+      })
       expect(await xpending(key, 'workers')).toEqual(pel)
     })
   })
@@ -318,7 +349,10 @@ describe('Redis streams and lists in the core, against a real Redis', () => {
       expect(await adapter.write({ op: 'trim', source: `stream:${key}`, keep: 3, confirm: key })).toEqual({ removed: 5 })
       expect(await redis.client.xlen(key)).toBe(3)
       expect(((await redis.client.xinfo('GROUPS', key)) as unknown[][]).map((g) => pairsToObject(g)['name'])).toEqual(['keepme'])
-      await expect(adapter.write({ op: 'delete', source: `list:${key}`, confirm: key })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/is a stream, not a list/) })
+      await expect(adapter.write({ op: 'delete', source: `list:${key}`, confirm: key })).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+        message: expect.stringMatching(/is a stream, not a list/),
+      })
       expect(await adapter.write({ op: 'delete', source: `stream:${key}`, confirm: key })).toEqual({ removed: 3 })
       expect(await redis.client.exists(key)).toBe(0)
       await expect(adapter.write({ op: 'xdel', source: `stream:${key}`, ids: ['1-1'] })).rejects.toMatchObject({ code: 'NOT_FOUND' })
@@ -345,49 +379,45 @@ describe('Redis streams and lists in the core, against a real Redis', () => {
     const ENTRIES = 1_000_000
     const PAGE = 1000
 
-    it(
-      'never loads them all at once: every call returns at most a page, and the heap stays bounded',
-      async () => {
-        const key = `${p}million`
-        const body = '{"sku":"SKU-0000","qty":1,"note":"a small order line"}'
-        for (let sent = 0; sent < ENTRIES; sent += 10_000) {
-          const pipeline = redis.client.pipeline()
-          for (let i = 1; i <= 10_000; i++) pipeline.xadd(key, `${sent + i}-0`, 'body', body, 'n', String(sent + i))
-          await pipeline.exec()
-        }
-        expect(await redis.client.xlen(key)).toBe(ENTRIES)
+    it('never loads them all at once: every call returns at most a page, and the heap stays bounded', async () => {
+      const key = `${p}million`
+      const body = '{"sku":"SKU-0000","qty":1,"note":"a small order line"}'
+      for (let sent = 0; sent < ENTRIES; sent += 10_000) {
+        const pipeline = redis.client.pipeline()
+        for (let i = 1; i <= 10_000; i++) pipeline.xadd(key, `${sent + i}-0`, 'body', body, 'n', String(sent + i))
+        await pipeline.exec()
+      }
+      expect(await redis.client.xlen(key)).toBe(ENTRIES)
 
-        setFlagsFromString('--expose-gc')
-        const gc = runInNewContext('gc') as () => void
-        gc()
-        const baseline = process.memoryUsage().heapUsed
-        let seen = 0
-        let largest = 0
-        let peak = 0
-        let last = 0
-        let after: string | undefined
-        for (let call = 0; ; call++) {
-          const page = await peek(`stream:${key}`, { count: PAGE, range: { direction: 'forward', after } })
-          // Measured before any collection: a call that fetched the whole stream leaves it on the heap.
-          peak = Math.max(peak, process.memoryUsage().heapUsed - baseline)
-          largest = Math.max(largest, page.messages.length)
-          for (const message of page.messages) {
-            const n = Number(message.id.split('-')[0])
-            if (n !== last + 1) throw new Error(`entry ${message.id} after ${last}`)
-            last = n
-          }
-          seen += page.messages.length
-          if (!page.next) break
-          after = page.next
-          if (call % 10 === 9) gc()
+      setFlagsFromString('--expose-gc')
+      const gc = runInNewContext('gc') as () => void
+      gc()
+      const baseline = process.memoryUsage().heapUsed
+      let seen = 0
+      let largest = 0
+      let peak = 0
+      let last = 0
+      let after: string | undefined
+      for (let call = 0; ; call++) {
+        const page = await peek(`stream:${key}`, { count: PAGE, range: { direction: 'forward', after } })
+        // Measured before any collection: a call that fetched the whole stream leaves it on the heap.
+        peak = Math.max(peak, process.memoryUsage().heapUsed - baseline)
+        largest = Math.max(largest, page.messages.length)
+        for (const message of page.messages) {
+          const n = Number(message.id.split('-')[0])
+          if (n !== last + 1) throw new Error(`entry ${message.id} after ${last}`)
+          last = n
         }
-        expect(seen).toBe(ENTRIES)
-        expect(largest).toBe(PAGE)
-        // The stream decoded at once would be several hundred MB; ten pages of garbage are a few.
-        expect(peak).toBeLessThan(64 * 2 ** 20)
-        await redis.client.del(key)
-      },
-      600_000,
-    )
+        seen += page.messages.length
+        if (!page.next) break
+        after = page.next
+        if (call % 10 === 9) gc()
+      }
+      expect(seen).toBe(ENTRIES)
+      expect(largest).toBe(PAGE)
+      // The stream decoded at once would be several hundred MB; ten pages of garbage are a few.
+      expect(peak).toBeLessThan(64 * 2 ** 20)
+      await redis.client.del(key)
+    }, 600_000)
   })
 })

@@ -9,13 +9,7 @@ import type { z } from 'zod'
 import { QsError } from '../../../shared/errors'
 import type { PeekRequestParsed, PeekResult, PurgeResult } from '../../../shared/messages'
 import type { SourceSample } from '../../../shared/metrics'
-import type {
-  ackResultSchema,
-  claimResultSchema,
-  PendingEntry,
-  pendingResultSchema,
-  StreamGroupDetail,
-} from '../../../shared/redis'
+import type { ackResultSchema, claimResultSchema, PendingEntry, pendingResultSchema, StreamGroupDetail } from '../../../shared/redis'
 import { streamGroupSeriesKey } from '../../../shared/redis'
 import type { SourceDetails } from '../../../shared/topology'
 import { messageOf } from '../errors'
@@ -147,7 +141,10 @@ export function lagReason(stream: StreamInfo, group: { lag: unknown; lastDeliver
 }
 
 export async function streamDetails(redis: RedisClient, key: string): Promise<StreamDetails> {
-  const [rawStream, rawGroups] = (await execTyped(redis.pipeline().type(key).xinfo('STREAM', key).xinfo('GROUPS', key), key, 'stream')) as [unknown[], unknown[][]]
+  const [rawStream, rawGroups] = (await execTyped(redis.pipeline().type(key).xinfo('STREAM', key).xinfo('GROUPS', key), key, 'stream')) as [
+    unknown[],
+    unknown[][],
+  ]
   const stream = streamInfoOf(rawStream)
   const groups = rawGroups.map((raw) => pairsToObject(raw))
   const perGroup = redis.pipeline().type(key)
@@ -257,7 +254,14 @@ export function pendingEntriesOf(raw: unknown[]): PendingEntry[] {
  * The extended XPENDING arguments for a page: IDLE filter, start (exclusive `after`, else inclusive
  * `start`, else the beginning), end, count, consumer.
  */
-export function pendingRangeArgs(page: { after?: string; start?: string; end?: string; count: number; consumer?: string; minIdleMs?: number }): (string | number)[] {
+export function pendingRangeArgs(page: {
+  after?: string
+  start?: string
+  end?: string
+  count: number
+  consumer?: string
+  minIdleMs?: number
+}): (string | number)[] {
   return [
     ...(page.minIdleMs ? ['IDLE', page.minIdleMs] : []),
     page.after === undefined ? (page.start ?? '-') : `(${page.after}`,
@@ -292,7 +296,11 @@ const ID_BATCH = 1000
  * are dropped from the PEL by Redis 7 and not returned: checked beforehand (XPENDING and XRANGE of
  * each id) to tell them apart from ids that were not pending or not idle long enough.
  */
-export async function claimEntries(redis: RedisClient, key: string, request: { group: string; ids: string[]; consumer: string; minIdleMs: number }): Promise<ClaimResult> {
+export async function claimEntries(
+  redis: RedisClient,
+  key: string,
+  request: { group: string; ids: string[]; consumer: string; minIdleMs: number },
+): Promise<ClaimResult> {
   const ids = validIds(request.ids)
   const wasPending = new Set<string>()
   const exists = new Set<string>()
@@ -326,7 +334,16 @@ export async function claimEntries(redis: RedisClient, key: string, request: { g
 /** XACK in one round trip, with XINFO GROUPS beside it: XACK alone answers 0 for a missing group. */
 export async function ackEntries(redis: RedisClient, key: string, request: { group: string; ids: string[] }): Promise<AckResult> {
   const ids = validIds(request.ids)
-  const [groups, acknowledged] = await execTyped(redis.pipeline().type(key).xinfo('GROUPS', key).xack(key, request.group, ...ids), key, 'stream', request.group)
+  const [groups, acknowledged] = await execTyped(
+    redis
+      .pipeline()
+      .type(key)
+      .xinfo('GROUPS', key)
+      .xack(key, request.group, ...ids),
+    key,
+    'stream',
+    request.group,
+  )
   if (!(groups as unknown[][]).some((raw) => String(pairsToObject(raw)['name']) === request.group)) {
     throw new QsError('NOT_FOUND', `consumer group "${request.group}" does not exist on stream "${key}"`)
   }
@@ -337,7 +354,14 @@ export async function ackEntries(redis: RedisClient, key: string, request: { gro
 // Writes: delete entries, trim (groups stay), purge, delete the key
 
 export async function deleteEntries(redis: RedisClient, key: string, ids: string[]): Promise<{ removed: number }> {
-  const [removed] = await execTyped(redis.pipeline().type(key).xdel(key, ...validIds(ids)), key, 'stream')
+  const [removed] = await execTyped(
+    redis
+      .pipeline()
+      .type(key)
+      .xdel(key, ...validIds(ids)),
+    key,
+    'stream',
+  )
   return { removed: Number(removed) }
 }
 

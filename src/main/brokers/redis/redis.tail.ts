@@ -151,7 +151,16 @@ async function openChannelTail(link: Link, name: string, options: TailOptions, s
   let sequence = 0
   const deliver = (channel: Buffer, payload: Buffer): void => {
     const { body, encoding, size, shownBytes } = browsedBody(payload)
-    sink.message({ id: String(++sequence), channel: channel.toString(), at: Date.now(), body, encoding, size, headers: {}, ...(shownBytes === undefined ? {} : { shownBytes }) })
+    sink.message({
+      id: String(++sequence),
+      channel: channel.toString(),
+      at: Date.now(),
+      body,
+      encoding,
+      size,
+      headers: {},
+      ...(shownBytes === undefined ? {} : { shownBytes }),
+    })
   }
   client.on('messageBuffer', deliver)
   client.on('pmessageBuffer', (_pattern: Buffer, channel: Buffer, payload: Buffer) => deliver(channel, payload))
@@ -160,7 +169,10 @@ async function openChannelTail(link: Link, name: string, options: TailOptions, s
     else await client.subscribe(name)
   } catch (err) {
     client.disconnect()
-    throw redisLinkError(err, { where: describeRedis(link.target) }) ?? new QsError('BROKER_ERROR', `cannot ${options.pattern ? 'PSUBSCRIBE to pattern' : 'SUBSCRIBE to channel'} "${name}": ${messageOf(err)}`)
+    throw (
+      redisLinkError(err, { where: describeRedis(link.target) }) ??
+      new QsError('BROKER_ERROR', `cannot ${options.pattern ? 'PSUBSCRIBE to pattern' : 'SUBSCRIBE to channel'} "${name}": ${messageOf(err)}`)
+    )
   }
   // A subscriber waits for messages with nothing due: PINGs keep an answer due (keepChecking).
   const stopChecking = keepChecking(client, link.timeouts.deadLinkMs)

@@ -7,7 +7,13 @@ import { Cluster, Redis } from 'ioredis'
 import { parseConnectionUrl } from '../../../shared/connection-url'
 import { QsError } from '../../../shared/errors'
 import type { ChannelSource } from '../../../shared/model'
-import { redisTopologiesUnavailable, startRedisCluster, startRedisSentinel, type RedisClusterFixture, type RedisSentinelFixture } from '../../../test-support/redis-topologies'
+import {
+  redisTopologiesUnavailable,
+  startRedisCluster,
+  startRedisSentinel,
+  type RedisClusterFixture,
+  type RedisSentinelFixture,
+} from '../../../test-support/redis-topologies'
 import { REDIS_URL } from '../../../test-support/brokers'
 import { RedisAdapter } from './redis.adapter'
 
@@ -72,11 +78,20 @@ describe.skipIf(unavailable !== null)(`Redis topologies${unavailable ? ` (skippe
         expect(info.server).toMatch(/\(Cluster, 3 masters\)/)
         const events: { nodes: number; nodesDone: number; done: boolean; scanned: number; total: number | null }[] = []
         const { items } = await adapter.listSources({ onProgress: (e) => events.push(e) })
-        expect(items.filter((i) => i.kind === 'stream').map((i) => i.name).sort()).toEqual([...streams].sort())
-        expect(items.filter((i) => i.kind === 'list').map((i) => [i.name, i.messages])).toEqual(
-          [...lists].sort().map((name) => [name, 2]),
-        )
-        expect(events.at(-1)).toMatchObject({ nodes: 3, nodesDone: 3, done: true, scanned: 1 + streams.length + lists.length, total: 1 + streams.length + lists.length })
+        expect(
+          items
+            .filter((i) => i.kind === 'stream')
+            .map((i) => i.name)
+            .sort(),
+        ).toEqual([...streams].sort())
+        expect(items.filter((i) => i.kind === 'list').map((i) => [i.name, i.messages])).toEqual([...lists].sort().map((name) => [name, 2]))
+        expect(events.at(-1)).toMatchObject({
+          nodes: 3,
+          nodesDone: 3,
+          done: true,
+          scanned: 1 + streams.length + lists.length,
+          total: 1 + streams.length + lists.length,
+        })
         for (const node of nodes) {
           const stats = await node.info('commandstats')
           expect(stats).toMatch(/^cmdstat_scan:calls=[1-9]/m)
@@ -102,7 +117,9 @@ describe.skipIf(unavailable !== null)(`Redis topologies${unavailable ? ` (skippe
         await adapter.connect()
         try {
           const { items, warnings } = await adapter.listSources({ pattern: 'alert*' })
-          expect(items.filter((i): i is ChannelSource => i.kind === 'channel')).toEqual([{ kind: 'channel', name: 'alerts', messages: null, consumers: 3, pattern: false }])
+          expect(items.filter((i): i is ChannelSource => i.kind === 'channel')).toEqual([
+            { kind: 'channel', name: 'alerts', messages: null, consumers: 3, pattern: false },
+          ])
           expect(warnings.join('\n')).toMatch(/per node in a Cluster: subscribers are summed over the 3 masters/)
         } finally {
           await adapter.close()

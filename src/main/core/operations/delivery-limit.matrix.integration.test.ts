@@ -75,7 +75,16 @@ describe('delivery limits on every read path (real RabbitMQ)', () => {
       case 'copy':
         return t.call('replay:start', { connectionId, source, to, mode: 'copy', limit, acceptDeliveryLimitRisk })
       case 'filtered move':
-        return t.call('replay:start', { connectionId, source, to, mode: 'move', confirm: queue, filters: [{ field: 'header', name: 'never-set', op: 'exists' }], limit, acceptDeliveryLimitRisk })
+        return t.call('replay:start', {
+          connectionId,
+          source,
+          to,
+          mode: 'move',
+          confirm: queue,
+          filters: [{ field: 'header', name: 'never-set', op: 'exists' }],
+          limit,
+          acceptDeliveryLimitRisk,
+        })
     }
   }
 
@@ -89,13 +98,17 @@ describe('delivery limits on every read path (real RabbitMQ)', () => {
         await reader.prefetch(100)
         await new Promise<void>((resolve) => {
           let idle = setTimeout(resolve, 3000)
-          void reader.consume(queue, (m) => {
-            if (!m) return resolve()
-            bodies.push(m.content.toString())
-            reader.ack(m)
-            clearTimeout(idle)
-            idle = setTimeout(resolve, 1000)
-          }, { arguments: { 'x-stream-offset': 'first' } })
+          void reader.consume(
+            queue,
+            (m) => {
+              if (!m) return resolve()
+              bodies.push(m.content.toString())
+              reader.ack(m)
+              clearTimeout(idle)
+              idle = setTimeout(resolve, 1000)
+            },
+            { arguments: { 'x-stream-offset': 'first' } },
+          )
         })
       } else {
         for (let m = await reader.get(queue, { noAck: true }); m; m = await reader.get(queue, { noAck: true })) {
@@ -137,7 +150,8 @@ describe('delivery limits on every read path (real RabbitMQ)', () => {
     for (const [i, want] of expected(type, path, profile).entries()) {
       const outcome = outcomes[i]!
       // A replay that started and then stopped at the limit reports it in its report's error.
-      const stopped = outcome.ok && typeof (outcome.data as { error?: unknown }).error === 'string' && /delivery count/.test((outcome.data as { error: string }).error)
+      const stopped =
+        outcome.ok && typeof (outcome.data as { error?: unknown }).error === 'string' && /delivery count/.test((outcome.data as { error: string }).error)
       const detail = outcome.ok ? {} : ((outcome.error.detail ?? {}) as { latched?: boolean; deliveryCount?: number })
       const code = outcome.ok ? (stopped ? 'STOPPED' : null) : detail.latched ? 'LATCHED' : detail.deliveryCount !== undefined ? 'STOPPED' : outcome.error.code
       expect({ read: i + 1, code }).toEqual({ read: i + 1, code: want.code })

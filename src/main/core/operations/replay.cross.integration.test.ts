@@ -52,7 +52,13 @@ describe('replay across brokers (real RabbitMQ and Redis)', () => {
     }
     await ch.waitForConfirms()
 
-    const there = await ok<ReplayReport>('replay:start', { connectionId: rabbit.id, source: 'queue:orders', to: { connectionId: red.id, target: `stream:${stream}` }, mode: 'move', confirm: 'orders' })
+    const there = await ok<ReplayReport>('replay:start', {
+      connectionId: rabbit.id,
+      source: 'queue:orders',
+      to: { connectionId: red.id, target: `stream:${stream}` },
+      mode: 'move',
+      confirm: 'orders',
+    })
     expect(there).toMatchObject({ total: 50, published: 50, acknowledged: 50, failed: 0, left: 0 })
     expect((await ch.checkQueue('orders')).messageCount).toBe(0)
     expect(await redis.client.xlen(stream)).toBe(50)
@@ -60,7 +66,13 @@ describe('replay across brokers (real RabbitMQ and Redis)', () => {
     const [first] = (await redis.client.xrange(stream, '-', '+', 'COUNT', 1)) as [string, string[]][]
     expect(first![1].slice(0, 4)).toEqual(['body', '{"order":0}', 'tenant', 'acme'])
 
-    const back = await ok<ReplayReport>('replay:start', { connectionId: red.id, source: `stream:${stream}`, to: { connectionId: rabbit.id, target: 'queue:orders.back' }, mode: 'move', confirm: stream })
+    const back = await ok<ReplayReport>('replay:start', {
+      connectionId: red.id,
+      source: `stream:${stream}`,
+      to: { connectionId: rabbit.id, target: 'queue:orders.back' },
+      mode: 'move',
+      confirm: stream,
+    })
     expect(back).toMatchObject({ total: 50, published: 50, acknowledged: 50, left: 0 })
     expect(await redis.client.xlen(stream)).toBe(0)
     const arrived = await drain('orders.back')
@@ -70,14 +82,28 @@ describe('replay across brokers (real RabbitMQ and Redis)', () => {
     const nine = arrived[9]!
     expect(nine.content.toString()).toBe('{"order":9}')
     expect(nine.properties).toMatchObject({ contentType: 'application/json', correlationId: 'c-9', priority: 2 })
-    expect(nine.properties.headers).toMatchObject({ tenant: 'acme', seq: 9, nested: { region: 'eu', ids: [1, 2] }, flag: true, 'qs-replay-count': 2, 'qs-replayed-from': `stream:${stream}` })
+    expect(nine.properties.headers).toMatchObject({
+      tenant: 'acme',
+      seq: 9,
+      nested: { region: 'eu', ids: [1, 2] },
+      flag: true,
+      'qs-replay-count': 2,
+      'qs-replayed-from': `stream:${stream}`,
+    })
   })
 
   it('a Redis list used as a queue moves to RabbitMQ in pop order, and nothing is left held', async () => {
     const list = `${redis.prefix}jobs`
     await redis.client.lpush(list, 'job-0', 'job-1', 'job-2', 'job-3', 'job-4') // workers pop job-0 first (right end)
     await ch.assertQueue('jobs')
-    const report = await ok<ReplayReport>('replay:start', { connectionId: red.id, source: `list:${list}`, to: { connectionId: rabbit.id, target: 'queue:jobs' }, mode: 'move', confirm: list, limit: 3 })
+    const report = await ok<ReplayReport>('replay:start', {
+      connectionId: red.id,
+      source: `list:${list}`,
+      to: { connectionId: rabbit.id, target: 'queue:jobs' },
+      mode: 'move',
+      confirm: list,
+      limit: 3,
+    })
     expect(report).toMatchObject({ total: 3, published: 3, acknowledged: 3, left: 0 })
     expect((await drain('jobs')).map((m) => m.content.toString())).toEqual(['job-0', 'job-1', 'job-2'])
     expect(await redis.client.lrange(list, 0, -1)).toEqual(['job-4', 'job-3'])
@@ -90,12 +116,23 @@ describe('replay across brokers (real RabbitMQ and Redis)', () => {
     await redis.client.lpush(list, 'a', 'b', 'c', 'd')
     const before = await redis.client.lrange(list, 0, -1)
     const copy = `${redis.prefix}copied`
-    const report = await ok<ReplayReport>('replay:start', { connectionId: red.id, source: `list:${list}`, to: { connectionId: red.id, target: `list:${copy}` }, mode: 'copy' })
+    const report = await ok<ReplayReport>('replay:start', {
+      connectionId: red.id,
+      source: `list:${list}`,
+      to: { connectionId: red.id, target: `list:${copy}` },
+      mode: 'copy',
+    })
     expect(report).toMatchObject({ published: 4, acknowledged: 0, left: 4 })
     expect(await redis.client.lrange(list, 0, -1)).toEqual(before)
     expect(await redis.client.llen(copy)).toBe(4)
 
-    const lonely = await ok<ReplayReport>('replay:start', { connectionId: red.id, source: `list:${list}`, to: { connectionId: red.id, target: `channel:${redis.prefix}nobody` }, mode: 'move', confirm: list })
+    const lonely = await ok<ReplayReport>('replay:start', {
+      connectionId: red.id,
+      source: `list:${list}`,
+      to: { connectionId: red.id, target: `channel:${redis.prefix}nobody` },
+      mode: 'move',
+      confirm: list,
+    })
     expect(lonely).toMatchObject({ published: 0, failed: 4, acknowledged: 0, left: 4 })
     expect(lonely.failures[0]?.reason).toMatch(/NO_SUBSCRIBERS/)
     expect(await redis.client.lrange(list, 0, -1)).toEqual(before)
@@ -104,7 +141,13 @@ describe('replay across brokers (real RabbitMQ and Redis)', () => {
   it('a replay of a stream into itself stops after the entries that were there', async () => {
     const stream = `${redis.prefix}self`
     for (let i = 0; i < 20; i++) await redis.client.xadd(stream, '*', 'body', `e${i}`)
-    const report = await ok<ReplayReport>('replay:start', { connectionId: red.id, source: `stream:${stream}`, to: { connectionId: red.id, target: `stream:${stream}` }, mode: 'move', confirm: stream })
+    const report = await ok<ReplayReport>('replay:start', {
+      connectionId: red.id,
+      source: `stream:${stream}`,
+      to: { connectionId: red.id, target: `stream:${stream}` },
+      mode: 'move',
+      confirm: stream,
+    })
     expect(report).toMatchObject({ total: 20, scanned: 20, published: 20, acknowledged: 20 })
     const entries = (await redis.client.xrange(stream, '-', '+')) as [string, string[]][]
     expect(entries.map(([, f]) => f[1])).toEqual(Array.from({ length: 20 }, (_, i) => `e${i}`))
@@ -139,7 +182,9 @@ describe('replay across brokers (real RabbitMQ and Redis)', () => {
     const back = (await redis.client.xrange(orders, '-', '+')) as [string, string[]][]
     expect(back.map(([, f]) => f[1])).toEqual(['already-there', 'o-1', 'o-2'])
     // Fields are kept (qs-origin too, so it can go back again), with the replay bookkeeping added.
-    expect(back[1]![1]).toEqual(expect.arrayContaining(['qs-origin', `stream:${orders}`, 'tenant', 'acme', 'qs-replayed-from', `stream:${dlq}`, 'qs-replay-count', '1']))
+    expect(back[1]![1]).toEqual(
+      expect.arrayContaining(['qs-origin', `stream:${orders}`, 'tenant', 'acme', 'qs-replayed-from', `stream:${dlq}`, 'qs-replay-count', '1']),
+    )
     expect(await redis.client.lrange(jobs, 0, -1)).toEqual(['j-1'])
   })
 
@@ -148,8 +193,21 @@ describe('replay across brokers (real RabbitMQ and Redis)', () => {
     await ch.assertQueue('origin.q')
     await redis.client.xadd(parked, '*', 'body', 'p-1', 'qs-origin', 'queue:origin.q')
     await redis.client.xadd(parked, '*', 'body', 'p-2', 'qs-origin', `stream:${redis.prefix}elsewhere`)
-    const report = await ok<ReplayReport>('replay:start', { connectionId: red.id, source: `stream:${parked}`, to: { toOrigin: true, connectionId: rabbit.id }, mode: 'move', confirm: parked })
-    expect(report).toMatchObject({ published: 1, acknowledged: 1, failed: 1, left: 1, targetConnection: rabbit.id, target: 'origin (each message’s x-death, else qs-origin)' })
+    const report = await ok<ReplayReport>('replay:start', {
+      connectionId: red.id,
+      source: `stream:${parked}`,
+      to: { toOrigin: true, connectionId: rabbit.id },
+      mode: 'move',
+      confirm: parked,
+    })
+    expect(report).toMatchObject({
+      published: 1,
+      acknowledged: 1,
+      failed: 1,
+      left: 1,
+      targetConnection: rabbit.id,
+      target: 'origin (each message’s x-death, else qs-origin)',
+    })
     expect(report.failures[0]?.reason).toContain('a RabbitMQ connection takes queue:<name> or exchange:<name>')
     expect((await drain('origin.q')).map((m) => m.content.toString())).toEqual(['p-1'])
     expect(await redis.client.xlen(parked)).toBe(1)
@@ -164,11 +222,25 @@ describe('replay across brokers (real RabbitMQ and Redis)', () => {
     await ch.assertQueue('pel.all')
     await ch.bindQueue('pel.all', 'pel.events', '#')
 
-    const dry = await ok<ReplayReport>('replay:start', { connectionId: red.id, source: `stream:${stream}`, sourceGroup: 'billing', to: { connectionId: rabbit.id, target: 'exchange:pel.events', routingKey: 'billing.retry' }, mode: 'move', dryRun: true })
+    const dry = await ok<ReplayReport>('replay:start', {
+      connectionId: red.id,
+      source: `stream:${stream}`,
+      sourceGroup: 'billing',
+      to: { connectionId: rabbit.id, target: 'exchange:pel.events', routingKey: 'billing.retry' },
+      mode: 'move',
+      dryRun: true,
+    })
     expect(dry).toMatchObject({ total: 6, published: 6 })
     expect(((await redis.client.xpending(stream, 'billing')) as unknown[])[0]).toBe(6)
 
-    const report = await ok<ReplayReport>('replay:start', { connectionId: red.id, source: `stream:${stream}`, sourceGroup: 'billing', to: { connectionId: rabbit.id, target: 'exchange:pel.events', routingKey: 'billing.retry' }, mode: 'move', confirm: stream })
+    const report = await ok<ReplayReport>('replay:start', {
+      connectionId: red.id,
+      source: `stream:${stream}`,
+      sourceGroup: 'billing',
+      to: { connectionId: rabbit.id, target: 'exchange:pel.events', routingKey: 'billing.retry' },
+      mode: 'move',
+      confirm: stream,
+    })
     expect(report).toMatchObject({ total: 6, published: 6, acknowledged: 6, failed: 0, left: 0 })
     expect(((await redis.client.xpending(stream, 'billing')) as unknown[])[0]).toBe(0)
     // XACK settles the group; the entries themselves stay in the stream for other groups.
@@ -184,7 +256,14 @@ describe('replay across brokers (real RabbitMQ and Redis)', () => {
     for (let i = 0; i < 5; i++) await redis.client.xadd(stream, '*', 'body', `r${i}`)
     await redis.client.xgroup('CREATE', stream, 'shipping', '0')
     await redis.client.xreadgroup('GROUP', 'shipping', 'worker-1', 'COUNT', 3, 'STREAMS', stream, '>')
-    const report = await ok<ReplayReport>('replay:start', { connectionId: red.id, source: `stream:${stream}`, sourceGroup: 'shipping', to: { connectionId: red.id, target: `stream:${stream}` }, mode: 'move', confirm: stream })
+    const report = await ok<ReplayReport>('replay:start', {
+      connectionId: red.id,
+      source: `stream:${stream}`,
+      sourceGroup: 'shipping',
+      to: { connectionId: red.id, target: `stream:${stream}` },
+      mode: 'move',
+      confirm: stream,
+    })
     expect(report).toMatchObject({ total: 3, scanned: 3, published: 3, acknowledged: 3 })
     expect(((await redis.client.xpending(stream, 'shipping')) as unknown[])[0]).toBe(0)
     const entries = (await redis.client.xrange(stream, '-', '+')) as [string, string[]][]
@@ -200,7 +279,15 @@ describe('replay across brokers (real RabbitMQ and Redis)', () => {
     for (let i = 0; i < 4; i++) ids.push((await redis.client.xadd(stream, '*', 'body', `s${i}`))!)
     await redis.client.xgroup('CREATE', stream, 'billing', '0')
     await redis.client.xreadgroup('GROUP', 'billing', 'worker-1', 'COUNT', 4, 'STREAMS', stream, '>')
-    const report = await ok<ReplayReport>('replay:start', { connectionId: red.id, source: `stream:${stream}`, sourceGroup: 'billing', messageIds: [ids[1], ids[3]], to: { connectionId: red.id, target: `stream:${stream}` }, mode: 'move', confirm: stream })
+    const report = await ok<ReplayReport>('replay:start', {
+      connectionId: red.id,
+      source: `stream:${stream}`,
+      sourceGroup: 'billing',
+      messageIds: [ids[1], ids[3]],
+      to: { connectionId: red.id, target: `stream:${stream}` },
+      mode: 'move',
+      confirm: stream,
+    })
     expect(report).toMatchObject({ total: 2, published: 2, acknowledged: 2, failed: 0 })
     const pending = (await redis.client.xpending(stream, 'billing', '-', '+', 10)) as [string, string, number, number][]
     expect(pending.map(([id]) => id)).toEqual([ids[0], ids[2]])
@@ -209,9 +296,26 @@ describe('replay across brokers (real RabbitMQ and Redis)', () => {
   })
 
   it('says clearly what cannot be done', async () => {
-    expect(await call('replay:start', { connectionId: red.id, source: `stream:${redis.prefix}missing`, to: { connectionId: rabbit.id, target: 'queue:x' }, mode: 'copy' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringContaining('does not exist') } })
-    expect(await call('replay:start', { connectionId: rabbit.id, source: 'queue:orders', to: { connectionId: red.id, target: 'queue:x' }, mode: 'copy' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('a Redis connection takes messages into stream:') } })
-    expect(await call('replay:start', { connectionId: red.id, source: `list:${redis.prefix}jobs`, sourceGroup: 'g', to: { connectionId: rabbit.id, target: 'queue:x' }, mode: 'copy' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('pending entries come from a Redis stream') } })
+    expect(
+      await call('replay:start', {
+        connectionId: red.id,
+        source: `stream:${redis.prefix}missing`,
+        to: { connectionId: rabbit.id, target: 'queue:x' },
+        mode: 'copy',
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringContaining('does not exist') } })
+    expect(
+      await call('replay:start', { connectionId: rabbit.id, source: 'queue:orders', to: { connectionId: red.id, target: 'queue:x' }, mode: 'copy' }),
+    ).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('a Redis connection takes messages into stream:') } })
+    expect(
+      await call('replay:start', {
+        connectionId: red.id,
+        source: `list:${redis.prefix}jobs`,
+        sourceGroup: 'g',
+        to: { connectionId: rabbit.id, target: 'queue:x' },
+        mode: 'copy',
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('pending entries come from a Redis stream') } })
     // List items carry the body alone: no qs-origin, so back to origin fails each one and keeps it.
     const list = `${redis.prefix}jobs`
     const before = await redis.client.lrange(list, 0, -1)

@@ -6,7 +6,16 @@ import { compileFilters } from './replay.filter'
 
 /** Pure engine logic over an in-memory source and target (the brokers' own tests use real ones). */
 function message(n: number, extra: Partial<ReadMessage> = {}): ReadMessage {
-  return { id: String(n), body: Buffer.from(`m${n}`), properties: { messageId: `m-${n}` }, headers: {}, redelivered: false, exchange: '', routingKey: 'rk', ...extra }
+  return {
+    id: String(n),
+    body: Buffer.from(`m${n}`),
+    properties: { messageId: `m-${n}` },
+    headers: {},
+    redelivered: false,
+    exchange: '',
+    routingKey: 'rk',
+    ...extra,
+  }
 }
 
 function memoryReader(messages: ReadMessage[]): BatchReader & { acked: string[] } {
@@ -42,12 +51,23 @@ function memoryWriter(): TargetWriter & { written: { message: ReplayMessage; rou
   }
 }
 
-const PLAN: ReplayPlan = { id: 'r', mode: 'move', dryRun: false, source: 'queue:dlq', target: 'queue:t', route: { kind: 'fixed', exchange: '', routingKey: 't' }, filters: [] }
+const PLAN: ReplayPlan = {
+  id: 'r',
+  mode: 'move',
+  dryRun: false,
+  source: 'queue:dlq',
+  target: 'queue:t',
+  route: { kind: 'fixed', exchange: '', routingKey: 't' },
+  filters: [],
+}
 
 describe('replay engine', () => {
   it('sends progress while a rate-limited batch is still being paced, not only after each batch', async () => {
     const events: ReplayProgress[] = []
-    const report = await runReplay({ ...PLAN, rate: 10 }, { reader: memoryReader(Array.from({ length: 10 }, (_, i) => message(i))), writer: memoryWriter(), onProgress: (p) => events.push(p) })
+    const report = await runReplay(
+      { ...PLAN, rate: 10 },
+      { reader: memoryReader(Array.from({ length: 10 }, (_, i) => message(i))), writer: memoryWriter(), onProgress: (p) => events.push(p) },
+    )
     expect(report).toMatchObject({ published: 10, acknowledged: 10 })
     // One read takes all 10; at 10 msg/s the batch takes about a second, and progress came meanwhile.
     expect(events.some((p) => p.scanned > 0 && p.scanned < 10)).toBe(true)
@@ -57,7 +77,10 @@ describe('replay engine', () => {
   it('counts a replay of selected messages by the selection: total and progress are the ids found', async () => {
     const events: ReplayProgress[] = []
     const reader = memoryReader(Array.from({ length: 50 }, (_, i) => message(i)))
-    const report = await runReplay({ ...PLAN, messageIds: ['m-3', 'm-7', 'm-7', 'm-99'] }, { reader, writer: memoryWriter(), onProgress: (p) => events.push(p) })
+    const report = await runReplay(
+      { ...PLAN, messageIds: ['m-3', 'm-7', 'm-7', 'm-99'] },
+      { reader, writer: memoryWriter(), onProgress: (p) => events.push(p) },
+    )
     // m-99 is not there: all 50 are looked at, 2 of the 3 selected are moved, 1 is left (not found).
     expect(report).toMatchObject({ total: 3, scanned: 50, published: 2, acknowledged: 2, left: 1, cancelled: false })
     expect(reader.acked).toEqual(['3', '7'])
@@ -116,7 +139,9 @@ describe('replay engine', () => {
       ],
     })
     expect(originRoutes(message(1, { headers: { 'qs-origin': 'queue:orders' } }), 'rabbitmq')).toEqual({ routes: [{ exchange: '', routingKey: 'orders' }] })
-    expect(originRoutes(message(1, { headers: { 'qs-origin': Buffer.from('exchange:shop') } }), 'rabbitmq')).toEqual({ routes: [{ exchange: 'shop', routingKey: 'rk' }] })
+    expect(originRoutes(message(1, { headers: { 'qs-origin': Buffer.from('exchange:shop') } }), 'rabbitmq')).toEqual({
+      routes: [{ exchange: 'shop', routingKey: 'rk' }],
+    })
     expect(originRoutes(message(1, { headers: { 'qs-origin': 'stream:orders:events' } }), 'redis')).toEqual({
       routes: [{ exchange: '', routingKey: 'orders:events', target: { kind: 'stream', name: 'orders:events' } }],
     })
@@ -124,7 +149,9 @@ describe('replay engine', () => {
     // x-death means nothing to a Redis target.
     expect(originRoutes(message(1, { xDeath }), 'redis')).toEqual({ reason: expect.stringContaining('no qs-origin field') })
     expect(originRoutes(message(1), 'rabbitmq')).toEqual({ reason: expect.stringContaining('no x-death header and no qs-origin') })
-    expect(originRoutes(message(1, { headers: { 'qs-origin': 'channel:news' } }), 'redis')).toEqual({ reason: expect.stringContaining('a Redis connection takes stream:<key> or list:<key>') })
+    expect(originRoutes(message(1, { headers: { 'qs-origin': 'channel:news' } }), 'redis')).toEqual({
+      reason: expect.stringContaining('a Redis connection takes stream:<key> or list:<key>'),
+    })
     expect(originRoutes(message(1, { headers: { 'qs-origin': 'orders' } }), 'redis')).toEqual({ reason: expect.stringContaining('is not <kind>:<name>') })
   })
 
@@ -153,7 +180,10 @@ describe('replay engine', () => {
             }
             held.add(entry)
             most.messages = Math.max(most.messages, held.size)
-            most.bytes = Math.max(most.bytes, [...held].reduce((sum, e) => sum + e.size, 0))
+            most.bytes = Math.max(
+              most.bytes,
+              [...held].reduce((sum, e) => sum + e.size, 0),
+            )
           }),
         close: async () => clearInterval(tick),
       }
@@ -166,7 +196,9 @@ describe('replay engine', () => {
     // 64 KiB messages, a 256 KiB budget: at most 4 in flight although the window allows 50.
     const large = Array.from({ length: 40 }, (_, i) => message(i, { body: Buffer.alloc(64 * 1024, i) }))
     const largeWriter = slowWriter()
-    expect(await runReplay({ ...PLAN, window: 50, windowBytes: 256 * 1024 }, { reader: memoryReader(large), writer: largeWriter })).toMatchObject({ acknowledged: 40 })
+    expect(await runReplay({ ...PLAN, window: 50, windowBytes: 256 * 1024 }, { reader: memoryReader(large), writer: largeWriter })).toMatchObject({
+      acknowledged: 40,
+    })
     expect(largeWriter.most.bytes).toBeLessThanOrEqual(256 * 1024)
     expect(largeWriter.most.messages).toBe(4)
 

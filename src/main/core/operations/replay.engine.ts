@@ -293,7 +293,8 @@ export async function runReplay(plan: ReplayPlan, io: ReplayIo): Promise<ReplayR
       const bounced = results.find((r) => !r.routed)
       if (bounced && !bounced.routed) {
         const label = routeLabel(routes)
-        const why = label.target !== undefined ? `${label.target} took nothing` : `no queue is bound for routing key ${label.routingKeys.join(', ') || '(empty)'}`
+        const why =
+          label.target !== undefined ? `${label.target} took nothing` : `no queue is bound for routing key ${label.routingKeys.join(', ') || '(empty)'}`
         fail(message, label, `unroutable at the target (${bounced.reason}): ${why}`)
         reader.release([message])
         return
@@ -382,7 +383,9 @@ export async function runReplay(plan: ReplayPlan, io: ReplayIo): Promise<ReplayR
           }
           routes = origin.routes
         } else {
-          routes = fixedRoutes ?? [{ exchange: plan.route.exchange, routingKey: message.routingKey, ...(plan.route.target ? { target: plan.route.target } : {}) }]
+          routes = fixedRoutes ?? [
+            { exchange: plan.route.exchange, routingKey: message.routingKey, ...(plan.route.target ? { target: plan.route.target } : {}) },
+          ]
         }
         if (plan.dryRun) {
           report.published++

@@ -54,7 +54,13 @@ describe('replay (real RabbitMQ)', () => {
     ch = await client.createConfirmChannel()
     core = await createCore({ configDir: await mkdtemp(join(tmpdir(), 'qs-replay-')), mode: 'web', version: 'test' })
     call = createDispatcher(core)
-    rabbit = await ok<ProfileView>('profiles:save', { name: 'rabbit', broker: 'rabbitmq', url: vhost.url.replace('guest:guest@', 'guest@'), password: 'guest', managementUrl: MANAGEMENT_URL })
+    rabbit = await ok<ProfileView>('profiles:save', {
+      name: 'rabbit',
+      broker: 'rabbitmq',
+      url: vhost.url.replace('guest:guest@', 'guest@'),
+      password: 'guest',
+      managementUrl: MANAGEMENT_URL,
+    })
     expect(await ok('connection:connect', { profileId: rabbit.id })).toMatchObject({ state: 'open' })
   })
 
@@ -73,7 +79,12 @@ describe('replay (real RabbitMQ)', () => {
     await ch.bindQueue('orders.created', 'orders', 'created')
     const N = 10_000
     for (let i = 0; i < N; i++) {
-      const sent = ch.publish('orders', 'created', Buffer.from(`order ${i}`), { messageId: `order-${i}`, correlationId: `c-${i}`, contentType: 'text/plain', headers: { tenant: 'acme', seq: i } })
+      const sent = ch.publish('orders', 'created', Buffer.from(`order ${i}`), {
+        messageId: `order-${i}`,
+        correlationId: `c-${i}`,
+        contentType: 'text/plain',
+        headers: { tenant: 'acme', seq: i },
+      })
       if (!sent) await new Promise((resolve) => ch.once('drain', resolve))
     }
     await ch.waitForConfirms()
@@ -86,7 +97,13 @@ describe('replay (real RabbitMQ)', () => {
 
     const progress: ReplayProgress[] = []
     const off = core.replays.onProgress((p) => progress.push(p))
-    const report = await ok<ReplayReport>('replay:start', { connectionId: rabbit.id, source: 'queue:orders.dlq', to: { toOrigin: true }, mode: 'move', confirm: 'orders.dlq' })
+    const report = await ok<ReplayReport>('replay:start', {
+      connectionId: rabbit.id,
+      source: 'queue:orders.dlq',
+      to: { toOrigin: true },
+      mode: 'move',
+      confirm: 'orders.dlq',
+    })
     off()
     expect(report).toMatchObject({ total: N, scanned: N, published: N, acknowledged: N, failed: 0, skipped: 0, left: 0, duplicates: 0, cancelled: false })
     expect(report.error).toBeUndefined()
@@ -102,7 +119,9 @@ describe('replay (real RabbitMQ)', () => {
     expect(sample.properties).toMatchObject({ correlationId: 'c-1234', contentType: 'text/plain' })
     expect(sample.properties.headers).toMatchObject({ tenant: 'acme', seq: 1234, 'qs-replayed-from': 'queue:orders.dlq', 'qs-replay-count': 1 })
     // x-death is the broker's history and stays as it was.
-    expect(sample.properties.headers?.['x-death']).toEqual([expect.objectContaining({ reason: 'rejected', queue: 'orders.created', exchange: 'orders', 'routing-keys': ['created'] })])
+    expect(sample.properties.headers?.['x-death']).toEqual([
+      expect.objectContaining({ reason: 'rejected', queue: 'orders.created', exchange: 'orders', 'routing-keys': ['created'] }),
+    ])
 
     const journal = await readFile(join(core.configDir, 'replays.ndjson'), 'utf8')
     expect(journal).toContain('"order-1234"')
@@ -112,7 +131,13 @@ describe('replay (real RabbitMQ)', () => {
 
   it('a replay into its own source with "all that are there now" stops after the initial count', async () => {
     await fill('loop', 500)
-    const report = await ok<ReplayReport>('replay:start', { connectionId: rabbit.id, source: 'queue:loop', to: { connectionId: rabbit.id, target: 'queue:loop' }, mode: 'move', confirm: 'loop' })
+    const report = await ok<ReplayReport>('replay:start', {
+      connectionId: rabbit.id,
+      source: 'queue:loop',
+      to: { connectionId: rabbit.id, target: 'queue:loop' },
+      mode: 'move',
+      confirm: 'loop',
+    })
     expect(report).toMatchObject({ total: 500, scanned: 500, published: 500, acknowledged: 500, left: 0 })
     const after = await drain('loop')
     expect(after).toHaveLength(500)
@@ -157,7 +182,14 @@ describe('replay (real RabbitMQ)', () => {
     await expect.poll(() => count('copy.src'), { timeout: 3000 }).toBe(30)
 
     // A selection from the message browser, by message id: only those, and it stops once found.
-    const selected = await ok<ReplayReport>('replay:start', { connectionId: rabbit.id, source: 'queue:copy.src', to: { connectionId: rabbit.id, target: 'queue:copy.dst' }, mode: 'move', confirm: 'copy.src', messageIds: ['m-2', 'm-5'] })
+    const selected = await ok<ReplayReport>('replay:start', {
+      connectionId: rabbit.id,
+      source: 'queue:copy.src',
+      to: { connectionId: rabbit.id, target: 'queue:copy.dst' },
+      mode: 'move',
+      confirm: 'copy.src',
+      messageIds: ['m-2', 'm-5'],
+    })
     expect(selected).toMatchObject({ published: 2, acknowledged: 2, scanned: 6 })
     expect((await drain('copy.dst')).map((m) => m.properties.messageId)).toEqual(['m-2', 'm-5'])
     await expect.poll(() => count('copy.src'), { timeout: 3000 }).toBe(28)
@@ -166,14 +198,36 @@ describe('replay (real RabbitMQ)', () => {
   it('unroutable targets fail without losing the source messages; a move needs the typed confirmation', async () => {
     await fill('stuck', 25)
     await ch.assertExchange('nowhere', 'topic')
-    const refused = await call('replay:start', { connectionId: rabbit.id, source: 'queue:stuck', to: { connectionId: rabbit.id, target: 'exchange:nowhere', routingKey: 'x' }, mode: 'move' })
+    const refused = await call('replay:start', {
+      connectionId: rabbit.id,
+      source: 'queue:stuck',
+      to: { connectionId: rabbit.id, target: 'exchange:nowhere', routingKey: 'x' },
+      mode: 'move',
+    })
     expect(refused).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('type the source name "stuck"') } })
-    const report = await ok<ReplayReport>('replay:start', { connectionId: rabbit.id, source: 'queue:stuck', to: { connectionId: rabbit.id, target: 'exchange:nowhere', routingKey: 'x' }, mode: 'move', confirm: 'stuck' })
+    const report = await ok<ReplayReport>('replay:start', {
+      connectionId: rabbit.id,
+      source: 'queue:stuck',
+      to: { connectionId: rabbit.id, target: 'exchange:nowhere', routingKey: 'x' },
+      mode: 'move',
+      confirm: 'stuck',
+    })
     expect(report).toMatchObject({ scanned: 25, published: 0, failed: 25, acknowledged: 0, left: 25 })
-    expect(report.failures[0]).toMatchObject({ id: 'm-0', exchange: 'nowhere', routingKeys: ['x'], reason: expect.stringContaining('unroutable at the target (NO_ROUTE)') })
+    expect(report.failures[0]).toMatchObject({
+      id: 'm-0',
+      exchange: 'nowhere',
+      routingKeys: ['x'],
+      reason: expect.stringContaining('unroutable at the target (NO_ROUTE)'),
+    })
     await expect.poll(() => count('stuck'), { timeout: 3000 }).toBe(25)
 
-    const missing = await ok<ReplayReport>('replay:start', { connectionId: rabbit.id, source: 'queue:stuck', to: { connectionId: rabbit.id, target: 'exchange:no-such-exchange' }, mode: 'move', confirm: 'stuck' })
+    const missing = await ok<ReplayReport>('replay:start', {
+      connectionId: rabbit.id,
+      source: 'queue:stuck',
+      to: { connectionId: rabbit.id, target: 'exchange:no-such-exchange' },
+      mode: 'move',
+      confirm: 'stuck',
+    })
     expect(missing).toMatchObject({ published: 0, acknowledged: 0, error: expect.stringContaining('exchange "no-such-exchange" does not exist') })
     await expect.poll(() => count('stuck'), { timeout: 3000 }).toBe(25)
     const noQueue = await call('replay:start', { connectionId: rabbit.id, source: 'queue:no-such-queue', to: { toOrigin: true }, mode: 'copy' })
@@ -187,7 +241,15 @@ describe('replay (real RabbitMQ)', () => {
     const off = core.replays.onProgress((p) => {
       if (p.id === 'cancel-me') published = p.published
     })
-    const running = ok<ReplayReport>('replay:start', { id: 'cancel-me', connectionId: rabbit.id, source: 'queue:slow', to: { connectionId: rabbit.id, target: 'queue:slow.dst' }, mode: 'move', confirm: 'slow', rate: 400 })
+    const running = ok<ReplayReport>('replay:start', {
+      id: 'cancel-me',
+      connectionId: rabbit.id,
+      source: 'queue:slow',
+      to: { connectionId: rabbit.id, target: 'queue:slow.dst' },
+      mode: 'move',
+      confirm: 'slow',
+      rate: 400,
+    })
     // Mid-way: once some have gone (at 400/s the whole move takes 5 s), not after a fixed time.
     await expect.poll(() => published, { timeout: 10_000, interval: 50 }).toBeGreaterThan(0)
     off()
@@ -216,7 +278,13 @@ describe('replay (real RabbitMQ)', () => {
         managementUrl: MANAGEMENT_URL,
       })
       await ok('connection:connect', { profileId: flaky.id })
-      const running = call('replay:start', { connectionId: flaky.id, source: 'queue:big.src', to: { connectionId: flaky.id, target: 'queue:big.dst' }, mode: 'move', confirm: 'big.src' })
+      const running = call('replay:start', {
+        connectionId: flaky.id,
+        source: 'queue:big.src',
+        to: { connectionId: flaky.id, target: 'queue:big.dst' },
+        mode: 'move',
+        confirm: 'big.src',
+      })
       await expect.poll(() => count('big.dst'), { timeout: 30_000, interval: 50 }).toBeGreaterThan(5000)
       proxy.cut()
       const envelope = await running

@@ -5,7 +5,19 @@ import { createInterface } from 'node:readline'
 import type { ReplayFilter, ReplayReport } from '../../../shared/replay'
 
 export type JournalLine =
-  | { type: 'start'; id: string; at: number; source: string; sourceConnection: string; target: string; targetConnection?: string; mode: 'move' | 'copy'; dryRun: boolean; filters: ReplayFilter[]; limit?: number }
+  | {
+      type: 'start'
+      id: string
+      at: number
+      source: string
+      sourceConnection: string
+      target: string
+      targetConnection?: string
+      mode: 'move' | 'copy'
+      dryRun: boolean
+      filters: ReplayFilter[]
+      limit?: number
+    }
   | { type: 'ids'; id: string; at: number; ids: string[] }
   | { type: 'end'; id: string; at: number; report: ReplayReport }
 

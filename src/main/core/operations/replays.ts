@@ -73,14 +73,32 @@ export class ReplayService {
         assertConnectionWritable(this.workspace, request.connectionId, 'moving messages out of it')
         // The typed confirmation (DESIGN.md): a move removes messages from the source.
         if (request.confirm !== sourceRef.name) {
-          throw new QsError('BAD_REQUEST', `move not confirmed: type the source name "${sourceRef.name}" exactly to move its messages (got "${request.confirm ?? ''}")`)
+          throw new QsError(
+            'BAD_REQUEST',
+            `move not confirmed: type the source name "${sourceRef.name}" exactly to move its messages (got "${request.confirm ?? ''}")`,
+          )
         }
       }
     }
     if (!sourceAdapter.openReader) throw new QsError('UNSUPPORTED', `replaying from ${sourceAdapter.broker} sources is not built yet`)
     if (!request.dryRun && !targetAdapter.openWriter) throw new QsError('UNSUPPORTED', `replaying into ${targetAdapter.broker} is not built yet`)
 
-    const plan: ReplayPlan = { id, mode: request.mode, dryRun: request.dryRun, source, target, targetConnection, route, limit: request.limit, rate: request.rate, filters: request.filters, messageIds: request.messageIds, matchBy, window: DEFAULT_REPLAY_WINDOW, windowBytes: DEFAULT_REPLAY_WINDOW_BYTES }
+    const plan: ReplayPlan = {
+      id,
+      mode: request.mode,
+      dryRun: request.dryRun,
+      source,
+      target,
+      targetConnection,
+      route,
+      limit: request.limit,
+      rate: request.rate,
+      filters: request.filters,
+      messageIds: request.messageIds,
+      matchBy,
+      window: DEFAULT_REPLAY_WINDOW,
+      windowBytes: DEFAULT_REPLAY_WINDOW_BYTES,
+    }
     const controller = new AbortController()
     this.running.set(id, controller)
     let reader: BatchReader | null = null
@@ -97,7 +115,19 @@ export class ReplayService {
         ...(request.sourceGroup === undefined ? {} : { group: request.sourceGroup, ids: request.messageIds }),
       })
       if (!request.dryRun) writer = await targetAdapter.openWriter!(targetRef)
-      await this.journal.append({ type: 'start', id, at: Date.now(), source, sourceConnection: request.connectionId, target, targetConnection, mode: request.mode, dryRun: request.dryRun, filters: request.filters, limit: request.limit })
+      await this.journal.append({
+        type: 'start',
+        id,
+        at: Date.now(),
+        source,
+        sourceConnection: request.connectionId,
+        target,
+        targetConnection,
+        mode: request.mode,
+        dryRun: request.dryRun,
+        filters: request.filters,
+        limit: request.limit,
+      })
       const report = await runReplay(plan, {
         reader,
         writer,

@@ -131,14 +131,26 @@ describe('live tail (real RabbitMQ and Redis)', () => {
   })
 
   it('refuses a missing stream, a list, and more tails than a connection may run', async () => {
-    expect(await failure('tail:start', { connectionId: red.id, source: `stream:${redis.prefix}ghost` })).toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/does not exist/) })
+    expect(await failure('tail:start', { connectionId: red.id, source: `stream:${redis.prefix}ghost` })).toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringMatching(/does not exist/),
+    })
     await redis.client.rpush(`${redis.prefix}jobs`, 'a')
-    expect(await failure('tail:start', { connectionId: red.id, source: `list:${redis.prefix}jobs` })).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/popping/) })
-    expect(await failure('tail:start', { connectionId: red.id, source: `stream:${redis.prefix}jobs` })).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/not a stream/) })
+    expect(await failure('tail:start', { connectionId: red.id, source: `list:${redis.prefix}jobs` })).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/popping/),
+    })
+    expect(await failure('tail:start', { connectionId: red.id, source: `stream:${redis.prefix}jobs` })).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/not a stream/),
+    })
 
     const ids: string[] = []
     for (let i = 0; i < 16; i++) ids.push(await start(red.id, `channel:${redis.prefix}many`))
-    expect(await failure('tail:start', { connectionId: red.id, source: `channel:${redis.prefix}many` })).toMatchObject({ code: 'UNSUPPORTED', message: expect.stringMatching(/at most 16/) })
+    expect(await failure('tail:start', { connectionId: red.id, source: `channel:${redis.prefix}many` })).toMatchObject({
+      code: 'UNSUPPORTED',
+      message: expect.stringMatching(/at most 16/),
+    })
     for (const tailId of ids) await ok('tail:stop', { tailId })
   })
 
@@ -177,7 +189,9 @@ describe('live tail (real RabbitMQ and Redis)', () => {
     try {
       const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`)
       await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
-      const answer = new Promise<{ ok: boolean; data: { tailId: string } }>((resolve) => ws.once('message', (data) => resolve(JSON.parse(data.toString()) as { ok: boolean; data: { tailId: string } })))
+      const answer = new Promise<{ ok: boolean; data: { tailId: string } }>((resolve) =>
+        ws.once('message', (data) => resolve(JSON.parse(data.toString()) as { ok: boolean; data: { tailId: string } })),
+      )
       ws.send(JSON.stringify({ type: 'call', id: 1, channel: 'tail:start', payload: { connectionId: red.id, source: `stream:${key}` } }))
       const { ok: started, data } = await answer
       expect(started).toBe(true)
@@ -211,7 +225,12 @@ describe('live tail (real RabbitMQ and Redis)', () => {
     await ch.waitForConfirms()
 
     await vi.waitFor(() => expect(received(topicTail)).toHaveLength(2), WAIT)
-    expect(received(topicTail)[0]).toMatchObject({ body: '{"id":1}', routingKey: 'order.created.eu', headers: { tenant: 'acme' }, properties: { messageId: 'm-1', contentType: 'application/json' } })
+    expect(received(topicTail)[0]).toMatchObject({
+      body: '{"id":1}',
+      routingKey: 'order.created.eu',
+      headers: { tenant: 'acme' },
+      properties: { messageId: 'm-1', contentType: 'application/json' },
+    })
     expect(received(topicTail)[1]).toMatchObject({ encoding: 'base64', routingKey: 'audit' })
     await vi.waitFor(() => expect(received(fanoutTail).map((m) => m.body)).toEqual(['fanned']), WAIT)
     await vi.waitFor(() => expect(received(headersTail).map((m) => m.body)).toEqual(['by headers']), WAIT)
@@ -224,8 +243,14 @@ describe('live tail (real RabbitMQ and Redis)', () => {
 
   it('refuses a direct exchange without a routing key, the default exchange and a missing one', async () => {
     await ch.assertExchange('direct.y', 'direct', { durable: false })
-    expect(await failure('tail:start', { connectionId: rabbit.id, source: 'exchange:direct.y' })).toMatchObject({ code: 'UNSUPPORTED', message: expect.stringMatching(/direct exchange.*routing key/) })
-    expect(await failure('tail:start', { connectionId: rabbit.id, source: 'exchange:' })).toMatchObject({ code: 'UNSUPPORTED', message: expect.stringMatching(/default exchange/) })
+    expect(await failure('tail:start', { connectionId: rabbit.id, source: 'exchange:direct.y' })).toMatchObject({
+      code: 'UNSUPPORTED',
+      message: expect.stringMatching(/direct exchange.*routing key/),
+    })
+    expect(await failure('tail:start', { connectionId: rabbit.id, source: 'exchange:' })).toMatchObject({
+      code: 'UNSUPPORTED',
+      message: expect.stringMatching(/default exchange/),
+    })
     expect(await failure('tail:start', { connectionId: rabbit.id, source: 'exchange:nope' })).toMatchObject({ code: 'NOT_FOUND' })
   })
 

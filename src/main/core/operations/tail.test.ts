@@ -19,7 +19,14 @@ class TailingAdapter extends FakeAdapter {
 }
 
 const MiB = 1024 * 1024
-const message = (id: number, bodyChars: number, headers: Record<string, unknown> = {}): TailMessage => ({ id: String(id), at: id, body: 'x'.repeat(bodyChars), encoding: 'utf8', size: bodyChars, headers })
+const message = (id: number, bodyChars: number, headers: Record<string, unknown> = {}): TailMessage => ({
+  id: String(id),
+  at: id,
+  body: 'x'.repeat(bodyChars),
+  encoding: 'utf8',
+  size: bodyChars,
+  headers,
+})
 
 async function startTail(buffer = 1000) {
   const adapter = new TailingAdapter()

@@ -114,9 +114,20 @@ export class TailService {
     if (!adapter.openTail) throw new QsError('UNSUPPORTED', `live tail is not available on a ${adapter.broker} connection`)
     const running = [...this.tails.values()].filter((t) => t.connectionId === request.connectionId).length
     if (running >= this.options.maxPerConnection) {
-      throw new QsError('UNSUPPORTED', `${running} live tails are already running on this connection (at most ${this.options.maxPerConnection}): stop one first`)
+      throw new QsError(
+        'UNSUPPORTED',
+        `${running} live tails are already running on this connection (at most ${this.options.maxPerConnection}): stop one first`,
+      )
     }
-    const tail: Tail = { id: randomUUID(), connectionId: request.connectionId, ring: new Ring(request.buffer), dropped: 0, timer: null, handle: null, ended: false }
+    const tail: Tail = {
+      id: randomUUID(),
+      connectionId: request.connectionId,
+      ring: new Ring(request.buffer),
+      dropped: 0,
+      timer: null,
+      handle: null,
+      ended: false,
+    }
     this.tails.set(tail.id, tail)
     let handle: TailHandle
     try {

@@ -32,7 +32,10 @@ describe('export and import files', () => {
     await symlink(target, join(dir, 'link'))
     await expect(createExportFile(join(dir, 'link'))).rejects.toMatchObject({ code: 'BAD_REQUEST' })
     await expect(readFile(target)).rejects.toMatchObject({ code: 'ENOENT' })
-    await expect(createExportFile(join(dir, 'missing', 'deeper', 'out.ndjson'))).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('creates no folders') })
+    await expect(createExportFile(join(dir, 'missing', 'deeper', 'out.ndjson'))).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('creates no folders'),
+    })
     await expect(readFile(join(dir, 'missing'))).rejects.toMatchObject({ code: 'ENOENT' })
     await expect(createExportFile(dir)).rejects.toMatchObject({ code: 'BAD_REQUEST' })
   })

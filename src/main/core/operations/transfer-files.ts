@@ -64,7 +64,15 @@ export async function openImportFile(path: string): Promise<FileHandle> {
   })
   if (!info.isFile()) {
     await file.close().catch(() => undefined)
-    const what = info.isDirectory() ? 'a folder' : info.isFIFO() ? 'a pipe' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isSocket() ? 'a socket' : 'not a regular file'
+    const what = info.isDirectory()
+      ? 'a folder'
+      : info.isFIFO()
+        ? 'a pipe'
+        : info.isCharacterDevice() || info.isBlockDevice()
+          ? 'a device'
+          : info.isSocket()
+            ? 'a socket'
+            : 'not a regular file'
     throw new QsError('BAD_REQUEST', `cannot read ${path}: it is ${what}; import reads a file written by queuescope export`)
   }
   return file

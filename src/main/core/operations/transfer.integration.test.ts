@@ -43,20 +43,36 @@ describe('export and import (real RabbitMQ and Redis)', () => {
     await ch.assertQueue('import.dst')
     const binary = Buffer.from([0, 159, 146, 150, 255])
     for (let i = 0; i < 1000; i++) {
-      ch.sendToQueue('export.src', i === 3 ? binary : Buffer.from(`message ${i}`), { messageId: `x-${i}`, type: 'thing', headers: { seq: i, tags: ['a', 'b'] } })
+      ch.sendToQueue('export.src', i === 3 ? binary : Buffer.from(`message ${i}`), {
+        messageId: `x-${i}`,
+        type: 'thing',
+        headers: { seq: i, tags: ['a', 'b'] },
+      })
     }
     await ch.waitForConfirms()
     // Export creates no folders: a missing one is an error before the source is touched.
     const file = join(dir, 'out', 'queue.ndjson')
-    expect(await call('messages:export', { connectionId: rabbit.id, source: 'queue:export.src', path: file })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringContaining('creates no folders') } })
+    expect(await call('messages:export', { connectionId: rabbit.id, source: 'queue:export.src', path: file })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: expect.stringContaining('creates no folders') },
+    })
     await mkdir(join(dir, 'out'))
     expect(await ok('messages:export', { connectionId: rabbit.id, source: 'queue:export.src', path: file })).toEqual({ exported: 1000, path: file })
     await expect.poll(async () => (await ch.checkQueue('export.src')).messageCount, { timeout: 3000 }).toBe(1000)
     const lines = (await readFile(file, 'utf8')).trimEnd().split('\n')
     expect(lines).toHaveLength(1000)
-    expect(JSON.parse(lines[0]!)).toMatchObject({ body: Buffer.from('message 0').toString('base64'), properties: { messageId: 'x-0', type: 'thing' }, headers: { seq: 0, tags: ['a', 'b'] }, origin: { source: 'queue:export.src', routingKey: 'export.src' } })
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      body: Buffer.from('message 0').toString('base64'),
+      properties: { messageId: 'x-0', type: 'thing' },
+      headers: { seq: 0, tags: ['a', 'b'] },
+      origin: { source: 'queue:export.src', routingKey: 'export.src' },
+    })
 
-    expect(await ok('messages:import', { connectionId: rabbit.id, target: 'queue:import.dst', path: file })).toEqual({ published: 1000, failed: 0, failures: [] })
+    expect(await ok('messages:import', { connectionId: rabbit.id, target: 'queue:import.dst', path: file })).toEqual({
+      published: 1000,
+      failed: 0,
+      failures: [],
+    })
     const imported = await drain('import.dst')
     expect(imported.map((m) => m.properties.messageId)).toEqual(Array.from({ length: 1000 }, (_, i) => `x-${i}`))
     expect(imported[3]!.content).toEqual(binary)
@@ -75,11 +91,19 @@ describe('export and import (real RabbitMQ and Redis)', () => {
     await ch.assertExchange('events', 'topic')
     await ch.assertQueue('events.created')
     await ch.bindQueue('events.created', 'events', 'created')
-    expect(await ok('messages:import', { connectionId: rabbit.id, target: 'exchange:events', path: file, routingKey: 'created' })).toMatchObject({ published: 10, failed: 0 })
+    expect(await ok('messages:import', { connectionId: rabbit.id, target: 'exchange:events', path: file, routingKey: 'created' })).toMatchObject({
+      published: 10,
+      failed: 0,
+    })
     const arrived = await drain('events.created')
     expect(arrived.map((m) => m.content.toString())).toEqual(Array.from({ length: 10 }, (_, i) => `{"e":${i}}`))
     expect(arrived[0]!.properties.headers).toEqual({ kind: 'created' })
-    const unrouted = await ok<{ published: number; failed: number; failures: string[] }>('messages:import', { connectionId: rabbit.id, target: 'exchange:events', path: file, routingKey: 'nobody' })
+    const unrouted = await ok<{ published: number; failed: number; failures: string[] }>('messages:import', {
+      connectionId: rabbit.id,
+      target: 'exchange:events',
+      path: file,
+      routingKey: 'nobody',
+    })
     expect(unrouted).toMatchObject({ published: 0, failed: 10 })
     expect(unrouted.failures[0]).toBe('line 1: not routed (NO_ROUTE)')
   })
@@ -94,9 +118,26 @@ describe('export and import (real RabbitMQ and Redis)', () => {
     await holder.consume('held', (m) => void held.push(m), { noAck: false })
     await expect.poll(() => held.length).toBe(5)
     // The management API's statistics come every 5 s: export once they count the held messages.
-    await expect.poll(async () => ((await (await fetch(`${MANAGEMENT_URL}/api/queues/${encodeURIComponent(vhost.name)}/held`, { headers: { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}` } })).json()) as { messages_unacknowledged?: number }).messages_unacknowledged, { timeout: 20_000 }).toBe(5)
+    await expect
+      .poll(
+        async () =>
+          (
+            (await (
+              await fetch(`${MANAGEMENT_URL}/api/queues/${encodeURIComponent(vhost.name)}/held`, {
+                headers: { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}` },
+              })
+            ).json()) as { messages_unacknowledged?: number }
+          ).messages_unacknowledged,
+        { timeout: 20_000 },
+      )
+      .toBe(5)
     const file = join(dir, 'held.ndjson')
-    const result = await ok<{ exported: number; warnings?: string[] }>('messages:export', { connectionId: rabbit.id, source: 'queue:held', path: file, count: 5 })
+    const result = await ok<{ exported: number; warnings?: string[] }>('messages:export', {
+      connectionId: rabbit.id,
+      source: 'queue:held',
+      path: file,
+      count: 5,
+    })
     expect(result.exported).toBe(0)
     expect(result.warnings).toEqual([expect.stringMatching(/^5 more messages were delivered to consumers and not acknowledged, so not exported/)])
     await holder.close()
@@ -107,8 +148,14 @@ describe('export and import (real RabbitMQ and Redis)', () => {
     const file = join(dir, 'broken.ndjson')
     await writeFile(file, `${JSON.stringify({ body: Buffer.from('ok').toString('base64') })}\n{not json\n${JSON.stringify({ body: 'eA==' })}\n`)
     await ch.assertQueue('broken.dst')
-    expect(await call('messages:import', { connectionId: rabbit.id, target: 'queue:broken.dst', path: file })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('line 2 is not a Queuescope export line (not JSON)') } })
+    expect(await call('messages:import', { connectionId: rabbit.id, target: 'queue:broken.dst', path: file })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringContaining('line 2 is not a Queuescope export line (not JSON)') },
+    })
     expect((await drain('broken.dst')).map((m) => m.content.toString())).toEqual(['ok'])
-    expect(await call('messages:import', { connectionId: rabbit.id, target: 'queue:broken.dst', path: join(dir, 'nope.ndjson') })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringContaining('cannot read') } })
+    expect(await call('messages:import', { connectionId: rabbit.id, target: 'queue:broken.dst', path: join(dir, 'nope.ndjson') })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: expect.stringContaining('cannot read') },
+    })
   })
 })

@@ -67,7 +67,14 @@ export async function exportMessages(
           body: message.body.toString('base64'),
           properties: message.properties,
           headers: toHeaders(message.headers),
-          origin: { source, id: message.id, exchange: message.exchange, routingKey: message.routingKey, redelivered: message.redelivered, exportedAt: Date.now() },
+          origin: {
+            source,
+            id: message.id,
+            exchange: message.exchange,
+            routingKey: message.routingKey,
+            redelivered: message.redelivered,
+            exportedAt: Date.now(),
+          },
         }
         // Honour the file's back-pressure: memory stays bounded for any number of messages.
         if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain')
@@ -78,10 +85,15 @@ export async function exportMessages(
     // A short export is a result, not a failure, but it must say so.
     const wanted = reader.available === null ? null : Math.min(options.count ?? reader.available, reader.available)
     if (!options.signal?.aborted && wanted !== null && exported < wanted) {
-      warnings.push(`${source} held ${wanted.toLocaleString('en-US')} ready messages when the export started and ${exported.toLocaleString('en-US')} could be read: consumers took the others meanwhile`)
+      warnings.push(
+        `${source} held ${wanted.toLocaleString('en-US')} ready messages when the export started and ${exported.toLocaleString('en-US')} could be read: consumers took the others meanwhile`,
+      )
     }
     const held = reader.heldElsewhere ?? 0
-    if (held > 0) warnings.push(`${held.toLocaleString('en-US')} more message${held === 1 ? ' was' : 's were'} delivered to consumers and not acknowledged, so not exported (an export reads what is ready)`)
+    if (held > 0)
+      warnings.push(
+        `${held.toLocaleString('en-US')} more message${held === 1 ? ' was' : 's were'} delivered to consumers and not acknowledged, so not exported (an export reads what is ready)`,
+      )
   } catch (err) {
     const error = err instanceof QsError ? err : new QsError('BROKER_ERROR', toQsErrorShape(err).message)
     // An empty file would only block the next try ("already exists"); a partial one is kept and said.
@@ -108,7 +120,12 @@ export interface ImportResult {
  * `route(line)` says where each goes. A malformed line stops the import (saying which line) before
  * anything after it is published; lines already confirmed stay published.
  */
-export async function importMessages(writer: TargetWriter, path: string, route: (line: ExportLine) => Route, options: { window?: number } = {}): Promise<ImportResult> {
+export async function importMessages(
+  writer: TargetWriter,
+  path: string,
+  route: (line: ExportLine) => Route,
+  options: { window?: number } = {},
+): Promise<ImportResult> {
   const window = options.window ?? 256
   const result: ImportResult = { published: 0, failed: 0, failures: [] }
   const input = await openImportFile(path)
@@ -137,7 +154,10 @@ export async function importMessages(writer: TargetWriter, path: string, route: 
       try {
         line = exportLineSchema.parse(JSON.parse(text))
       } catch (err) {
-        fatal = new QsError('BAD_REQUEST', `${path} line ${lineNumber} is not a Queuescope export line (${err instanceof SyntaxError ? 'not JSON' : 'missing or wrong fields'}); nothing after it was imported`)
+        fatal = new QsError(
+          'BAD_REQUEST',
+          `${path} line ${lineNumber} is not a Queuescope export line (${err instanceof SyntaxError ? 'not JSON' : 'missing or wrong fields'}); nothing after it was imported`,
+        )
         break
       }
       const n = lineNumber

@@ -79,10 +79,22 @@ export function BullmqTab({ item, connectionId, readOnly }: { item: BullmqSource
         <span className="muted num" role="status">
           {view?.loading && page === null ? 'Loading…' : pageRange(start, shown, total)}
         </span>
-        <button type="button" className="btn btn-small" aria-label="Previous page" disabled={start === 0 || view?.loading} onClick={() => void loadBullmqJobs(connectionId, source, { start: Math.max(0, start - BULLMQ_PAGE_SIZE) })}>
+        <button
+          type="button"
+          className="btn btn-small"
+          aria-label="Previous page"
+          disabled={start === 0 || view?.loading}
+          onClick={() => void loadBullmqJobs(connectionId, source, { start: Math.max(0, start - BULLMQ_PAGE_SIZE) })}
+        >
           ‹ Newer
         </button>
-        <button type="button" className="btn btn-small" aria-label="Next page" disabled={start + shown >= total || view?.loading} onClick={() => void loadBullmqJobs(connectionId, source, { start: start + BULLMQ_PAGE_SIZE })}>
+        <button
+          type="button"
+          className="btn btn-small"
+          aria-label="Next page"
+          disabled={start + shown >= total || view?.loading}
+          onClick={() => void loadBullmqJobs(connectionId, source, { start: start + BULLMQ_PAGE_SIZE })}
+        >
           Older ›
         </button>
         <span className="spacer" />
@@ -191,7 +203,12 @@ function JobList({ jobs, state, selectedId, picked, pickable }: JobListProps) {
       <div className="job-head-wrap">
         {pickable ? (
           <label className="replay-check" title="Select every failed job on this page">
-            <input type="checkbox" aria-label="Select all failed jobs on this page" checked={allPicked} onChange={() => setJobPicks(allPicked ? [] : jobs.map((job) => job.id))} />
+            <input
+              type="checkbox"
+              aria-label="Select all failed jobs on this page"
+              checked={allPicked}
+              onChange={() => setJobPicks(allPicked ? [] : jobs.map((job) => job.id))}
+            />
           </label>
         ) : null}
         <div className="job-row message-row message-head" aria-hidden="true">
@@ -213,7 +230,12 @@ function JobList({ jobs, state, selectedId, picked, pickable }: JobListProps) {
               <div key={row.key} role="listitem" className="message-item job-item" style={{ transform: `translateY(${row.start}px)`, height: JOB_ROW_HEIGHT }}>
                 {pickable ? (
                   <label className={`replay-check${odd ? ' odd' : ''}`} title={`Select job ${job.id} for retry`}>
-                    <input type="checkbox" aria-label={`Select job ${job.id} for retry`} checked={pickedSet.has(job.id)} onChange={() => toggleJobPick(job.id)} />
+                    <input
+                      type="checkbox"
+                      aria-label={`Select job ${job.id} for retry`}
+                      checked={pickedSet.has(job.id)}
+                      onChange={() => toggleJobPick(job.id)}
+                    />
                   </label>
                 ) : null}
                 <button
@@ -233,9 +255,7 @@ function JobList({ jobs, state, selectedId, picked, pickable }: JobListProps) {
                   <span className="num" title={job.timestamp === null ? undefined : formatTime(job.timestamp)}>
                     {age === null ? NO_DATA : formatAge(age)}
                   </span>
-                  <span title={job.failedReason ?? undefined}>
-                    {reasonLine(job)}
-                  </span>
+                  <span title={job.failedReason ?? undefined}>{reasonLine(job)}</span>
                 </button>
               </div>
             )
@@ -260,7 +280,11 @@ function JobDetail({ job }: { job: BullmqJob }) {
         <JobFact term="Finished" value={formatTime(job.finishedOn)} />
         {job.delay ? <JobFact term="Delay" value={`${job.delay.toLocaleString()} ms`} /> : null}
         {job.priority ? <JobFact term="Priority" value={String(job.priority)} /> : null}
-        <JobFact term="Progress" value={job.progress === null ? NO_DATA : typeof job.progress === 'number' ? `${job.progress}%` : JSON.stringify(job.progress)} mono={typeof job.progress === 'object'} />
+        <JobFact
+          term="Progress"
+          value={job.progress === null ? NO_DATA : typeof job.progress === 'number' ? `${job.progress}%` : JSON.stringify(job.progress)}
+          mono={typeof job.progress === 'object'}
+        />
       </dl>
 
       {job.failedReason !== null ? (
@@ -326,7 +350,11 @@ function RetryAllDialog({ queue, failed, busy }: { queue: string; failed: number
       onClose={close}
       description={
         <p>
-          Move <strong className="num">{formatCount(failed)} failed {failed === 1 ? 'job' : 'jobs'}</strong> of <strong className="mono">{queue}</strong> back to waiting: workers run them again.
+          Move{' '}
+          <strong className="num">
+            {formatCount(failed)} failed {failed === 1 ? 'job' : 'jobs'}
+          </strong>{' '}
+          of <strong className="mono">{queue}</strong> back to waiting: workers run them again.
         </p>
       }
       footer={
@@ -367,8 +395,8 @@ function CleanDialog({ queue, completed, busy }: { queue: string; completed: num
       onClose={close}
       description={
         <p>
-          Remove the completed jobs of <strong className="mono">{queue}</strong> (<strong className="num">{formatCount(completed)}</strong> now) that finished longer ago than the grace period, at
-          most the limit. Their data and return values are deleted for good.
+          Remove the completed jobs of <strong className="mono">{queue}</strong> (<strong className="num">{formatCount(completed)}</strong> now) that finished
+          longer ago than the grace period, at most the limit. Their data and return values are deleted for good.
         </p>
       }
       footer={<DangerFooter action="Clean" disabled={!matches || invalid !== null || busy} onConfirm={clean} onCancel={close} />}
@@ -418,7 +446,15 @@ function CleanDialog({ queue, completed, busy }: { queue: string; completed: num
           </p>
         ) : null}
         <label htmlFor={ids.confirm}>Type the queue name to confirm</label>
-        <input id={ids.confirm} className="mono" value={typed} autoComplete="off" spellCheck={false} placeholder={queue} onChange={(e) => setTyped(e.target.value)} />
+        <input
+          id={ids.confirm}
+          className="mono"
+          value={typed}
+          autoComplete="off"
+          spellCheck={false}
+          placeholder={queue}
+          onChange={(e) => setTyped(e.target.value)}
+        />
       </form>
     </Modal>
   )

@@ -211,7 +211,7 @@ export function BodyEditor({ value, onChange, json: isJson, labelledBy, describe
           }),
           theme,
           language.of([]),
-          attrs.of([])
+          attrs.of([]),
         ],
       }),
     })
@@ -230,17 +230,15 @@ export function BodyEditor({ value, onChange, json: isJson, labelledBy, describe
     if (describedBy !== undefined) attributes['aria-describedby'] = describedBy
     if (invalid !== undefined) attributes['aria-invalid'] = String(invalid)
     view.dispatch({
-      effects: [
-        c.language.reconfigure(isJson ? jsonEditing : []),
-        c.attrs.reconfigure(EditorView.contentAttributes.of(attributes)),
-      ],
+      effects: [c.language.reconfigure(isJson ? jsonEditing : []), c.attrs.reconfigure(EditorView.contentAttributes.of(attributes))],
     })
   }, [isJson, labelledBy, describedBy, invalid])
 
   // A body set from outside (a recent publish used as a template) replaces the document.
   useEffect(() => {
     const view = viewRef.current
-    if (view !== null && view.state.doc.toString() !== value) view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: value }, annotations: fromProps.of(true) })
+    if (view !== null && view.state.doc.toString() !== value)
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: value }, annotations: fromProps.of(true) })
   }, [value])
 
   return <div ref={host} className={`code-view code-editor${invalid ? ' invalid' : ''}`} />

@@ -1,5 +1,15 @@
 /** The footer of every destructive confirmation: Cancel, then the red action (disabled until allowed). */
-export function DangerFooter({ action, disabled = false, onConfirm, onCancel }: { action: string; disabled?: boolean; onConfirm: () => void; onCancel: () => void }) {
+export function DangerFooter({
+  action,
+  disabled = false,
+  onConfirm,
+  onCancel,
+}: {
+  action: string
+  disabled?: boolean
+  onConfirm: () => void
+  onCancel: () => void
+}) {
   return (
     <>
       <span className="spacer" />

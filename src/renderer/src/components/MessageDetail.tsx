@@ -110,11 +110,18 @@ export function MessageDetail({ message }: { message: PeekedMessage }) {
       {properties.length === 0 ? (
         <p className="muted empty-inline">No properties.</p>
       ) : (
-        <KeyValueTable label="Properties" rows={properties.map(([k, v]) => [k, k === 'timestamp' && typeof v === 'number' ? `${formatTime(v * 1000)} (${v})` : formatValue(v)])} />
+        <KeyValueTable
+          label="Properties"
+          rows={properties.map(([k, v]) => [k, k === 'timestamp' && typeof v === 'number' ? `${formatTime(v * 1000)} (${v})` : formatValue(v)])}
+        />
       )}
 
       <h3>Headers</h3>
-      {headers.length === 0 ? <p className="muted empty-inline">No headers.</p> : <KeyValueTable label="Headers" rows={headers.map(([k, v]) => [k, formatValue(v)])} />}
+      {headers.length === 0 ? (
+        <p className="muted empty-inline">No headers.</p>
+      ) : (
+        <KeyValueTable label="Headers" rows={headers.map(([k, v]) => [k, formatValue(v)])} />
+      )}
 
       {message.deliveryCount !== undefined ? (
         <p className="muted empty-inline">

@@ -111,8 +111,8 @@ export function MessagesTab({ item, connectionId }: { item: SourceItem; connecti
           {refusal.requiresAcceptance ? (
             <div className="browse-accept">
               <label className="checkbox" htmlFor={ids.accept}>
-                <input id={ids.accept} type="checkbox" checked={accepted} onChange={(e) => setAcceptDeliveryLimitRisk(e.target.checked)} />
-                I accept that each browse spends a delivery attempt
+                <input id={ids.accept} type="checkbox" checked={accepted} onChange={(e) => setAcceptDeliveryLimitRisk(e.target.checked)} />I accept that each
+                browse spends a delivery attempt
               </label>
               <button type="button" className="btn btn-small btn-danger" disabled={!accepted || loading} onClick={() => run(true)}>
                 Browse anyway
@@ -125,7 +125,9 @@ export function MessagesTab({ item, connectionId }: { item: SourceItem; connecti
       <BrowseWarnings warnings={result?.warnings ?? []} />
 
       {result === null ? (
-        browse === null ? <p className="muted empty-inline">Browse shows up to {count.toLocaleString()} messages without consuming them.</p> : null
+        browse === null ? (
+          <p className="muted empty-inline">Browse shows up to {count.toLocaleString()} messages without consuming them.</p>
+        ) : null
       ) : result.messages.length === 0 ? (
         <p className="muted empty-inline">No messages{streamQueue ? ' from this position' : ''}.</p>
       ) : (
@@ -145,7 +147,12 @@ export function MessagesTab({ item, connectionId }: { item: SourceItem; connecti
                   Clear selection
                 </button>
               ) : null}
-              <button type="button" className="btn btn-small" disabled={picked.length === 0} onClick={() => appStore.getState().openReplayDialog(connectionId, source, picked)}>
+              <button
+                type="button"
+                className="btn btn-small"
+                disabled={picked.length === 0}
+                onClick={() => appStore.getState().openReplayDialog(connectionId, source, picked)}
+              >
                 Replay selected…
               </button>
             </div>
@@ -248,7 +255,12 @@ function MessageList({ messages, selectedId, replay }: { messages: PeekedMessage
                   <span className="num">{formatSize(message.size)}</span>
                   <span className="marks">
                     {message.redelivered ? (
-                      <span className="badge badge-redelivered" role="img" aria-label="redelivered" title="Redelivered: this message was delivered (or browsed) before">
+                      <span
+                        className="badge badge-redelivered"
+                        role="img"
+                        aria-label="redelivered"
+                        title="Redelivered: this message was delivered (or browsed) before"
+                      >
                         ↻
                       </span>
                     ) : null}

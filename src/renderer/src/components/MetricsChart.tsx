@@ -31,7 +31,14 @@ function optionsFor(element: HTMLElement, width: number): uPlot.Options {
   const text = v('--text-muted')
   const grid = v('--border')
   const font = `11px ${v('--font') || 'sans-serif'}`
-  const axis = (extra: Partial<uPlot.Axis>): uPlot.Axis => ({ stroke: text, font, labelFont: font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, ...extra })
+  const axis = (extra: Partial<uPlot.Axis>): uPlot.Axis => ({
+    stroke: text,
+    font,
+    labelFont: font,
+    grid: { stroke: grid, width: 1 },
+    ticks: { stroke: grid, width: 1 },
+    ...extra,
+  })
   const integer = (_u: uPlot, splits: number[]) => splits.map((n) => (Number.isInteger(n) ? n.toLocaleString() : ''))
   return {
     width,
@@ -46,8 +53,24 @@ function optionsFor(element: HTMLElement, width: number): uPlot.Options {
       {},
       { label: 'Ready', points: dots, scale: 'count', stroke: v('--chart-ready'), width: 1.5, value: (_u, n) => (n === null ? '—' : n.toLocaleString()) },
       { label: 'Unacked', points: dots, scale: 'count', stroke: v('--chart-unacked'), width: 1.5, value: (_u, n) => (n === null ? '—' : n.toLocaleString()) },
-      { label: 'Consumers', points: dots, scale: 'consumers', stroke: v('--chart-consumers'), width: 1.5, paths: uPlot.paths.stepped?.({ align: 1 }), value: (_u, n) => (n === null ? '—' : String(n)) },
-      { label: 'Publish/s', points: dots, scale: 'rate', stroke: v('--chart-publish'), width: 1, dash: [4, 3], value: (_u, n) => (n === null ? '—' : n.toFixed(1)) },
+      {
+        label: 'Consumers',
+        points: dots,
+        scale: 'consumers',
+        stroke: v('--chart-consumers'),
+        width: 1.5,
+        paths: uPlot.paths.stepped?.({ align: 1 }),
+        value: (_u, n) => (n === null ? '—' : String(n)),
+      },
+      {
+        label: 'Publish/s',
+        points: dots,
+        scale: 'rate',
+        stroke: v('--chart-publish'),
+        width: 1,
+        dash: [4, 3],
+        value: (_u, n) => (n === null ? '—' : n.toFixed(1)),
+      },
       { label: 'Ack/s', points: dots, scale: 'rate', stroke: v('--chart-ack'), width: 1, dash: [4, 3], value: (_u, n) => (n === null ? '—' : n.toFixed(1)) },
     ],
     axes: [
@@ -111,7 +134,8 @@ export function MetricsChart({ connectionId, sourceKey }: { connectionId: string
       )}
       {drawable ? (
         <p className="muted empty-inline">
-          Last hour, sampled every {Math.round((entry?.intervalMs ?? 5000) / 1000)} s. Solid: counts; dashed: rates (right axis). Gaps are samples the broker did not report.
+          Last hour, sampled every {Math.round((entry?.intervalMs ?? 5000) / 1000)} s. Solid: counts; dashed: rates (right axis). Gaps are samples the broker
+          did not report.
         </p>
       ) : null}
     </div>

@@ -34,7 +34,10 @@ export function Overview() {
     return (
       <div className="empty-state">
         <h2>Point Queuescope at a broker</h2>
-        <p>Add a profile for RabbitMQ (amqp://guest@127.0.0.1:5672/) or Redis (redis://127.0.0.1:6379), test it, and select it to see every queue, exchange, stream and list.</p>
+        <p>
+          Add a profile for RabbitMQ (amqp://guest@127.0.0.1:5672/) or Redis (redis://127.0.0.1:6379), test it, and select it to see every queue, exchange,
+          stream and list.
+        </p>
         <button type="button" className="btn btn-primary" onClick={() => appStore.getState().openProfileDialog(null)}>
           Add your first profile
         </button>
@@ -80,7 +83,12 @@ function ConnectionOverview({ profile }: { profile: ProfileView }) {
   const listingWarnings = entry?.listing?.warnings
   const overviewWarnings = overview !== null && overview.scope === status?.scope ? overview.warnings : null
   const warnings = useMemo(
-    () => mergeWarnings(listingWarnings, overviewWarnings, overviewError === null ? null : [`the vhosts or databases and the connection counts could not be read: ${overviewError}`]),
+    () =>
+      mergeWarnings(
+        listingWarnings,
+        overviewWarnings,
+        overviewError === null ? null : [`the vhosts or databases and the connection counts could not be read: ${overviewError}`],
+      ),
     [listingWarnings, overviewWarnings, overviewError],
   )
 
@@ -97,7 +105,11 @@ function ConnectionOverview({ profile }: { profile: ProfileView }) {
       case 'open':
         return null
       case 'connecting':
-        return <div className="banner" role="status">Connecting to {profile.name}…</div>
+        return (
+          <div className="banner" role="status">
+            Connecting to {profile.name}…
+          </div>
+        )
       case 'reconnecting':
         return (
           <div className="banner banner-trouble" role="status">
@@ -168,9 +180,7 @@ function ConnectionOverview({ profile }: { profile: ProfileView }) {
         <div className={`overview-main${selected ? ' with-details' : ''}${state === 'open' ? '' : ' stale'}`}>
           <div className="table-pane">
             {/* RabbitMQ always lists its built-in exchanges, so "empty" means "no queue". */}
-            {listing.broker === 'rabbitmq' && !listing.items.some((item) => item.kind === 'queue') ? (
-              <p className="teach">{EMPTY_HINT.rabbitmq}</p>
-            ) : null}
+            {listing.broker === 'rabbitmq' && !listing.items.some((item) => item.kind === 'queue') ? <p className="teach">{EMPTY_HINT.rabbitmq}</p> : null}
             <div className="table-meta muted">
               <span className="num">
                 {rows.length === listing.items.length

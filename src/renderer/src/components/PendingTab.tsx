@@ -51,7 +51,11 @@ export function PendingTab({ stream, connectionId, readOnly }: { stream: StreamS
           ))}
         </select>
         <label htmlFor={ids.consumer}>Consumer</label>
-        <select id={ids.consumer} value={view?.consumer ?? ''} onChange={(e) => void loadPending(connectionId, source, group, { consumer: e.target.value, move: 'first' })}>
+        <select
+          id={ids.consumer}
+          value={view?.consumer ?? ''}
+          onChange={(e) => void loadPending(connectionId, source, group, { consumer: e.target.value, move: 'first' })}
+        >
           <option value="">every consumer</option>
           {consumers.map((c) => (
             <option key={c.name} value={c.name}>
@@ -59,7 +63,12 @@ export function PendingTab({ stream, connectionId, readOnly }: { stream: StreamS
             </option>
           ))}
         </select>
-        <button type="button" className="btn btn-small" disabled={view?.loading ?? false} onClick={() => void loadPending(connectionId, source, group, { move: 'same' })}>
+        <button
+          type="button"
+          className="btn btn-small"
+          disabled={view?.loading ?? false}
+          onClick={() => void loadPending(connectionId, source, group, { move: 'same' })}
+        >
           Refresh
         </button>
         <span className="muted num" role="status">
@@ -79,18 +88,34 @@ export function PendingTab({ stream, connectionId, readOnly }: { stream: StreamS
       ) : null}
 
       {result !== null && entries.length === 0 ? (
-        <p className="muted empty-inline">Nothing pending{view?.consumer ? ` for ${view.consumer}` : ''}: every entry delivered to this group was acknowledged.</p>
+        <p className="muted empty-inline">
+          Nothing pending{view?.consumer ? ` for ${view.consumer}` : ''}: every entry delivered to this group was acknowledged.
+        </p>
       ) : null}
 
       {entries.length > 0 ? (
         <>
           <div className="replay-selection-bar" role="toolbar" aria-label="Selected pending entries">
-            <span className="muted">{selected.length === 0 ? 'Tick entries to claim or acknowledge them.' : `${selected.length.toLocaleString()} selected`}</span>
+            <span className="muted">
+              {selected.length === 0 ? 'Tick entries to claim or acknowledge them.' : `${selected.length.toLocaleString()} selected`}
+            </span>
             <span className="spacer" />
-            <button type="button" className="btn btn-small" disabled={selected.length === 0 || busy || readOnly} title={writeWhy ?? 'XCLAIM: give the ticked entries to another consumer'} onClick={() => setDialog('claim')}>
+            <button
+              type="button"
+              className="btn btn-small"
+              disabled={selected.length === 0 || busy || readOnly}
+              title={writeWhy ?? 'XCLAIM: give the ticked entries to another consumer'}
+              onClick={() => setDialog('claim')}
+            >
               Claim to…
             </button>
-            <button type="button" className="btn btn-small" disabled={selected.length === 0 || busy || readOnly} title={writeWhy ?? 'XACK: mark the ticked entries as processed'} onClick={() => setDialog('ack')}>
+            <button
+              type="button"
+              className="btn btn-small"
+              disabled={selected.length === 0 || busy || readOnly}
+              title={writeWhy ?? 'XACK: mark the ticked entries as processed'}
+              onClick={() => setDialog('ack')}
+            >
               Acknowledge…
             </button>
             <button
@@ -108,7 +133,12 @@ export function PendingTab({ stream, connectionId, readOnly }: { stream: StreamS
             <thead>
               <tr>
                 <th scope="col" className="check-col">
-                  <input type="checkbox" aria-label="Select every pending entry on this page" checked={allPicked} onChange={() => setPendingSelection(allPicked ? [] : entries.map((e) => e.id))} />
+                  <input
+                    type="checkbox"
+                    aria-label="Select every pending entry on this page"
+                    checked={allPicked}
+                    onChange={() => setPendingSelection(allPicked ? [] : entries.map((e) => e.id))}
+                  />
                 </th>
                 <th scope="col">Entry id</th>
                 <th scope="col">Consumer</th>
@@ -124,12 +154,20 @@ export function PendingTab({ stream, connectionId, readOnly }: { stream: StreamS
               {entries.map((entry) => (
                 <tr key={entry.id} className={selected.includes(entry.id) ? 'selected' : undefined}>
                   <td className="check-col">
-                    <input type="checkbox" aria-label={`Select ${entry.id}`} checked={selected.includes(entry.id)} onChange={() => togglePendingEntry(entry.id)} />
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${entry.id}`}
+                      checked={selected.includes(entry.id)}
+                      onChange={() => togglePendingEntry(entry.id)}
+                    />
                   </td>
                   <td className="mono">{entry.id}</td>
                   <td className="mono">{entry.consumer}</td>
                   <td className="num">{formatIdle(entry.idleMs)}</td>
-                  <td className={`num${entry.deliveries > 1 ? ' trouble' : ''}`} title={entry.deliveries > 1 ? 'Delivered more than once: a consumer may be failing on it' : undefined}>
+                  <td
+                    className={`num${entry.deliveries > 1 ? ' trouble' : ''}`}
+                    title={entry.deliveries > 1 ? 'Delivered more than once: a consumer may be failing on it' : undefined}
+                  >
                     {formatCount(entry.deliveries)}
                   </td>
                 </tr>
@@ -137,19 +175,33 @@ export function PendingTab({ stream, connectionId, readOnly }: { stream: StreamS
             </tbody>
           </table>
           <div className="pager">
-            <button type="button" className="btn btn-small" disabled={(view?.history.length ?? 0) === 0 || view?.loading} onClick={() => void loadPending(connectionId, source, group, { move: 'previous' })}>
+            <button
+              type="button"
+              className="btn btn-small"
+              disabled={(view?.history.length ?? 0) === 0 || view?.loading}
+              onClick={() => void loadPending(connectionId, source, group, { move: 'previous' })}
+            >
               Previous
             </button>
-            <button type="button" className="btn btn-small" disabled={!hasMorePending(entries, PENDING_PAGE_SIZE) || view?.loading} onClick={() => void loadPending(connectionId, source, group, { move: 'next' })}>
+            <button
+              type="button"
+              className="btn btn-small"
+              disabled={!hasMorePending(entries, PENDING_PAGE_SIZE) || view?.loading}
+              onClick={() => void loadPending(connectionId, source, group, { move: 'next' })}
+            >
               Next page
             </button>
           </div>
         </>
       ) : null}
 
-      {dialog === 'claim' ? <ClaimDialog group={group} count={selected.length} consumers={consumers.map((c) => c.name)} onClose={() => setDialog(null)} /> : null}
+      {dialog === 'claim' ? (
+        <ClaimDialog group={group} count={selected.length} consumers={consumers.map((c) => c.name)} onClose={() => setDialog(null)} />
+      ) : null}
       {dialog === 'ack' ? <AckDialog group={group} count={selected.length} onClose={() => setDialog(null)} /> : null}
-      {dialog === 'readd' ? <ReaddDialog connectionId={connectionId} stream={stream.name} group={group} ids={selected} onClose={() => setDialog(null)} /> : null}
+      {dialog === 'readd' ? (
+        <ReaddDialog connectionId={connectionId} stream={stream.name} group={group} ids={selected} onClose={() => setDialog(null)} />
+      ) : null}
     </div>
   )
 }
@@ -162,7 +214,11 @@ function ClaimDialog({ group, count, consumers, onClose }: { group: string; coun
   const idleSeconds = /^\d+(\.\d+)?$/.test(minIdle.trim()) ? Number(minIdle.trim()) : null
   const ready = consumer.trim() !== '' && idleSeconds !== null && !busy
   const claim = () => {
-    if (ready) void appStore.getState().claimPending(consumer.trim(), Math.round(idleSeconds * 1000)).then((ok) => ok && onClose())
+    if (ready)
+      void appStore
+        .getState()
+        .claimPending(consumer.trim(), Math.round(idleSeconds * 1000))
+        .then((ok) => ok && onClose())
   }
   return (
     <Modal
@@ -170,8 +226,8 @@ function ClaimDialog({ group, count, consumers, onClose }: { group: string; coun
       onClose={onClose}
       description={
         <p>
-          XCLAIM gives {count === 1 ? 'the ticked entry' : `the ${count.toLocaleString()} ticked entries`} of group <strong className="mono">{group}</strong> to another consumer (made if new); their idle time restarts and their delivery count does
-          not change.
+          XCLAIM gives {count === 1 ? 'the ticked entry' : `the ${count.toLocaleString()} ticked entries`} of group <strong className="mono">{group}</strong> to
+          another consumer (made if new); their idle time restarts and their delivery count does not change.
         </p>
       }
       footer={
@@ -194,14 +250,29 @@ function ClaimDialog({ group, count, consumers, onClose }: { group: string; coun
         }}
       >
         <label htmlFor={ids.consumer}>Consumer</label>
-        <input id={ids.consumer} className="mono" list={ids.list} value={consumer} autoComplete="off" spellCheck={false} onChange={(e) => setConsumer(e.target.value)} />
+        <input
+          id={ids.consumer}
+          className="mono"
+          list={ids.list}
+          value={consumer}
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(e) => setConsumer(e.target.value)}
+        />
         <datalist id={ids.list}>
           {consumers.map((name) => (
             <option key={name} value={name} />
           ))}
         </datalist>
         <label htmlFor={ids.idle}>Min idle (s)</label>
-        <input id={ids.idle} className="num" inputMode="decimal" value={minIdle} aria-invalid={idleSeconds === null} onChange={(e) => setMinIdle(e.target.value)} />
+        <input
+          id={ids.idle}
+          className="num"
+          inputMode="decimal"
+          value={minIdle}
+          aria-invalid={idleSeconds === null}
+          onChange={(e) => setMinIdle(e.target.value)}
+        />
         <span />
         <span className="hint">Only entries idle at least this long are claimed (0: all of them); the others are reported as skipped.</span>
       </form>
@@ -218,11 +289,24 @@ function AckDialog({ group, count, onClose }: { group: string; count: number; on
       onClose={onClose}
       description={
         <p>
-          XACK marks {count === 1 ? 'the ticked entry' : `the ${count.toLocaleString()} ticked entries`} as processed by group <strong className="mono">{group}</strong>: they leave its pending list and no consumer of the group will get them
-          again. The entries stay in the stream.
+          XACK marks {count === 1 ? 'the ticked entry' : `the ${count.toLocaleString()} ticked entries`} as processed by group{' '}
+          <strong className="mono">{group}</strong>: they leave its pending list and no consumer of the group will get them again. The entries stay in the
+          stream.
         </p>
       }
-      footer={<DangerFooter action={`Acknowledge ${count.toLocaleString()}`} disabled={busy} onConfirm={() => void appStore.getState().ackPending().then((ok) => ok && onClose())} onCancel={onClose} />}
+      footer={
+        <DangerFooter
+          action={`Acknowledge ${count.toLocaleString()}`}
+          disabled={busy}
+          onConfirm={() =>
+            void appStore
+              .getState()
+              .ackPending()
+              .then((ok) => ok && onClose())
+          }
+          onCancel={onClose}
+        />
+      }
     >
       {null}
     </Modal>
@@ -230,7 +314,19 @@ function AckDialog({ group, count, onClose }: { group: string; count: number; on
 }
 
 /** Re-adds pending entries through the replay engine (sourceGroup), so it is at-least-once and journaled. */
-function ReaddDialog({ connectionId, stream, group, ids, onClose }: { connectionId: string; stream: string; group: string; ids: string[]; onClose: () => void }) {
+function ReaddDialog({
+  connectionId,
+  stream,
+  group,
+  ids,
+  onClose,
+}: {
+  connectionId: string
+  stream: string
+  group: string
+  ids: string[]
+  onClose: () => void
+}) {
   const [typed, setTyped] = useState('')
   const [running, setRunning] = useState(false)
   const fieldId = useId()
@@ -250,11 +346,14 @@ function ReaddDialog({ connectionId, stream, group, ids, onClose }: { connection
       onClose={onClose}
       description={
         <p>
-          Adds {ids.length === 1 ? 'the ticked entry' : `the ${ids.length.toLocaleString()} ticked entries`} to <strong className="mono">{stream}</strong> again (with new ids, so every group gets them as new), and acknowledges each in{' '}
-          <strong className="mono">{group}</strong> once Redis has stored its copy. The replay journal records it.
+          Adds {ids.length === 1 ? 'the ticked entry' : `the ${ids.length.toLocaleString()} ticked entries`} to <strong className="mono">{stream}</strong> again
+          (with new ids, so every group gets them as new), and acknowledges each in <strong className="mono">{group}</strong> once Redis has stored its copy.
+          The replay journal records it.
         </p>
       }
-      footer={<DangerFooter action={`Re-add ${ids.length.toLocaleString()}`} disabled={!matches || running} onConfirm={() => void readd()} onCancel={onClose} />}
+      footer={
+        <DangerFooter action={`Re-add ${ids.length.toLocaleString()}`} disabled={!matches || running} onConfirm={() => void readd()} onCancel={onClose} />
+      }
     >
       <form
         className="field confirm-field"
@@ -264,7 +363,15 @@ function ReaddDialog({ connectionId, stream, group, ids, onClose }: { connection
         }}
       >
         <label htmlFor={fieldId}>Type the stream name to confirm</label>
-        <input id={fieldId} className="mono" value={typed} autoComplete="off" spellCheck={false} placeholder={stream} onChange={(e) => setTyped(e.target.value)} />
+        <input
+          id={fieldId}
+          className="mono"
+          value={typed}
+          autoComplete="off"
+          spellCheck={false}
+          placeholder={stream}
+          onChange={(e) => setTyped(e.target.value)}
+        />
       </form>
     </Modal>
   )

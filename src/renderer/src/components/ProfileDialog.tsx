@@ -34,7 +34,8 @@ interface Fields {
 }
 
 function initialFields(profile: ProfileView | null): Fields {
-  if (!profile) return { name: '', broker: 'rabbitmq', url: DEFAULT_URLS.rabbitmq, password: '', managementUrl: '', watchQueues: '', color: 'none', readOnly: false }
+  if (!profile)
+    return { name: '', broker: 'rabbitmq', url: DEFAULT_URLS.rabbitmq, password: '', managementUrl: '', watchQueues: '', color: 'none', readOnly: false }
   return {
     name: profile.name,
     broker: profile.broker,
@@ -56,7 +57,14 @@ function isReplaceableUrl(url: string, broker: Broker): boolean {
 
 /** One name per line (commas work too); blanks and repeats dropped. */
 export function parseWatchQueues(text: string): string[] {
-  return [...new Set(text.split(/[\n,]/).map((name) => name.trim()).filter((name) => name !== ''))]
+  return [
+    ...new Set(
+      text
+        .split(/[\n,]/)
+        .map((name) => name.trim())
+        .filter((name) => name !== ''),
+    ),
+  ]
 }
 
 /**
@@ -67,7 +75,9 @@ export function parseWatchQueues(text: string): string[] {
 function passwordWouldMove(profile: ProfileView, fields: Fields): boolean {
   try {
     const before = parseConnectionUrl(profile.url, { managementUrl: profile.managementUrl }).target
-    const after = parseConnectionUrl(fields.url.trim(), { managementUrl: fields.broker === 'rabbitmq' ? fields.managementUrl.trim() || undefined : undefined }).target
+    const after = parseConnectionUrl(fields.url.trim(), {
+      managementUrl: fields.broker === 'rabbitmq' ? fields.managementUrl.trim() || undefined : undefined,
+    }).target
     return !sameAudience(before, after)
   } catch {
     return false
@@ -163,7 +173,15 @@ export function ProfileDialog({ profile, onClose }: { profile: ProfileView | nul
     >
       <form id={formId} className="form-grid" onSubmit={(e) => void save(e)} noValidate>
         <label htmlFor={`${id}-name`}>Name</label>
-        <input id={`${id}-name`} value={fields.name} onChange={(e) => update('name', e.target.value)} required maxLength={80} autoComplete="off" spellCheck={false} />
+        <input
+          id={`${id}-name`}
+          value={fields.name}
+          onChange={(e) => update('name', e.target.value)}
+          required
+          maxLength={80}
+          autoComplete="off"
+          spellCheck={false}
+        />
 
         <label htmlFor={`${id}-broker`}>Broker</label>
         <select id={`${id}-broker`} value={fields.broker} onChange={(e) => changeBroker(e.target.value as Broker)}>

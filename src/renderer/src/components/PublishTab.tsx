@@ -138,8 +138,20 @@ export function PublishTab({ item, connectionId, readOnly }: { item: SourceItem;
           <legend>Headers{item.kind === 'stream' ? ' (stream fields)' : ''}</legend>
           {draft.headers.map((row, i) => (
             <div className="header-row" key={i}>
-              <input aria-label="Header name" className="mono" placeholder="name" value={row.name} onChange={(e) => updateHeaderRow(i, { name: e.target.value })} />
-              <input aria-label="Header value" className="mono" placeholder="value" value={row.value} onChange={(e) => updateHeaderRow(i, { value: e.target.value })} />
+              <input
+                aria-label="Header name"
+                className="mono"
+                placeholder="name"
+                value={row.name}
+                onChange={(e) => updateHeaderRow(i, { name: e.target.value })}
+              />
+              <input
+                aria-label="Header value"
+                className="mono"
+                placeholder="value"
+                value={row.value}
+                onChange={(e) => updateHeaderRow(i, { value: e.target.value })}
+              />
               <button type="button" className="icon-btn" aria-label={`Remove header ${row.name || i + 1}`} onClick={() => removeHeaderRow(i)}>
                 <CloseIcon size={12} />
               </button>
@@ -164,7 +176,14 @@ export function PublishTab({ item, connectionId, readOnly }: { item: SourceItem;
             </>
           ) : null}
           {PROPERTY_FIELDS.map(({ field, label, placeholder }) => (
-            <PropertyInput key={field} id={id(field)} label={label} placeholder={placeholder} value={draft[field]} onChange={(value) => updatePublishDraft({ [field]: value })} />
+            <PropertyInput
+              key={field}
+              id={id(field)}
+              label={label}
+              placeholder={placeholder}
+              value={draft[field]}
+              onChange={(value) => updatePublishDraft({ [field]: value })}
+            />
           ))}
         </fieldset>
       ) : null}
@@ -182,7 +201,19 @@ export function PublishTab({ item, connectionId, readOnly }: { item: SourceItem;
   )
 }
 
-function PropertyInput({ id, label, value, placeholder, onChange }: { id: string; label: string; value: string; placeholder?: string; onChange: (value: string) => void }) {
+function PropertyInput({
+  id,
+  label,
+  value,
+  placeholder,
+  onChange,
+}: {
+  id: string
+  label: string
+  value: string
+  placeholder?: string
+  onChange: (value: string) => void
+}) {
   return (
     <>
       <label htmlFor={id}>{label}</label>

@@ -28,8 +28,18 @@ export function PurgeDialog({ connectionId, queue, onClose }: { connectionId: st
       onClose={onClose}
       description={
         <p>
-          Purge <strong className="mono">{queue}</strong>: {ready === null ? 'its ready messages' : <strong className="num">{formatCount(ready)} ready {ready === 1 ? 'message' : 'messages'}</strong>} will be deleted for good.{' '}
-          {unacked !== null && unacked > 0 ? `The ${formatCount(unacked)} unacked (delivered to a consumer, not yet acknowledged) stay.` : 'Unacked messages (delivered to a consumer, not yet acknowledged) stay.'}
+          Purge <strong className="mono">{queue}</strong>:{' '}
+          {ready === null ? (
+            'its ready messages'
+          ) : (
+            <strong className="num">
+              {formatCount(ready)} ready {ready === 1 ? 'message' : 'messages'}
+            </strong>
+          )}{' '}
+          will be deleted for good.{' '}
+          {unacked !== null && unacked > 0
+            ? `The ${formatCount(unacked)} unacked (delivered to a consumer, not yet acknowledged) stay.`
+            : 'Unacked messages (delivered to a consumer, not yet acknowledged) stay.'}
         </p>
       }
       footer={<DangerFooter action="Purge" disabled={!matches || purging} onConfirm={purge} onCancel={onClose} />}
@@ -42,7 +52,15 @@ export function PurgeDialog({ connectionId, queue, onClose }: { connectionId: st
         }}
       >
         <label htmlFor={fieldId}>Type the queue name to confirm</label>
-        <input id={fieldId} className="mono" value={typed} autoComplete="off" spellCheck={false} placeholder={queue} onChange={(e) => setTyped(e.target.value)} />
+        <input
+          id={fieldId}
+          className="mono"
+          value={typed}
+          autoComplete="off"
+          spellCheck={false}
+          placeholder={queue}
+          onChange={(e) => setTyped(e.target.value)}
+        />
       </form>
     </Modal>
   )

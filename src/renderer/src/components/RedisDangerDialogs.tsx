@@ -85,7 +85,9 @@ function RedisWriteDialog({ write, item, connectionId, onClose }: { write: Redis
           {formatCount(length)} {unit}
         </strong>{' '}
         of <strong className="mono">{item.name}</strong> will be removed for good.{' '}
-        {item.kind === 'stream' ? 'The key, its consumer groups and their pending lists stay (XTRIM MAXLEN 0).' : 'An empty list is no key in Redis: it disappears until the next push.'}
+        {item.kind === 'stream'
+          ? 'The key, its consumer groups and their pending lists stay (XTRIM MAXLEN 0).'
+          : 'An empty list is no key in Redis: it disappears until the next push.'}
       </p>
     ) : (
       <p>
@@ -93,12 +95,19 @@ function RedisWriteDialog({ write, item, connectionId, onClose }: { write: Redis
         <strong className="num">
           {formatCount(length)} {unit}
         </strong>{' '}
-        will be deleted for good{item.kind === 'stream' ? ', with every consumer group and its pending list' : ''}. Producers that write to it again make a new, empty key.
+        will be deleted for good{item.kind === 'stream' ? ', with every consumer group and its pending list' : ''}. Producers that write to it again make a new,
+        empty key.
       </p>
     )
 
   return (
-    <Modal role="alertdialog" title={title} onClose={onClose} description={description} footer={<DangerFooter action={write === 'trim' ? 'Trim' : write === 'purge' ? 'Purge' : 'Delete'} disabled={!ready} onConfirm={run} onCancel={onClose} />}>
+    <Modal
+      role="alertdialog"
+      title={title}
+      onClose={onClose}
+      description={description}
+      footer={<DangerFooter action={write === 'trim' ? 'Trim' : write === 'purge' ? 'Purge' : 'Delete'} disabled={!ready} onConfirm={run} onCancel={onClose} />}
+    >
       <form
         className="field confirm-field"
         onSubmit={(e) => {
@@ -109,11 +118,26 @@ function RedisWriteDialog({ write, item, connectionId, onClose }: { write: Redis
         {write === 'trim' ? (
           <>
             <label htmlFor={ids.keep}>Entries to keep (newest)</label>
-            <input id={ids.keep} className="num" inputMode="numeric" value={keepText} aria-invalid={keep === null} onChange={(e) => setKeepText(e.target.value)} />
+            <input
+              id={ids.keep}
+              className="num"
+              inputMode="numeric"
+              value={keepText}
+              aria-invalid={keep === null}
+              onChange={(e) => setKeepText(e.target.value)}
+            />
           </>
         ) : null}
         <label htmlFor={ids.confirm}>Type the key name to confirm</label>
-        <input id={ids.confirm} className="mono" value={typed} autoComplete="off" spellCheck={false} placeholder={item.name} onChange={(e) => setTyped(e.target.value)} />
+        <input
+          id={ids.confirm}
+          className="mono"
+          value={typed}
+          autoComplete="off"
+          spellCheck={false}
+          placeholder={item.name}
+          onChange={(e) => setTyped(e.target.value)}
+        />
       </form>
     </Modal>
   )

@@ -3,7 +3,18 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import type { PeekedMessage } from '../../../shared/messages'
 import type { SourceItem } from '../../../shared/model'
 import { appStore, useApp } from '../store'
-import { formatShortTime, formatSize, formatTime, formatValue, messageTime, renderBody, defaultBodyView, selectBrowseCount, selectBrowseFor, selectedMessageOf } from '../store/messages.selectors'
+import {
+  formatShortTime,
+  formatSize,
+  formatTime,
+  formatValue,
+  messageTime,
+  renderBody,
+  defaultBodyView,
+  selectBrowseCount,
+  selectBrowseFor,
+  selectedMessageOf,
+} from '../store/messages.selectors'
 import { PEEK_COUNTS } from '../store/messages.slice'
 import { describePage, firstPage, parseJump, selectedEntriesOn, selectEntrySelection, selectRedisBusy } from '../store/redis.selectors'
 import { sourceKey } from '../store/sources.selectors'
@@ -19,7 +30,15 @@ import { Modal } from './Modal'
  * read-only commands only. Stream entries show as fields with their values formatted; ticked
  * entries can be deleted (XDEL) after a confirmation.
  */
-export function RedisMessagesTab({ item, connectionId, readOnly }: { item: SourceItem & { kind: 'stream' | 'list' }; connectionId: string; readOnly: boolean }) {
+export function RedisMessagesTab({
+  item,
+  connectionId,
+  readOnly,
+}: {
+  item: SourceItem & { kind: 'stream' | 'list' }
+  connectionId: string
+  readOnly: boolean
+}) {
   const source = sourceKey(item)
   const browse = useApp(selectBrowseFor(connectionId, source))
   const count = useApp(selectBrowseCount)
@@ -36,7 +55,18 @@ export function RedisMessagesTab({ item, connectionId, readOnly }: { item: Sourc
   const loading = browse?.loading ?? false
   const messages = result?.messages ?? null
   const selected = selectedMessageOf(browse)
-  const picked = useMemo(() => (messages === null ? [] : selectedEntriesOn(selection, connectionId, source, messages.map((m) => m.id))), [messages, selection, connectionId, source])
+  const picked = useMemo(
+    () =>
+      messages === null
+        ? []
+        : selectedEntriesOn(
+            selection,
+            connectionId,
+            source,
+            messages.map((m) => m.id),
+          ),
+    [messages, selection, connectionId, source],
+  )
   const canDelete = isStream && !readOnly
 
   // The first page comes on opening the tab: a page costs one XRANGE / LRANGE, nothing is consumed.
@@ -128,10 +158,20 @@ export function RedisMessagesTab({ item, connectionId, readOnly }: { item: Sourc
         ) : null}
         <ExportButton connectionId={connectionId} source={source} />
         <span className="spacer" />
-        <button type="button" className="btn btn-small" disabled={loading || (browse?.history ?? []).length === 0} onClick={() => void pageMessages(connectionId, source, 'previous')}>
+        <button
+          type="button"
+          className="btn btn-small"
+          disabled={loading || (browse?.history ?? []).length === 0}
+          onClick={() => void pageMessages(connectionId, source, 'previous')}
+        >
           Previous
         </button>
-        <button type="button" className="btn btn-small" disabled={loading || result === null || result.next === null || result.next === undefined} onClick={() => void pageMessages(connectionId, source, 'next')}>
+        <button
+          type="button"
+          className="btn btn-small"
+          disabled={loading || result === null || result.next === null || result.next === undefined}
+          onClick={() => void pageMessages(connectionId, source, 'next')}
+        >
           Next page
         </button>
       </form>
@@ -141,7 +181,9 @@ export function RedisMessagesTab({ item, connectionId, readOnly }: { item: Sourc
         </p>
       ) : null}
       <p className="muted page-where" role="status">
-        {loading ? 'Reading…' : `${describePage(page)}${messages === null ? '' : ` · ${messages.length.toLocaleString()} ${isStream ? (messages.length === 1 ? 'entry' : 'entries') : messages.length === 1 ? 'item' : 'items'}`}`}
+        {loading
+          ? 'Reading…'
+          : `${describePage(page)}${messages === null ? '' : ` · ${messages.length.toLocaleString()} ${isStream ? (messages.length === 1 ? 'entry' : 'entries') : messages.length === 1 ? 'item' : 'items'}`}`}
       </p>
 
       {browse?.error ? (
@@ -171,7 +213,12 @@ export function RedisMessagesTab({ item, connectionId, readOnly }: { item: Sourc
               </button>
             </div>
           ) : null}
-          <EntryList messages={messages} selectedId={browse?.selectedMessageId ?? null} picking={canDelete ? { picked: new Set(picked), connectionId, source } : null} isStream={isStream} />
+          <EntryList
+            messages={messages}
+            selectedId={browse?.selectedMessageId ?? null}
+            picking={canDelete ? { picked: new Set(picked), connectionId, source } : null}
+            isStream={isStream}
+          />
         </>
       )}
 
@@ -184,8 +231,9 @@ export function RedisMessagesTab({ item, connectionId, readOnly }: { item: Sourc
           onClose={() => setConfirmDelete(false)}
           description={
             <p>
-              XDEL removes {picked.length === 1 ? 'this entry' : <strong className="num">these {picked.length.toLocaleString()} entries</strong>} from <strong className="mono">{item.name}</strong> for good. A consumer group that has one
-              pending keeps its id in the pending list until it is acknowledged or claimed.
+              XDEL removes {picked.length === 1 ? 'this entry' : <strong className="num">these {picked.length.toLocaleString()} entries</strong>} from{' '}
+              <strong className="mono">{item.name}</strong> for good. A consumer group that has one pending keeps its id in the pending list until it is
+              acknowledged or claimed.
             </p>
           }
           footer={
@@ -248,7 +296,17 @@ function fieldsPreview(message: PeekedMessage): string {
   return parts.join('  ')
 }
 
-function EntryList({ messages, selectedId, picking, isStream }: { messages: PeekedMessage[]; selectedId: string | null; picking: Picking | null; isStream: boolean }) {
+function EntryList({
+  messages,
+  selectedId,
+  picking,
+  isStream,
+}: {
+  messages: PeekedMessage[]
+  selectedId: string | null
+  picking: Picking | null
+  isStream: boolean
+}) {
   const scrollRef = useRef<HTMLDivElement>(null)
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual is not compiler-safe; this component opts out by design.
   const virtualizer = useVirtualizer({
@@ -291,7 +349,13 @@ function EntryList({ messages, selectedId, picking, isStream }: { messages: Peek
         </div>
       )}
       <div className="message-scroll" ref={scrollRef} style={{ height: Math.min(messages.length * MESSAGE_ROW_HEIGHT, 12 * MESSAGE_ROW_HEIGHT) + 2 }}>
-        <div role="list" aria-label={isStream ? 'Entries' : 'Items'} className="message-space" style={{ height: virtualizer.getTotalSize() }} onKeyDown={onKeyDown}>
+        <div
+          role="list"
+          aria-label={isStream ? 'Entries' : 'Items'}
+          className="message-space"
+          style={{ height: virtualizer.getTotalSize() }}
+          onKeyDown={onKeyDown}
+        >
           {virtualizer.getVirtualItems().map((row) => {
             const message = messages[row.index]!
             const selected = message.id === selectedId
@@ -377,7 +441,11 @@ function EntryDetail({ message }: { message: PeekedMessage }) {
           type="button"
           className="btn btn-small"
           onClick={() => {
-            const json = JSON.stringify(Object.fromEntries([...(message.size > 0 ? [['body', renderBody(message, 'raw')]] : []), ...Object.entries(message.headers)]), null, 2)
+            const json = JSON.stringify(
+              Object.fromEntries([...(message.size > 0 ? [['body', renderBody(message, 'raw')]] : []), ...Object.entries(message.headers)]),
+              null,
+              2,
+            )
             navigator.clipboard.writeText(json).then(
               () => appStore.getState().pushToast({ kind: 'info', message: `Copied the fields of entry ${message.id}` }),
               (err: unknown) => appStore.getState().reportError(err, 'Copy fields'),
@@ -398,7 +466,13 @@ function EntryDetail({ message }: { message: PeekedMessage }) {
                   {field.name}
                   {field.format === 'text' ? null : <span className="badge tag-badge">{field.format}</span>}
                 </th>
-                <td>{field.format === 'text' ? <span className="mono field-text">{field.text}</span> : <pre className={`body-view field-${field.format}`}>{field.text}</pre>}</td>
+                <td>
+                  {field.format === 'text' ? (
+                    <span className="mono field-text">{field.text}</span>
+                  ) : (
+                    <pre className={`body-view field-${field.format}`}>{field.text}</pre>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -85,7 +85,12 @@ const COPY_HINTS: Record<ReturnType<typeof sourceNoun>, string> = {
 }
 
 const FIELD_LABELS: Record<ReplayFilter['field'], string> = { header: 'header', property: 'property', body: 'body', xDeathReason: 'x-death reason' }
-const NAME_PLACEHOLDERS: Record<ReplayFilter['field'], string> = { header: 'tenant', property: 'messageId', body: 'JSON path, empty: whole body', xDeathReason: '' }
+const NAME_PLACEHOLDERS: Record<ReplayFilter['field'], string> = {
+  header: 'tenant',
+  property: 'messageId',
+  body: 'JSON path, empty: whole body',
+  xDeathReason: '',
+}
 
 interface FormProps extends Omit<Props, 'onClose'> {
   draft: ReplayDraft
@@ -101,7 +106,18 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
   const sourceItems = useApp(selectSourceItems(connectionId))
   const targetItems = useApp(selectSourceItems(draft.targetConnectionId))
   const [typed, setTyped] = useState('')
-  const ids = { target: useId(), connection: useId(), name: useId(), key: useId(), mode: useId(), limit: useId(), rate: useId(), confirm: useId(), list: useId(), filters: useId() }
+  const ids = {
+    target: useId(),
+    connection: useId(),
+    name: useId(),
+    key: useId(),
+    mode: useId(),
+    limit: useId(),
+    rate: useId(),
+    confirm: useId(),
+    list: useId(),
+    filters: useId(),
+  }
   const sourceRef = parseSourceRef(source)
   const sourceName = sourceRef.name
   const noun = sourceNoun(source)
@@ -142,7 +158,8 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
   // A quorum queue with a delivery limit: the core asks before a read that gives messages back.
   const refusedHere = (r: ReplayRun | null): ReplayRun['error'] => (r !== null && r.connectionId === connectionId && r.source === source ? r.error : null)
   const needsAcceptance = [refusedHere(run), refusedHere(preview)].some((error) => peekRefusalOf(error)?.requiresAcceptance === true)
-  const updateFilter = (index: number, patch: Partial<ReplayFilter>) => setDraft((d) => ({ ...d, filters: d.filters.map((f, i) => (i === index ? { ...f, ...patch } : f)) }))
+  const updateFilter = (index: number, patch: Partial<ReplayFilter>) =>
+    setDraft((d) => ({ ...d, filters: d.filters.map((f, i) => (i === index ? { ...f, ...patch } : f)) }))
   const { startReplay, cancelReplay } = appStore.getState()
 
   const runPreview = () => {
@@ -172,7 +189,8 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
           {messageIds === null ? null : (
             <>
               {' '}
-              · only the <strong className="num">{formatCount(messageIds.length)}</strong> selected {messageIds.length === 1 ? 'message' : 'messages'}, by message id
+              · only the <strong className="num">{formatCount(messageIds.length)}</strong> selected {messageIds.length === 1 ? 'message' : 'messages'}, by
+              message id
             </>
           )}
           . Replay publishes with confirms and only then removes (move) or puts back (copy) each message: nothing is lost if it stops halfway.
@@ -192,7 +210,12 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
           <button type="button" className="btn" disabled={problem !== null || previewing || targetConnection === null} onClick={runPreview}>
             {previewing ? 'Previewing…' : 'Preview (dry run)'}
           </button>
-          <button type="button" className={`btn ${move ? 'btn-danger' : 'btn-primary'}`} disabled={blocker !== null || !confirmed || previewing} onClick={runReplay}>
+          <button
+            type="button"
+            className={`btn ${move ? 'btn-danger' : 'btn-primary'}`}
+            disabled={blocker !== null || !confirmed || previewing}
+            onClick={runReplay}
+          >
             {action}
           </button>
         </>
@@ -206,7 +229,13 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
         <div className="replay-stack">
           <div className="segmented" role="group" aria-labelledby={ids.target}>
             {targetKinds.map((kind) => (
-              <button key={kind} type="button" className={`btn btn-small${draft.targetKind === kind ? ' active' : ''}`} aria-pressed={draft.targetKind === kind} onClick={() => update({ targetKind: kind })}>
+              <button
+                key={kind}
+                type="button"
+                className={`btn btn-small${draft.targetKind === kind ? ' active' : ''}`}
+                aria-pressed={draft.targetKind === kind}
+                onClick={() => update({ targetKind: kind })}
+              >
                 {targetKindLabel(kind, targetBroker)}
               </button>
             ))}
@@ -217,7 +246,11 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
         <label htmlFor={ids.connection}>Connection</label>
         <div className="replay-stack">
           <select id={ids.connection} aria-label="Target connection" value={draft.targetConnectionId} onChange={(e) => changeConnection(e.target.value)}>
-            {targetConnection === null ? <option value={draft.targetConnectionId}>{profiles.find((p) => p.id === draft.targetConnectionId)?.name ?? draft.targetConnectionId} (not open)</option> : null}
+            {targetConnection === null ? (
+              <option value={draft.targetConnectionId}>
+                {profiles.find((p) => p.id === draft.targetConnectionId)?.name ?? draft.targetConnectionId} (not open)
+              </option>
+            ) : null}
             {connections.map((c) => (
               <option key={c.id} value={c.id}>
                 {c.name}
@@ -240,7 +273,13 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
                 value={draft.targetName}
                 autoComplete="off"
                 spellCheck={false}
-                placeholder={draft.targetKind === 'exchange' ? '(empty: the default exchange)' : draft.targetKind === 'queue' || draft.targetKind === 'channel' ? `${draft.targetKind} name` : 'key'}
+                placeholder={
+                  draft.targetKind === 'exchange'
+                    ? '(empty: the default exchange)'
+                    : draft.targetKind === 'queue' || draft.targetKind === 'channel'
+                      ? `${draft.targetKind} name`
+                      : 'key'
+                }
                 onChange={(e) => update({ targetName: e.target.value })}
               />
               <datalist id={ids.list}>
@@ -256,7 +295,15 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
           <>
             <label htmlFor={ids.key}>Routing key</label>
             <div className="replay-stack">
-              <input id={ids.key} className="mono" value={draft.routingKey} autoComplete="off" spellCheck={false} placeholder="(empty: each message’s own routing key)" onChange={(e) => update({ routingKey: e.target.value })} />
+              <input
+                id={ids.key}
+                className="mono"
+                value={draft.routingKey}
+                autoComplete="off"
+                spellCheck={false}
+                placeholder="(empty: each message’s own routing key)"
+                onChange={(e) => update({ routingKey: e.target.value })}
+              />
             </div>
           </>
         ) : null}
@@ -267,7 +314,13 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
         <div className="replay-stack">
           <div className="segmented" role="group" aria-labelledby={ids.mode}>
             {(['move', 'copy'] as const).map((mode) => (
-              <button key={mode} type="button" className={`btn btn-small${draft.mode === mode ? ' active' : ''}`} aria-pressed={draft.mode === mode} onClick={() => update({ mode })}>
+              <button
+                key={mode}
+                type="button"
+                className={`btn btn-small${draft.mode === mode ? ' active' : ''}`}
+                aria-pressed={draft.mode === mode}
+                onClick={() => update({ mode })}
+              >
                 {mode === 'move' ? 'Move' : 'Copy'}
               </button>
             ))}
@@ -277,15 +330,32 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
 
         <label htmlFor={ids.limit}>Limit</label>
         <div className="replay-inline">
-          <input id={ids.limit} className="num replay-number" inputMode="numeric" value={draft.limit} placeholder="all" onChange={(e) => update({ limit: e.target.value })} />
+          <input
+            id={ids.limit}
+            className="num replay-number"
+            inputMode="numeric"
+            value={draft.limit}
+            placeholder="all"
+            onChange={(e) => update({ limit: e.target.value })}
+          />
           <span className="hint">
-            {draft.limit.trim() === '' ? `Empty: all that are there now${count === null ? '' : ` (${count})`}; messages arriving later are left alone.` : 'At most this many are looked at.'}
+            {draft.limit.trim() === ''
+              ? `Empty: all that are there now${count === null ? '' : ` (${count})`}; messages arriving later are left alone.`
+              : 'At most this many are looked at.'}
           </span>
         </div>
 
         <label htmlFor={ids.rate}>Rate</label>
         <div className="replay-inline">
-          <input id={ids.rate} aria-label="Rate (msg/s)" className="num replay-number" inputMode="decimal" value={draft.rate} placeholder="no limit" onChange={(e) => update({ rate: e.target.value })} />
+          <input
+            id={ids.rate}
+            aria-label="Rate (msg/s)"
+            className="num replay-number"
+            inputMode="decimal"
+            value={draft.rate}
+            placeholder="no limit"
+            onChange={(e) => update({ rate: e.target.value })}
+          />
           <span className="hint">msg/s; empty: as fast as the target confirms.</span>
         </div>
 
@@ -293,9 +363,17 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
           Filters
         </span>
         <div className="replay-stack" role="group" aria-labelledby={ids.filters}>
-          {draft.filters.length === 0 ? <p className="hint">None: every message is replayed. A replay takes the messages that meet all filters; the others stay.</p> : null}
+          {draft.filters.length === 0 ? (
+            <p className="hint">None: every message is replayed. A replay takes the messages that meet all filters; the others stay.</p>
+          ) : null}
           {draft.filters.map((filter, index) => (
-            <FilterRow key={index} index={index} filter={filter} onChange={(patch) => updateFilter(index, patch)} onRemove={() => setDraft((d) => ({ ...d, filters: d.filters.filter((_, i) => i !== index) }))} />
+            <FilterRow
+              key={index}
+              index={index}
+              filter={filter}
+              onChange={(patch) => updateFilter(index, patch)}
+              onRemove={() => setDraft((d) => ({ ...d, filters: d.filters.filter((_, i) => i !== index) }))}
+            />
           ))}
           <div>
             <button type="button" className="btn btn-small" onClick={() => setDraft((d) => ({ ...d, filters: [...d.filters, { ...NEW_FILTER }] }))}>
@@ -303,7 +381,6 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
             </button>
           </div>
         </div>
-
       </form>
 
       {run !== null && run.error !== null && run.connectionId === connectionId && run.source === source ? (
@@ -319,8 +396,8 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
       {needsAcceptance ? (
         <div className="browse-accept replay-accept" role="group" aria-label="Delivery limit">
           <label className="checkbox">
-            <input type="checkbox" checked={draft.acceptDeliveryLimitRisk} onChange={(e) => update({ acceptDeliveryLimitRisk: e.target.checked })} />
-            I accept that this spends a delivery attempt on every message it gives back
+            <input type="checkbox" checked={draft.acceptDeliveryLimitRisk} onChange={(e) => update({ acceptDeliveryLimitRisk: e.target.checked })} />I accept
+            that this spends a delivery attempt on every message it gives back
           </label>
           <span className="hint">then preview or replay again</span>
         </div>
@@ -329,33 +406,43 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
       {/* Last, after the preview (UI.md "Dialogs"): the typed confirmation of a move. */}
       {move ? (
         <form className="form-grid replay-form replay-confirm" onSubmit={(e) => e.preventDefault()}>
-            <label htmlFor={ids.confirm}>Confirm</label>
-            <div className="replay-stack">
-              <input
-                id={ids.confirm}
-                aria-label={`Type the ${noun} name to confirm`}
-                className="mono"
-                value={typed}
-                autoComplete="off"
-                spellCheck={false}
-                placeholder={sourceName}
-                onChange={(e) => setTyped(e.target.value)}
-                onKeyDown={(e) => {
-                  // Enter after typing the name moves, like the purge confirmation.
-                  if (e.key === 'Enter') runReplay()
-                }}
-              />
-              <p className="hint">
-                A move removes messages from <span className="mono">{sourceName}</span>: type its name to confirm.
-              </p>
-            </div>
-          </form>
+          <label htmlFor={ids.confirm}>Confirm</label>
+          <div className="replay-stack">
+            <input
+              id={ids.confirm}
+              aria-label={`Type the ${noun} name to confirm`}
+              className="mono"
+              value={typed}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder={sourceName}
+              onChange={(e) => setTyped(e.target.value)}
+              onKeyDown={(e) => {
+                // Enter after typing the name moves, like the purge confirmation.
+                if (e.key === 'Enter') runReplay()
+              }}
+            />
+            <p className="hint">
+              A move removes messages from <span className="mono">{sourceName}</span>: type its name to confirm.
+            </p>
+          </div>
+        </form>
       ) : null}
     </Modal>
   )
 }
 
-function FilterRow({ index, filter, onChange, onRemove }: { index: number; filter: ReplayFilter; onChange: (patch: Partial<ReplayFilter>) => void; onRemove: () => void }) {
+function FilterRow({
+  index,
+  filter,
+  onChange,
+  onRemove,
+}: {
+  index: number
+  filter: ReplayFilter
+  onChange: (patch: Partial<ReplayFilter>) => void
+  onRemove: () => void
+}) {
   const n = index + 1
   const problem = filterProblem(filter)
   return (
@@ -370,7 +457,14 @@ function FilterRow({ index, filter, onChange, onRemove }: { index: number; filte
         </select>
         {/* x-death reason has no name, exists has no value: the other field takes the room. */}
         {filter.field === 'xDeathReason' ? null : (
-          <input className="mono replay-filter-name" aria-label={`Filter ${n} name`} value={filter.name} placeholder={NAME_PLACEHOLDERS[filter.field]} spellCheck={false} onChange={(e) => onChange({ name: e.target.value })} />
+          <input
+            className="mono replay-filter-name"
+            aria-label={`Filter ${n} name`}
+            value={filter.name}
+            placeholder={NAME_PLACEHOLDERS[filter.field]}
+            spellCheck={false}
+            onChange={(e) => onChange({ name: e.target.value })}
+          />
         )}
         <select aria-label={`Filter ${n} operator`} value={filter.op} onChange={(e) => onChange({ op: e.target.value as ReplayFilter['op'] })}>
           {FILTER_OPS.map((op) => (
@@ -474,7 +568,11 @@ function ItemTable({ label, items, shownOf }: { label: string; items: ReplayRepo
           ))}
         </tbody>
       </table>
-      {shownOf > items.length ? <p className="hint">The first {formatCount(items.length)} of {formatCount(shownOf)} shown.</p> : null}
+      {shownOf > items.length ? (
+        <p className="hint">
+          The first {formatCount(items.length)} of {formatCount(shownOf)} shown.
+        </p>
+      ) : null}
     </div>
   )
 }
@@ -487,8 +585,11 @@ function FailureList({ report, verb }: { report: ReplayReport; verb: string }) {
       {reasons.map(({ reason, count, ids }) => (
         <li key={reason}>
           <strong className="num">{formatCount(count)}</strong> {verb}: {reason}
-          <span className="muted mono"> ({ids.slice(0, 3).join(', ')}
-          {ids.length > 3 ? ', …' : ''})</span>
+          <span className="muted mono">
+            {' '}
+            ({ids.slice(0, 3).join(', ')}
+            {ids.length > 3 ? ', …' : ''})
+          </span>
         </li>
       ))}
     </ul>

@@ -40,7 +40,9 @@ export function ReplayJournalDialog({ onClose }: { onClose: () => void }) {
         </p>
       ) : null}
       {journal.listing === null ? (
-        journal.error === null ? <p className="muted empty-inline">Reading the journal…</p> : null
+        journal.error === null ? (
+          <p className="muted empty-inline">Reading the journal…</p>
+        ) : null
       ) : entries.length === 0 ? (
         <p className="muted empty-inline">No replays yet. Open a queue (a dead-letter queue, say) and use Replay… in its header.</p>
       ) : (
@@ -67,7 +69,9 @@ export function ReplayJournalDialog({ onClose }: { onClose: () => void }) {
                   {entry.dryRun ? <span className="badge tag-badge">dry run</span> : null}
                 </td>
                 <td className="wrap">{entry.filters.length === 0 ? <span className="muted">none</span> : entry.filters.map(describeFilter).join('; ')}</td>
-                <td className={`wrap${entry.report !== undefined && (entry.report.failed > 0 || entry.report.duplicates > 0 || entry.report.error !== undefined) ? ' trouble-text' : ''}`}>
+                <td
+                  className={`wrap${entry.report !== undefined && (entry.report.failed > 0 || entry.report.duplicates > 0 || entry.report.error !== undefined) ? ' trouble-text' : ''}`}
+                >
                   {/* Wraps between the counts, never inside one. */}
                   {describeJournalResult(entry)
                     .split(' · ')

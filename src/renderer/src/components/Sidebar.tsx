@@ -57,7 +57,13 @@ function ProfileRow({ profile, selected }: { profile: ProfileView; selected: boo
     <li className={`profile-row${selected ? ' selected' : ''}`}>
       <span className={`env-stripe env-${profile.color}`} aria-hidden="true" title={`environment: ${profile.color}`} />
       <StatusDot status={status} />
-      <button type="button" className="profile-name" onClick={() => void selectProfile(profile.id)} aria-current={selected ? 'true' : undefined} title={profile.url}>
+      <button
+        type="button"
+        className="profile-name"
+        onClick={() => void selectProfile(profile.id)}
+        aria-current={selected ? 'true' : undefined}
+        title={profile.url}
+      >
         {profile.name}
       </button>
       {profile.readOnly ? (

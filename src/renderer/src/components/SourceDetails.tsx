@@ -21,7 +21,15 @@ import { StreamDetails } from './StreamDetails'
 import { StreamLagChart } from './StreamLagChart'
 import { TailTab } from './TailTab'
 
-const TAB_LABELS: Record<DetailsTab, string> = { messages: 'Messages', chart: 'Chart', publish: 'Publish', details: 'Details', jobs: 'Jobs', live: 'Live', pending: 'Pending' }
+const TAB_LABELS: Record<DetailsTab, string> = {
+  messages: 'Messages',
+  chart: 'Chart',
+  publish: 'Publish',
+  details: 'Details',
+  jobs: 'Jobs',
+  live: 'Live',
+  pending: 'Pending',
+}
 
 interface Props {
   item: SourceItem
@@ -133,7 +141,13 @@ export function SourceDetails({ item, connectionId, readOnly }: Props) {
           )
         ) : null}
         {tab === 'publish' ? <PublishTab item={item} connectionId={connectionId} readOnly={readOnly} /> : null}
-        {tab === 'chart' ? item.kind === 'stream' ? <StreamLagChart key={key} stream={item} connectionId={connectionId} /> : <MetricsChart key={key} connectionId={connectionId} sourceKey={key} /> : null}
+        {tab === 'chart' ? (
+          item.kind === 'stream' ? (
+            <StreamLagChart key={key} stream={item} connectionId={connectionId} />
+          ) : (
+            <MetricsChart key={key} connectionId={connectionId} sourceKey={key} />
+          )
+        ) : null}
         {tab === 'pending' && item.kind === 'stream' ? <PendingTab key={key} stream={item} connectionId={connectionId} readOnly={readOnly} /> : null}
         {tab === 'details' ? <DetailsBody item={item} connectionId={connectionId} /> : null}
         {tab === 'jobs' && item.kind === 'bullmq' ? <BullmqTab key={key} item={item} connectionId={connectionId} readOnly={readOnly} /> : null}
@@ -186,7 +200,9 @@ function DetailsBody({ item, connectionId }: { item: SourceItem; connectionId: s
         <dl className="facts">
           <Fact term="Kind" value={item.pattern ? 'pattern (PSUBSCRIBE)' : 'channel'} />
           <Fact term="Subscribers" value={formatCount(item.consumers)} num />
-          <p className="muted facts-note">Pub/sub keeps no messages: the Live tab shows what is published while it runs. In a Cluster the count is one node's.</p>
+          <p className="muted facts-note">
+            Pub/sub keeps no messages: the Live tab shows what is published while it runs. In a Cluster the count is one node's.
+          </p>
         </dl>
       )
     case 'bullmq':

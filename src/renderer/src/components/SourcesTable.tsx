@@ -38,7 +38,14 @@ interface Column {
   sortable: boolean
 }
 
-const col = (id: ColumnId, label: string, width: string, min: number, numeric = false, sortable = true): Column => ({ id, label, numeric, width, min, sortable })
+const col = (id: ColumnId, label: string, width: string, min: number, numeric = false, sortable = true): Column => ({
+  id,
+  label,
+  numeric,
+  width,
+  min,
+  sortable,
+})
 
 const C = {
   name: col('name', 'Name', 'minmax(160px, 2.4fr)', 160),
@@ -175,14 +182,7 @@ export function SourcesTable({ rows, sort, selectedKey, broker, series, compact 
           })}
         </div>
       </div>
-      <div
-        role="rowgroup"
-        className="tbody"
-        ref={bodyRef}
-        tabIndex={0}
-        aria-label="Sources rows: arrow keys move the selection"
-        onKeyDown={onKeyDown}
-      >
+      <div role="rowgroup" className="tbody" ref={bodyRef} tabIndex={0} aria-label="Sources rows: arrow keys move the selection" onKeyDown={onKeyDown}>
         <div className="tbody-space" style={{ height: virtualizer.getTotalSize() }}>
           {virtualizer.getVirtualItems().map((virtual) => {
             const item = rows[virtual.index]
@@ -254,7 +254,12 @@ const SourceRow = memo(
           )
         case 'messages':
           return (
-            <div key="messages" role="cell" className={`td num${idleBacklog ? ' trouble' : ''}`} title={idleBacklog ? 'messages waiting and no consumer' : undefined}>
+            <div
+              key="messages"
+              role="cell"
+              className={`td num${idleBacklog ? ' trouble' : ''}`}
+              title={idleBacklog ? 'messages waiting and no consumer' : undefined}
+            >
               {formatCount(item.messages)}
             </div>
           )
@@ -272,13 +277,23 @@ const SourceRow = memo(
           )
         case 'consumers':
           return (
-            <div key="consumers" role="cell" className={`td num${idleBacklog ? ' trouble' : ''}`} title={idleBacklog ? 'messages waiting and no consumer' : consumersMeaning(item)}>
+            <div
+              key="consumers"
+              role="cell"
+              className={`td num${idleBacklog ? ' trouble' : ''}`}
+              title={idleBacklog ? 'messages waiting and no consumer' : consumersMeaning(item)}
+            >
               {formatCount(item.consumers)}
             </div>
           )
         case 'capacity':
           return (
-            <div key="capacity" role="cell" className="td num" title={isQueue ? 'consumer capacity: share of time the queue could deliver to its consumers at once' : undefined}>
+            <div
+              key="capacity"
+              role="cell"
+              className="td num"
+              title={isQueue ? 'consumer capacity: share of time the queue could deliver to its consumers at once' : undefined}
+            >
               {formatPercent(capacityOf(item))}
             </div>
           )
@@ -302,7 +317,12 @@ const SourceRow = memo(
           )
         case 'trend':
           return (
-            <div key="trend" role="cell" className={`td${growing ? ' trouble' : ''}`} title={isQueue && trend.trend !== 'unknown' ? trendSentence(trend) : undefined}>
+            <div
+              key="trend"
+              role="cell"
+              className={`td${growing ? ' trouble' : ''}`}
+              title={isQueue && trend.trend !== 'unknown' ? trendSentence(trend) : undefined}
+            >
               {isQueue ? trendCellText(trend) : NO_DATA}
             </div>
           )
@@ -336,10 +356,5 @@ const SourceRow = memo(
     )
   },
   (a, b) =>
-    a.index === b.index &&
-    a.top === b.top &&
-    a.selected === b.selected &&
-    a.columns === b.columns &&
-    a.samples === b.samples &&
-    sameItem(a.item, b.item),
+    a.index === b.index && a.top === b.top && a.selected === b.selected && a.columns === b.columns && a.samples === b.samples && sameItem(a.item, b.item),
 )

@@ -28,7 +28,12 @@ export function StreamDetails({ stream, connectionId }: { stream: StreamSource; 
     <>
       <dl className="facts">
         <Fact term="Length" value={formatCount(details?.length ?? stream.messages)} num />
-        <Fact term="Entries added" value={formatCount(details?.entriesAdded ?? null)} num title="Every entry ever added (XINFO entries-added), trimmed and deleted ones included" />
+        <Fact
+          term="Entries added"
+          value={formatCount(details?.entriesAdded ?? null)}
+          num
+          title="Every entry ever added (XINFO entries-added), trimmed and deleted ones included"
+        />
         <Fact term="First id" value={(details ? details.firstId : stream.firstId) ?? NO_DATA} mono />
         <Fact term="Last id" value={(details ? details.lastId : stream.lastId) ?? NO_DATA} mono />
         {details?.maxDeletedId && details.maxDeletedId !== '0-0' ? <Fact term="Max deleted id" value={details.maxDeletedId} mono /> : null}
@@ -38,11 +43,7 @@ export function StreamDetails({ stream, connectionId }: { stream: StreamSource; 
           Could not read the consumer groups: {entry.error.message}
         </p>
       ) : null}
-      {details === null ? (
-        entry?.error ? null : <p className="muted empty-inline">Reading consumer groups…</p>
-      ) : (
-        <GroupsTable details={details} />
-      )}
+      {details === null ? entry?.error ? null : <p className="muted empty-inline">Reading consumer groups…</p> : <GroupsTable details={details} />}
     </>
   )
 }

@@ -31,7 +31,14 @@ function optionsFor(element: HTMLElement, width: number, names: readonly string[
   const text = v('--text-muted')
   const grid = v('--border')
   const font = `11px ${v('--font') || 'sans-serif'}`
-  const axis = (extra: Partial<uPlot.Axis>): uPlot.Axis => ({ stroke: text, font, labelFont: font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, ...extra })
+  const axis = (extra: Partial<uPlot.Axis>): uPlot.Axis => ({
+    stroke: text,
+    font,
+    labelFont: font,
+    grid: { stroke: grid, width: 1 },
+    ticks: { stroke: grid, width: 1 },
+    ...extra,
+  })
   return {
     width,
     height: HEIGHT,
@@ -52,7 +59,16 @@ function optionsFor(element: HTMLElement, width: number, names: readonly string[
       })),
     ],
     // x: at least 80 px between ticks, so the date line under them never overlaps itself.
-    axes: [axis({ space: 80 }), axis({ scale: 'lag', label: 'lag (entries)', labelSize: 16, size: 56, values: (_u, splits) => splits.map((n) => (Number.isInteger(n) ? n.toLocaleString() : '')) })],
+    axes: [
+      axis({ space: 80 }),
+      axis({
+        scale: 'lag',
+        label: 'lag (entries)',
+        labelSize: 16,
+        size: 56,
+        values: (_u, splits) => splits.map((n) => (Number.isInteger(n) ? n.toLocaleString() : '')),
+      }),
+    ],
     legend: { live: true },
     cursor: { drag: { x: false, y: false } },
     hooks: {
@@ -96,7 +112,9 @@ export function StreamLagChart({ stream, connectionId }: { stream: StreamSource;
       {drawable ? (
         <Plot groups={groups} />
       ) : (
-        <p className="muted empty-inline">{entry?.note ?? `Queuescope samples each group's lag every ${interval} s while connected; the chart appears with the second sample.`}</p>
+        <p className="muted empty-inline">
+          {entry?.note ?? `Queuescope samples each group's lag every ${interval} s while connected; the chart appears with the second sample.`}
+        </p>
       )}
       {drawable ? <p className="muted empty-inline">Last hour, sampled every {interval} s. Gaps are samples where Redis could not know the lag.</p> : null}
     </div>

@@ -22,7 +22,6 @@ import {
 import { TAIL_BUFFER, type TailEntry, type TailView } from '../store/tail.slice'
 import { BodyContent, BodyViewToggle, KeyValueTable } from './MessageDetail'
 
-
 export const TAIL_ROW_HEIGHT = 24
 const VISIBLE_ROWS = 12
 
@@ -55,7 +54,8 @@ export function TailTab({ item, connectionId }: { item: SourceItem; connectionId
     const source = item.kind === 'channel' && pattern ? `channel:${glob.trim()}` : sourceKey(item)
     void startTail(connectionId, source, { pattern: item.kind === 'channel' && pattern, ...(needsKey ? { routingKey } : {}) })
   }
-  const canStart = connectionState === 'open' && !(item.kind === 'channel' && pattern && glob.trim() === '') && !(exchangeType === 'direct' && routingKey === '')
+  const canStart =
+    connectionState === 'open' && !(item.kind === 'channel' && pattern && glob.trim() === '') && !(exchangeType === 'direct' && routingKey === '')
 
   return (
     <div className="tail-tab">
@@ -72,7 +72,17 @@ export function TailTab({ item, connectionId }: { item: SourceItem; connectionId
               <input id={ids.pattern} type="checkbox" checked={pattern} disabled={running} onChange={(e) => setPattern(e.target.checked)} />
               Pattern
             </label>
-            {pattern ? <input id={ids.glob} className="mono tail-glob" aria-label="Channel pattern" value={glob} disabled={running} spellCheck={false} onChange={(e) => setGlob(e.target.value)} /> : null}
+            {pattern ? (
+              <input
+                id={ids.glob}
+                className="mono tail-glob"
+                aria-label="Channel pattern"
+                value={glob}
+                disabled={running}
+                spellCheck={false}
+                onChange={(e) => setGlob(e.target.value)}
+              />
+            ) : null}
           </>
         ) : null}
         {needsKey ? (
@@ -105,7 +115,12 @@ export function TailTab({ item, connectionId }: { item: SourceItem; connectionId
             </button>
           </>
         ) : (
-          <button type="submit" className="btn btn-small btn-primary" disabled={!canStart} title={connectionState === 'open' ? undefined : 'The connection is not open'}>
+          <button
+            type="submit"
+            className="btn btn-small btn-primary"
+            disabled={!canStart}
+            title={connectionState === 'open' ? undefined : 'The connection is not open'}
+          >
             {view === null ? 'Start' : 'Start again'}
           </button>
         )}
@@ -213,7 +228,8 @@ function TailList({ view }: { view: TailView }) {
       </div>
       {view.droppedHere > 0 ? (
         <p className="muted tail-dropped">
-          {view.droppedHere.toLocaleString()} older {view.droppedHere === 1 ? 'message' : 'messages'} dropped: the tab keeps the last {TAIL_BUFFER.toLocaleString()}.
+          {view.droppedHere.toLocaleString()} older {view.droppedHere === 1 ? 'message' : 'messages'} dropped: the tab keeps the last{' '}
+          {TAIL_BUFFER.toLocaleString()}.
         </p>
       ) : null}
     </div>
@@ -233,7 +249,6 @@ function TailLabel({ message, view }: { message: TailEntry; view: TailView }) {
     </span>
   )
 }
-
 
 /** The selected message: body (pretty JSON, raw, hex), then properties and headers or stream fields. */
 function TailDetail({ view }: { view: TailView }) {
@@ -300,4 +315,3 @@ function TailDetail({ view }: { view: TailView }) {
     </section>
   )
 }
-

@@ -63,7 +63,12 @@ export function TopBar() {
         </div>
         {/* A replay hidden while it runs comes back from here; otherwise the journal of past replays. */}
         {running !== null ? (
-          <button type="button" className="btn replay-running" title={`Replaying from ${running.source}: show its progress`} onClick={() => openReplayDialog(running.connectionId, running.source)}>
+          <button
+            type="button"
+            className="btn replay-running"
+            title={`Replaying from ${running.source}: show its progress`}
+            onClick={() => openReplayDialog(running.connectionId, running.source)}
+          >
             <span className="replay-running-dot" aria-hidden="true" /> Replay running…
           </button>
         ) : (

@@ -16,7 +16,8 @@ describe('deadlines', () => {
   it('only calls that change nothing are idempotent', () => {
     expect(isIdempotent('profiles:list')).toBe(true)
     expect(isIdempotent('sources:list')).toBe(true)
-    for (const channel of ['messages:publish', 'messages:peek', 'sources:purge', 'replay:start', 'tail:start', 'connection:connect']) expect(isIdempotent(channel)).toBe(false)
+    for (const channel of ['messages:publish', 'messages:peek', 'sources:purge', 'replay:start', 'tail:start', 'connection:connect'])
+      expect(isIdempotent(channel)).toBe(false)
   })
 })
 
@@ -55,7 +56,10 @@ describe('runCall', () => {
 
   it('a call that never left is not retried and says so', async () => {
     const attempt = vi.fn().mockRejectedValue(new TransportFailure('unsent', 'cannot reach the Queuescope server'))
-    await expect(runCall('profiles:list', {}, attempt)).rejects.toMatchObject({ code: 'NOT_CONNECTED', message: 'profiles:list: cannot reach the Queuescope server; it was not sent' })
+    await expect(runCall('profiles:list', {}, attempt)).rejects.toMatchObject({
+      code: 'NOT_CONNECTED',
+      message: 'profiles:list: cannot reach the Queuescope server; it was not sent',
+    })
     expect(attempt).toHaveBeenCalledTimes(1)
   })
 

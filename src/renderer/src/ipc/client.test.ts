@@ -26,25 +26,38 @@ describe('the Electron bridge client', () => {
   it('fails a call the main process never answers with TIMEOUT, naming it; an idempotent one is tried twice', async () => {
     const list = vi.fn(() => new Promise(() => undefined))
     const api = createBridgeApi(bridge({ connectionList: list }), policy)
-    await expect(api.connectionList({})).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/^connection:list got no answer within 20 ms \(tried twice\)/) })
+    await expect(api.connectionList({})).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      message: expect.stringMatching(/^connection:list got no answer within 20 ms \(tried twice\)/),
+    })
     expect(list).toHaveBeenCalledTimes(2)
   })
 
   it('sends a call that changes something only once, and says its outcome is unknown', async () => {
     const purge = vi.fn(() => new Promise(() => undefined))
     const api = createBridgeApi(bridge({ sourcesPurge: purge }), policy)
-    await expect(api.sourcesPurge({ connectionId: 'c', source: 'queue:q', confirm: 'q' })).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/may or may not have happened/) })
+    await expect(api.sourcesPurge({ connectionId: 'c', source: 'queue:q', confirm: 'q' })).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      message: expect.stringMatching(/may or may not have happened/),
+    })
     expect(purge).toHaveBeenCalledTimes(1)
   })
 
   it('an idempotent call that times out once and then answers succeeds', async () => {
-    const overview = vi.fn().mockReturnValueOnce(new Promise(() => undefined)).mockResolvedValueOnce({ ok: true, data: { scope: '/' } })
+    const overview = vi
+      .fn()
+      .mockReturnValueOnce(new Promise(() => undefined))
+      .mockResolvedValueOnce({ ok: true, data: { scope: '/' } })
     const api = createBridgeApi(bridge({ brokerOverview: overview }), policy)
     await expect(api.brokerOverview({ connectionId: 'c' })).resolves.toEqual({ scope: '/' })
   })
 
   it('turns a failure of the IPC itself into a typed error', async () => {
     const api = createBridgeApi(bridge({ appInfo: () => Promise.reject(new Error('An object could not be cloned.')) }))
-    await expect(api.appInfo({})).rejects.toMatchObject({ name: 'QsError', code: 'INTERNAL', message: expect.stringMatching(/^app:info failed .*could not be cloned/) })
+    await expect(api.appInfo({})).rejects.toMatchObject({
+      name: 'QsError',
+      code: 'INTERNAL',
+      message: expect.stringMatching(/^app:info failed .*could not be cloned/),
+    })
   })
 })

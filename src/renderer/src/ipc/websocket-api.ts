@@ -161,7 +161,11 @@ function encode(channel: string, id: number, payload: unknown, maxFrameBytes: nu
   // A UTF-16 unit is at most 3 UTF-8 bytes: most frames need no counting.
   const bytes = text.length * 3 <= maxFrameBytes ? text.length : utf8Length(text)
   if (bytes > maxFrameBytes) {
-    throw new QsError('BAD_REQUEST', `this ${channel} request is ${mib(bytes)} MiB and the web UI carries at most ${mib(maxFrameBytes)} MiB per message: use the queuescope CLI for larger ones`, { bytes, maxFrameBytes })
+    throw new QsError(
+      'BAD_REQUEST',
+      `this ${channel} request is ${mib(bytes)} MiB and the web UI carries at most ${mib(maxFrameBytes)} MiB per message: use the queuescope CLI for larger ones`,
+      { bytes, maxFrameBytes },
+    )
   }
   return text
 }

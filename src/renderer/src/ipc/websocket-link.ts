@@ -73,7 +73,9 @@ export class Link {
         reject,
         timer: setTimeout(() => {
           this.waiters.delete(waiter)
-          reject(new TransportFailure('unsent', 'cannot reach the Queuescope server (is it still running? Its token changes each launch: open the URL it printed)'))
+          reject(
+            new TransportFailure('unsent', 'cannot reach the Queuescope server (is it still running? Its token changes each launch: open the URL it printed)'),
+          )
         }, waitMs),
       }
       this.waiters.add(waiter)

@@ -9,7 +9,13 @@ import { selectSelectedSource, selectSourceItems } from './sources.selectors'
 import type { SourcesListing } from './sources.slice'
 import { profile, queue, status } from './test-data'
 
-const listing = (scope: string, names: string[]): SourcesListing => ({ items: names.map((n) => queue(n)), warnings: [], scope, listedAt: 1, broker: 'rabbitmq' })
+const listing = (scope: string, names: string[]): SourcesListing => ({
+  items: names.map((n) => queue(n)),
+  warnings: [],
+  scope,
+  listedAt: 1,
+  broker: 'rabbitmq',
+})
 
 const overview = (scope: string, connections: number | null = 2): BrokerOverview => ({
   scope,
@@ -22,7 +28,10 @@ const overview = (scope: string, connections: number | null = 2): BrokerOverview
   warnings: [],
 })
 
-const history: MetricsHistory = { series: { 'queue:orders': [{ at: 1, ready: 1, unacked: 0, consumers: 0, consumerCapacity: 0.5, publishRate: null, deliverRate: null, ackRate: null }] }, intervalMs: 5000 }
+const history: MetricsHistory = {
+  series: { 'queue:orders': [{ at: 1, ready: 1, unacked: 0, consumers: 0, consumerCapacity: 0.5, publishRate: null, deliverRate: null, ackRate: null }] },
+  intervalMs: 5000,
+}
 
 /** A store with `/` open, its listing, samples and the orders row selected. */
 async function openOnDefaultVhost(handlers: Parameters<typeof createFakeApi>[0]) {

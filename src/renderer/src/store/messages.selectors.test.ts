@@ -60,8 +60,14 @@ describe('messages selectors', () => {
 
   it('recognises a refusal that the user can accept', () => {
     expect(peekRefusalOf(null)).toBeNull()
-    expect(peekRefusalOf({ code: 'UNSUPPORTED', message: 'limit 5', detail: { reason: 'delivery-limit', requiresAcceptance: true } })).toEqual({ message: 'limit 5', requiresAcceptance: true })
-    expect(peekRefusalOf({ code: 'UNSUPPORTED', message: 'cannot', detail: { reason: 'delivery-limit', deliveryLimit: 1 } })).toEqual({ message: 'cannot', requiresAcceptance: false })
+    expect(peekRefusalOf({ code: 'UNSUPPORTED', message: 'limit 5', detail: { reason: 'delivery-limit', requiresAcceptance: true } })).toEqual({
+      message: 'limit 5',
+      requiresAcceptance: true,
+    })
+    expect(peekRefusalOf({ code: 'UNSUPPORTED', message: 'cannot', detail: { reason: 'delivery-limit', deliveryLimit: 1 } })).toEqual({
+      message: 'cannot',
+      requiresAcceptance: false,
+    })
     expect(peekRefusalOf({ code: 'NOT_FOUND', message: 'no queue' })?.requiresAcceptance).toBe(false)
   })
 
@@ -156,7 +162,11 @@ describe('messages selectors', () => {
 describe('cutNote', () => {
   it('says how much of a body cut for display is shown, for the decompressed form when that is what shows', () => {
     expect(cutNote({ size: 10, decoded: undefined })).toBeNull()
-    expect(cutNote({ size: 20_000_000, shownBytes: 4_194_304 })).toBe('showing the first 4,194,304 of 20,000,000 bytes: the rest is cut for display (export reads the message whole)')
-    expect(cutNote({ size: 100, decoded: { contentEncoding: 'gzip', body: 'x', encoding: 'utf8', size: 16_777_216, shownBytes: 4_194_304 } })).toMatch(/first 4,194,304 of 16,777,216 bytes/)
+    expect(cutNote({ size: 20_000_000, shownBytes: 4_194_304 })).toBe(
+      'showing the first 4,194,304 of 20,000,000 bytes: the rest is cut for display (export reads the message whole)',
+    )
+    expect(cutNote({ size: 100, decoded: { contentEncoding: 'gzip', body: 'x', encoding: 'utf8', size: 16_777_216, shownBytes: 4_194_304 } })).toMatch(
+      /first 4,194,304 of 16,777,216 bytes/,
+    )
   })
 })

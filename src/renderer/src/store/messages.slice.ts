@@ -51,7 +51,11 @@ export interface MessagesSlice {
    * Peeks at `source`. `acceptRisk` re-asks a quorum queue with a delivery limit after the user
    * accepted that each browse spends a delivery attempt.
    */
-  browseMessages(connectionId: string, source: string, options?: { acceptRisk?: boolean; streamQueue?: boolean; page?: RedisPage; history?: RedisPage[] }): Promise<void>
+  browseMessages(
+    connectionId: string,
+    source: string,
+    options?: { acceptRisk?: boolean; streamQueue?: boolean; page?: RedisPage; history?: RedisPage[] },
+  ): Promise<void>
 }
 
 /** The stream-queue "From" form as the contract wants it; a bad number is a BAD_REQUEST-like message. */
@@ -63,7 +67,9 @@ export function parseStreamFrom(draft: StreamFromDraft): StreamFrom | string {
   }
   // A timestamp: epoch ms, or anything Date.parse reads ("2026-11-26 10:00").
   const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text)
-  return Number.isFinite(ms) && ms >= 0 ? { type: 'timestamp', value: Math.floor(ms) } : 'the timestamp must be a date and time (2026-11-26T10:00) or epoch milliseconds'
+  return Number.isFinite(ms) && ms >= 0
+    ? { type: 'timestamp', value: Math.floor(ms) }
+    : 'the timestamp must be a date and time (2026-11-26T10:00) or epoch milliseconds'
 }
 
 export const createMessagesSlice: SliceCreator<MessagesSlice> = (set, get, { api }) => ({
@@ -90,7 +96,16 @@ export const createMessagesSlice: SliceCreator<MessagesSlice> = (set, get, { api
     if (options.streamQueue) {
       const parsed = parseStreamFrom(streamFrom)
       if (typeof parsed === 'string') {
-        set({ browse: { connectionId, source, loading: false, result: same ? previous.result : null, error: { code: 'BAD_REQUEST', message: parsed }, selectedMessageId: same ? previous.selectedMessageId : null } })
+        set({
+          browse: {
+            connectionId,
+            source,
+            loading: false,
+            result: same ? previous.result : null,
+            error: { code: 'BAD_REQUEST', message: parsed },
+            selectedMessageId: same ? previous.selectedMessageId : null,
+          },
+        })
         return
       }
       from = parsed

@@ -16,7 +16,11 @@ import {
 const MIN = 60_000
 const fmt = (n: number) => n.toLocaleString('en-US')
 
-function sample(at: number, ready: number | null, rates: { publishRate?: number | null; ackRate?: number | null; deliverRate?: number | null } = {}): SourceSample {
+function sample(
+  at: number,
+  ready: number | null,
+  rates: { publishRate?: number | null; ackRate?: number | null; deliverRate?: number | null } = {},
+): SourceSample {
   return { at, ready, unacked: 0, consumers: 1, consumerCapacity: null, publishRate: null, deliverRate: null, ackRate: null, ...rates }
 }
 

@@ -36,7 +36,7 @@ describe('metrics slice', () => {
     expect(selectSeries('p1', 'queue:unknown')(store.getState())).toEqual([])
   })
 
-  it('keeps at most the last hour, measured on the samples\' own clock', async () => {
+  it("keeps at most the last hour, measured on the samples' own clock", async () => {
     const answers = [history({ 'queue:orders': [sample(0), sample(30 * MIN)] }), history({ 'queue:orders': [sample(61 * MIN)] })]
     const fake = createFakeApi({ metricsHistory: async () => answers.shift()! })
     const store = createAppStore({ api: () => fake.api })

@@ -20,7 +20,16 @@ describe('publish selectors', () => {
   })
 
   it('builds a queue publish: persistent by default, empty fields and header rows left out', () => {
-    const draft = { ...EMPTY_DRAFT, body: '{}', messageId: ' m-1 ', priority: '7', headers: [{ name: 'tenant', value: 'acme' }, { name: ' ', value: 'x' }] }
+    const draft = {
+      ...EMPTY_DRAFT,
+      body: '{}',
+      messageId: ' m-1 ',
+      priority: '7',
+      headers: [
+        { name: 'tenant', value: 'acme' },
+        { name: ' ', value: 'x' },
+      ],
+    }
     expect(buildPublishRequest('p1', 'queue:orders', draft)).toEqual({
       connectionId: 'p1',
       target: 'queue:orders',

@@ -49,7 +49,15 @@ export function buildPublishRequest(connectionId: string, target: string, draft:
   // Redis lists carry the body alone (docs/architecture.md "Message mapping").
   if (target.startsWith('list:')) return { ...request, headers: {}, listEnd: draft.listEnd }
   if (target.startsWith('queue:') || target.startsWith('exchange:')) properties.deliveryMode = draft.deliveryMode
-  const text = { contentType: draft.contentType, messageId: draft.messageId, correlationId: draft.correlationId, replyTo: draft.replyTo, expiration: draft.expiration, type: draft.type, appId: draft.appId }
+  const text = {
+    contentType: draft.contentType,
+    messageId: draft.messageId,
+    correlationId: draft.correlationId,
+    replyTo: draft.replyTo,
+    expiration: draft.expiration,
+    type: draft.type,
+    appId: draft.appId,
+  }
   for (const [key, value] of Object.entries(text) as [keyof typeof text, string][]) {
     if (value.trim() !== '') properties[key] = value.trim()
   }

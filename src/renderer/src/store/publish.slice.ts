@@ -79,8 +79,7 @@ export const createPublishSlice: SliceCreator<PublishSlice> = (set, get, { api }
 
     updatePublishDraft: patchDraft,
     addHeaderRow: () => patchDraft({ headers: [...get().publishDraft.headers, { name: '', value: '' }] }),
-    updateHeaderRow: (index, patch) =>
-      patchDraft({ headers: get().publishDraft.headers.map((row, i) => (i === index ? { ...row, ...patch } : row)) }),
+    updateHeaderRow: (index, patch) => patchDraft({ headers: get().publishDraft.headers.map((row, i) => (i === index ? { ...row, ...patch } : row)) }),
     removeHeaderRow: (index) => patchDraft({ headers: get().publishDraft.headers.filter((_, i) => i !== index) }),
     applyRecentPublish: (index) => {
       const recent = get().recentPublishes[index]

@@ -20,7 +20,17 @@ import {
 } from './redis.selectors'
 import { queue, stream } from './test-data'
 
-const lagSample = (at: number, lag: number | null): SourceSample => ({ at, ready: null, unacked: null, consumers: null, consumerCapacity: null, publishRate: null, deliverRate: null, ackRate: null, lag })
+const lagSample = (at: number, lag: number | null): SourceSample => ({
+  at,
+  ready: null,
+  unacked: null,
+  consumers: null,
+  consumerCapacity: null,
+  publishRate: null,
+  deliverRate: null,
+  ackRate: null,
+  lag,
+})
 
 describe('stream and list paging', () => {
   it('opens a stream newest first and a list at its head', () => {
@@ -70,8 +80,12 @@ describe('consumer-group lag', () => {
     const draining = [lagSample(0, 600), lagSample(60_000, 0 + 300)]
     const report = lagTrendOf(draining)
     expect(report.trend).toBe('draining')
-    expect(lagSentence('billing', report, 300)).toBe(`billing: draining at ${(5).toLocaleString(undefined, { minimumFractionDigits: 1 })} entries/s — caught up in about 1 min`)
-    expect(lagSentence('billing', lagTrendOf([lagSample(0, 0), lagSample(60_000, 600)]), 600)).toMatch(/^billing: growing at 10\.0 entries\/s — falling behind$/)
+    expect(lagSentence('billing', report, 300)).toBe(
+      `billing: draining at ${(5).toLocaleString(undefined, { minimumFractionDigits: 1 })} entries/s — caught up in about 1 min`,
+    )
+    expect(lagSentence('billing', lagTrendOf([lagSample(0, 0), lagSample(60_000, 600)]), 600)).toMatch(
+      /^billing: growing at 10\.0 entries\/s — falling behind$/,
+    )
     expect(lagSentence('billing', lagTrendOf([lagSample(0, 0), lagSample(60_000, 0)]), 0)).toBe('billing: caught up')
   })
 

@@ -14,8 +14,7 @@ import type { EntrySelection, PendingView } from './redis.slice'
 /** What a page of a Redis stream or list was asked with; the Messages tab keeps a stack of them for Previous. */
 export type RedisPage =
   /** after: exclusive (the previous page's last id); at: inclusive (a jump to an id or a time). */
-  | { kind: 'stream'; direction: 'forward' | 'backward'; after?: string; at?: string }
-  | { kind: 'list'; from: 'head' | 'tail'; offset: number }
+  { kind: 'stream'; direction: 'forward' | 'backward'; after?: string; at?: string } | { kind: 'list'; from: 'head' | 'tail'; offset: number }
 
 /** The first page of a stream (newest first, as RedisInsight opens one) or a list (from the head). */
 export function firstPage(kind: 'stream' | 'list'): RedisPage {
@@ -122,7 +121,10 @@ export function formatIdle(ms: number | null): string {
 
 /** "Scanned 12,000 of 1,000,000 keys · 37 found · node 1 of 3". */
 export function discoveryText(progress: DiscoveryProgress): string {
-  const scanned = progress.total === null ? `Scanned ${progress.scanned.toLocaleString()} keys` : `Scanned ${Math.min(progress.scanned, progress.total).toLocaleString()} of ${progress.total.toLocaleString()} keys`
+  const scanned =
+    progress.total === null
+      ? `Scanned ${progress.scanned.toLocaleString()} keys`
+      : `Scanned ${Math.min(progress.scanned, progress.total).toLocaleString()} of ${progress.total.toLocaleString()} keys`
   const nodes = progress.nodes > 1 ? ` · node ${Math.min(progress.nodesDone + 1, progress.nodes)} of ${progress.nodes}` : ''
   return `${scanned} · ${progress.found.toLocaleString()} found${nodes}`
 }
@@ -170,8 +172,11 @@ export function describeAck(asked: number, acknowledged: number): string {
 
 /** "Re-added 3 of 3 entries and acknowledged them · 1 failed (stays pending): <why>". */
 export function describeReadd(report: Pick<ReplayReport, 'total' | 'published' | 'acknowledged' | 'failed' | 'error' | 'failures'>): string {
-  const parts = [`Re-added ${report.published.toLocaleString()} of ${plural(report.total, 'entry', 'entries')}, ${report.acknowledged.toLocaleString()} acknowledged`]
-  if (report.failed > 0) parts.push(`${report.failed.toLocaleString()} failed and stay pending${report.failures[0]?.reason ? `: ${report.failures[0].reason}` : ''}`)
+  const parts = [
+    `Re-added ${report.published.toLocaleString()} of ${plural(report.total, 'entry', 'entries')}, ${report.acknowledged.toLocaleString()} acknowledged`,
+  ]
+  if (report.failed > 0)
+    parts.push(`${report.failed.toLocaleString()} failed and stay pending${report.failures[0]?.reason ? `: ${report.failures[0].reason}` : ''}`)
   if (report.error) parts.push(report.error)
   return parts.join(' · ')
 }

@@ -87,7 +87,14 @@ describe('redis slice: pending entries', () => {
     await store.getState().loadPending('p1', 'stream:s', 'billing', { consumer: 'c1' })
     store.getState().togglePendingEntry('1-0')
     expect(await store.getState().claimPending('c2', 5000)).toBe(true)
-    expect(fake.calls.find((c) => c.method === 'streamsClaim')?.request).toEqual({ connectionId: 'p1', source: 'stream:s', group: 'billing', ids: ['1-0'], consumer: 'c2', minIdleMs: 5000 })
+    expect(fake.calls.find((c) => c.method === 'streamsClaim')?.request).toEqual({
+      connectionId: 'p1',
+      source: 'stream:s',
+      group: 'billing',
+      ids: ['1-0'],
+      consumer: 'c2',
+      minIdleMs: 5000,
+    })
     expect(store.getState().pending?.outcome).toBe('Claimed 1 entry to c2')
     await expect.poll(() => store.getState().pending?.result?.entries.map((e) => e.id)).toEqual(['2-0'])
     expect(store.getState().pending?.selected).toEqual([])

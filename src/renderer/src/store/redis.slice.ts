@@ -86,7 +86,8 @@ export const createRedisSlice: SliceCreator<RedisSlice> = (set, get, { api }) =>
     const topology = get().topology
     if (topology !== null && topology.connectionId === connectionId && topology.source === source) void get().loadSourceDetails(connectionId, source)
     const pending = get().pending
-    if (pending !== null && pending.connectionId === connectionId && pending.source === source) void get().loadPending(connectionId, source, pending.group, { consumer: pending.consumer, move: 'same' })
+    if (pending !== null && pending.connectionId === connectionId && pending.source === source)
+      void get().loadPending(connectionId, source, pending.group, { consumer: pending.consumer, move: 'same' })
   }
 
   return {
@@ -155,7 +156,14 @@ export const createRedisSlice: SliceCreator<RedisSlice> = (set, get, { api }) =>
       if (view === null || view.selected.length === 0 || get().redisBusy) return false
       set({ redisBusy: true })
       try {
-        const result = await api().streamsClaim({ connectionId: view.connectionId, source: view.source, group: view.group, ids: view.selected, consumer, minIdleMs })
+        const result = await api().streamsClaim({
+          connectionId: view.connectionId,
+          source: view.source,
+          group: view.group,
+          ids: view.selected,
+          consumer,
+          minIdleMs,
+        })
         const outcome = describeClaim(consumer, result)
         // The outcome line says it (no toast); the ticks go, so the next action is chosen afresh.
         set((s) => ({ redisBusy: false, pending: s.pending === null ? null : { ...s.pending, outcome, selected: [] } }))
@@ -189,7 +197,15 @@ export const createRedisSlice: SliceCreator<RedisSlice> = (set, get, { api }) =>
       if (get().redisBusy) return false
       set({ redisBusy: true })
       try {
-        const report = await api().replayStart({ connectionId, source, to: { connectionId, target: source }, mode: 'move', sourceGroup: group, messageIds: ids, confirm })
+        const report = await api().replayStart({
+          connectionId,
+          source,
+          to: { connectionId, target: source },
+          mode: 'move',
+          sourceGroup: group,
+          messageIds: ids,
+          confirm,
+        })
         const outcome = describeReadd(report)
         set((s) => ({ redisBusy: false, pending: s.pending === null ? null : { ...s.pending, outcome, selected: [] } }))
         if (report.failed > 0 || report.error) get().pushToast({ kind: 'error', title: `Re-add from ${group}`, message: outcome })
@@ -241,7 +257,8 @@ export const createRedisSlice: SliceCreator<RedisSlice> = (set, get, { api }) =>
     setEntrySelection: (connectionId, source, ids) => set({ entrySelection: { connectionId, source, ids } }),
     toggleEntry: (connectionId, source, id) =>
       set((s) => {
-        const current = s.entrySelection !== null && s.entrySelection.connectionId === connectionId && s.entrySelection.source === source ? s.entrySelection.ids : []
+        const current =
+          s.entrySelection !== null && s.entrySelection.connectionId === connectionId && s.entrySelection.source === source ? s.entrySelection.ids : []
         const ids = current.includes(id) ? current.filter((x) => x !== id) : [...current, id]
         return { entrySelection: { connectionId, source, ids } }
       }),
@@ -253,7 +270,9 @@ export const createRedisSlice: SliceCreator<RedisSlice> = (set, get, { api }) =>
       const title = { xdel: `Delete entries of ${source}`, trim: `Trim ${source}`, delete: `Delete ${source}`, purge: `Purge ${source}` }[request.op]
       try {
         const removed =
-          request.op === 'purge' ? (await api().sourcesPurge({ connectionId, source, confirm: request.confirm })).purged : (await api().redisWrite(request)).removed
+          request.op === 'purge'
+            ? (await api().sourcesPurge({ connectionId, source, confirm: request.confirm })).purged
+            : (await api().redisWrite(request)).removed
         set({ redisBusy: false })
         const what = source.startsWith('list:') ? plural(removed, 'item') : plural(removed, 'entry', 'entries')
         get().pushToast({ kind: 'info', title, message: request.op === 'delete' ? `Deleted the key (${what})` : `Removed ${what}` })

@@ -55,7 +55,15 @@ function report(overrides: Partial<ReplayReport> = {}): ReplayReport {
 }
 
 function message(id: string, messageId?: string): PeekedMessage {
-  return { id, body: '{}', encoding: 'utf8', size: 2, redelivered: false, properties: messageId === undefined ? {} : { messageId }, headers: {} } as PeekedMessage
+  return {
+    id,
+    body: '{}',
+    encoding: 'utf8',
+    size: 2,
+    redelivered: false,
+    properties: messageId === undefined ? {} : { messageId },
+    headers: {},
+  } as PeekedMessage
 }
 
 describe('replay selectors', () => {
@@ -68,7 +76,9 @@ describe('replay selectors', () => {
   it('carries the delivery-limit acceptance only once the user gave it', () => {
     const built = buildReplayRequest({ ...initialReplayDraft('p1'), acceptDeliveryLimitRisk: true }, CONTEXT, { dryRun: true })
     expect(built).toMatchObject({ request: { acceptDeliveryLimitRisk: true } })
-    expect(buildReplayRequest(initialReplayDraft('p1'), CONTEXT, { dryRun: true })).not.toMatchObject({ request: { acceptDeliveryLimitRisk: expect.anything() } })
+    expect(buildReplayRequest(initialReplayDraft('p1'), CONTEXT, { dryRun: true })).not.toMatchObject({
+      request: { acceptDeliveryLimitRisk: expect.anything() },
+    })
   })
 
   it('reads limit, rate, an exchange target with routing key, filters, the selection and the confirmation', () => {
@@ -113,14 +123,22 @@ describe('replay selectors', () => {
 
   it('says what is wrong with the form instead of sending it', () => {
     const draft = initialReplayDraft('p1')
-    expect(buildReplayRequest({ ...draft, limit: '0' }, CONTEXT, { dryRun: true })).toEqual({ problem: expect.stringMatching(/^Limit: a whole number above 0/) })
+    expect(buildReplayRequest({ ...draft, limit: '0' }, CONTEXT, { dryRun: true })).toEqual({
+      problem: expect.stringMatching(/^Limit: a whole number above 0/),
+    })
     expect(buildReplayRequest({ ...draft, limit: '2.5' }, CONTEXT, { dryRun: true })).toHaveProperty('problem')
     expect(buildReplayRequest({ ...draft, rate: 'fast' }, CONTEXT, { dryRun: true })).toEqual({ problem: expect.stringMatching(/^Rate:/) })
     expect(buildReplayRequest({ ...draft, targetKind: 'queue' }, CONTEXT, { dryRun: true })).toEqual({ problem: 'Name the target queue' })
-    expect(buildReplayRequest({ ...draft, targetKind: 'queue', targetName: 'orders.dlq' }, CONTEXT, { dryRun: true })).toEqual({ problem: expect.stringMatching(/the source queue itself/) })
+    expect(buildReplayRequest({ ...draft, targetKind: 'queue', targetName: 'orders.dlq' }, CONTEXT, { dryRun: true })).toEqual({
+      problem: expect.stringMatching(/the source queue itself/),
+    })
     // The same name on another connection is another queue.
-    expect(buildReplayRequest({ ...draft, targetKind: 'queue', targetName: 'orders.dlq', targetConnectionId: 'p2' }, CONTEXT, { dryRun: true })).toHaveProperty('request')
-    expect(buildReplayRequest({ ...draft, filters: [{ field: 'body', name: '', op: 'regex', value: '(' }] }, CONTEXT, { dryRun: true })).toEqual({ problem: expect.stringMatching(/^Filter 1: .*not a valid regular expression/) })
+    expect(buildReplayRequest({ ...draft, targetKind: 'queue', targetName: 'orders.dlq', targetConnectionId: 'p2' }, CONTEXT, { dryRun: true })).toHaveProperty(
+      'request',
+    )
+    expect(buildReplayRequest({ ...draft, filters: [{ field: 'body', name: '', op: 'regex', value: '(' }] }, CONTEXT, { dryRun: true })).toEqual({
+      problem: expect.stringMatching(/^Filter 1: .*not a valid regular expression/),
+    })
   })
 
   it('checks each filter row', () => {
@@ -144,7 +162,13 @@ describe('replay selectors', () => {
       profile({ id: 'a', name: 'A rabbit', broker: 'rabbitmq', readOnly: true }),
       profile({ id: 'me', name: 'Z me', broker: 'rabbitmq' }),
     ]
-    const statuses = { b: status({ connectionId: 'b' }), r: status({ connectionId: 'r' }), c: status({ connectionId: 'c', state: 'closed' }), a: status({ connectionId: 'a' }), me: status({ connectionId: 'me' }) }
+    const statuses = {
+      b: status({ connectionId: 'b' }),
+      r: status({ connectionId: 'r' }),
+      c: status({ connectionId: 'c', state: 'closed' }),
+      a: status({ connectionId: 'a' }),
+      me: status({ connectionId: 'me' }),
+    }
     expect(replayTargetConnections(profiles, statuses, 'me')).toEqual([
       { id: 'me', name: 'Z me', broker: 'rabbitmq', readOnly: false },
       { id: 'a', name: 'A rabbit', broker: 'rabbitmq', readOnly: true },
@@ -172,12 +196,26 @@ describe('replay selectors', () => {
     const redis = { connectionId: 'r1', source: 'stream:orders:dlq', messageIds: null }
     const draft = { ...initialReplayDraft('r1', 'stream'), targetKind: 'channel' as const }
     expect(buildReplayRequest(draft, redis, { dryRun: true })).toEqual({ problem: 'Name the target channel' })
-    expect(buildReplayRequest({ ...draft, targetKind: 'stream', targetName: 'orders:dlq' }, redis, { dryRun: true })).toEqual({ problem: 'The target is the source stream itself: pick another target, or back to origin' })
-    expect(buildReplayRequest({ ...draft, targetKind: 'list', targetName: ' jobs ', routingKey: 'ignored' }, redis, { dryRun: false, confirm: 'orders:dlq' })).toEqual({
-      request: { connectionId: 'r1', source: 'stream:orders:dlq', to: { connectionId: 'r1', target: 'list:jobs' }, mode: 'move', filters: [], dryRun: false, confirm: 'orders:dlq' },
+    expect(buildReplayRequest({ ...draft, targetKind: 'stream', targetName: 'orders:dlq' }, redis, { dryRun: true })).toEqual({
+      problem: 'The target is the source stream itself: pick another target, or back to origin',
+    })
+    expect(
+      buildReplayRequest({ ...draft, targetKind: 'list', targetName: ' jobs ', routingKey: 'ignored' }, redis, { dryRun: false, confirm: 'orders:dlq' }),
+    ).toEqual({
+      request: {
+        connectionId: 'r1',
+        source: 'stream:orders:dlq',
+        to: { connectionId: 'r1', target: 'list:jobs' },
+        mode: 'move',
+        filters: [],
+        dryRun: false,
+        confirm: 'orders:dlq',
+      },
     })
     // The same key on another connection is another stream.
-    expect(buildReplayRequest({ ...draft, targetKind: 'stream', targetName: 'orders:dlq', targetConnectionId: 'r2' }, redis, { dryRun: true })).toHaveProperty('request')
+    expect(buildReplayRequest({ ...draft, targetKind: 'stream', targetName: 'orders:dlq', targetConnectionId: 'r2' }, redis, { dryRun: true })).toHaveProperty(
+      'request',
+    )
     expect(buildReplayRequest({ ...initialReplayDraft('r1', 'stream'), targetConnectionId: 'p1' }, redis, { dryRun: true })).toEqual({
       request: { connectionId: 'r1', source: 'stream:orders:dlq', to: { toOrigin: true, connectionId: 'p1' }, mode: 'move', filters: [], dryRun: true },
     })
@@ -191,7 +229,11 @@ describe('replay selectors', () => {
   })
 
   it('suggests the target connection’s queues or exchanges by name', () => {
-    const items = [queue('orders'), { kind: 'exchange' as const, name: '', exchangeType: 'direct', durable: true, internal: false, messages: null, consumers: null }, { kind: 'exchange' as const, name: 'events', exchangeType: 'topic', durable: true, internal: false, messages: null, consumers: null }]
+    const items = [
+      queue('orders'),
+      { kind: 'exchange' as const, name: '', exchangeType: 'direct', durable: true, internal: false, messages: null, consumers: null },
+      { kind: 'exchange' as const, name: 'events', exchangeType: 'topic', durable: true, internal: false, messages: null, consumers: null },
+    ]
     expect(targetNameSuggestions(items, 'queue')).toEqual(['orders'])
     expect(targetNameSuggestions(items, 'exchange')).toEqual(['events'])
   })
@@ -225,8 +267,13 @@ describe('replay selectors', () => {
   })
 
   it('tells a troubled, cancelled copy in words, with the trouble marked', () => {
-    const lines = describeReport(report({ mode: 'copy', published: 10, acknowledged: 0, failed: 2, skipped: 3, left: 20, duplicates: 1, cancelled: true, error: 'the target went away' }))
-    expect(lines[0]).toEqual({ text: 'Copied 10 of 20 messages from queue:orders.dlq to origin (each message’s x-death) before it was cancelled.', trouble: false })
+    const lines = describeReport(
+      report({ mode: 'copy', published: 10, acknowledged: 0, failed: 2, skipped: 3, left: 20, duplicates: 1, cancelled: true, error: 'the target went away' }),
+    )
+    expect(lines[0]).toEqual({
+      text: 'Copied 10 of 20 messages from queue:orders.dlq to origin (each message’s x-death) before it was cancelled.',
+      trouble: false,
+    })
     const trouble = lines.filter((l) => l.trouble).map((l) => l.text)
     expect(trouble).toEqual([
       'Stopped early: the target went away',
@@ -278,7 +325,9 @@ describe('replay selectors', () => {
     expect(journalNewestFirst(listing).map((e) => e.id)).toEqual(['y', 'x'])
     expect(describeJournalResult(entry)).toMatch(/^no report/)
     expect(describeJournalResult({ ...entry, report: report({ failed: 1, published: 19, left: 1 }) })).toBe('19 moved · 1 failed · 0 skipped · 1 left')
-    expect(describeJournalResult({ ...entry, dryRun: true, report: report({ dryRun: true, skipped: 2, published: 18 }) })).toBe('would move 18 · 0 failed · 2 skipped')
+    expect(describeJournalResult({ ...entry, dryRun: true, report: report({ dryRun: true, skipped: 2, published: 18 }) })).toBe(
+      'would move 18 · 0 failed · 2 skipped',
+    )
     const name = (id: string) => (id === 'p2' ? 'Staging' : id)
     expect(describeJournalTarget({ ...entry, target: 'queue:t', targetConnection: 'p2' }, name)).toBe('queue:t on Staging')
     expect(describeJournalTarget({ ...entry, target: 'queue:t', targetConnection: 'p1' }, name)).toBe('queue:t')

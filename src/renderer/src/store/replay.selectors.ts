@@ -1,6 +1,16 @@
 import type { PeekedMessage } from '../../../shared/messages'
 import type { ConnectionStatus, ProfileView, SourceItem } from '../../../shared/model'
-import { compileFilterRegex, describeFilter, MAX_REPLAY_RATE, MIN_REPLAY_RATE, ORIGIN_HEADER, type ReplayFilter, type ReplayItem, type ReplayProgress, type ReplayReport } from '../../../shared/replay'
+import {
+  compileFilterRegex,
+  describeFilter,
+  MAX_REPLAY_RATE,
+  MIN_REPLAY_RATE,
+  ORIGIN_HEADER,
+  type ReplayFilter,
+  type ReplayItem,
+  type ReplayProgress,
+  type ReplayReport,
+} from '../../../shared/replay'
 import type { RefKind } from '../../../shared/source-ref'
 import { formatCount } from '../format'
 import type { AppState } from './app.store'
@@ -111,7 +121,17 @@ export interface ReplayDraft {
 
 /** Back to origin on the source's own connection, or (a list, which has no origin) a Redis stream there. */
 export function initialReplayDraft(connectionId: string, sourceKind: RefKind = 'queue'): ReplayDraft {
-  return { targetKind: sourceKind === 'list' ? 'stream' : 'origin', targetConnectionId: connectionId, targetName: '', routingKey: '', mode: 'move', limit: '', rate: '', filters: [], acceptDeliveryLimitRisk: false }
+  return {
+    targetKind: sourceKind === 'list' ? 'stream' : 'origin',
+    targetConnectionId: connectionId,
+    targetName: '',
+    routingKey: '',
+    mode: 'move',
+    limit: '',
+    rate: '',
+    filters: [],
+    acceptDeliveryLimitRisk: false,
+  }
 }
 
 export const NEW_FILTER: ReplayFilter = { field: 'header', name: '', op: 'equals', value: '' }
@@ -142,7 +162,11 @@ export interface ReplayContext {
 }
 
 /** The form as a `replay:start` request, or what is wrong with it in words. */
-export function buildReplayRequest(draft: ReplayDraft, context: ReplayContext, options: { dryRun: boolean; confirm?: string }): { request: ReplayStartRequest } | { problem: string } {
+export function buildReplayRequest(
+  draft: ReplayDraft,
+  context: ReplayContext,
+  options: { dryRun: boolean; confirm?: string },
+): { request: ReplayStartRequest } | { problem: string } {
   let limit: number | undefined
   if (draft.limit.trim() !== '') {
     const n = Number(draft.limit.trim())
@@ -152,7 +176,8 @@ export function buildReplayRequest(draft: ReplayDraft, context: ReplayContext, o
   let rate: number | undefined
   if (draft.rate.trim() !== '') {
     const n = Number(draft.rate.trim())
-    if (!Number.isFinite(n) || n < MIN_REPLAY_RATE || n > MAX_REPLAY_RATE) return { problem: `Rate: messages per second above 0 (at most ${formatCount(MAX_REPLAY_RATE)}), or empty for as fast as the target confirms` }
+    if (!Number.isFinite(n) || n < MIN_REPLAY_RATE || n > MAX_REPLAY_RATE)
+      return { problem: `Rate: messages per second above 0 (at most ${formatCount(MAX_REPLAY_RATE)}), or empty for as fast as the target confirms` }
     rate = n
   }
   for (const [index, filter] of draft.filters.entries()) {
@@ -170,7 +195,11 @@ export function buildReplayRequest(draft: ReplayDraft, context: ReplayContext, o
       return { problem: `The target is the source ${draft.targetKind} itself: pick another target, or back to origin` }
     }
     const routingKey = draft.routingKey.trim()
-    to = { connectionId: draft.targetConnectionId, target: `${draft.targetKind}:${name}`, ...(draft.targetKind === 'exchange' && routingKey !== '' ? { routingKey } : {}) }
+    to = {
+      connectionId: draft.targetConnectionId,
+      target: `${draft.targetKind}:${name}`,
+      ...(draft.targetKind === 'exchange' && routingKey !== '' ? { routingKey } : {}),
+    }
   }
   const filters = draft.filters.map((f) => ({ ...f, name: f.field === 'xDeathReason' ? '' : f.name.trim(), value: f.op === 'exists' ? '' : f.value }))
   const request: ReplayStartRequest = {
@@ -251,7 +280,8 @@ const plural = (n: number, one: string, many: string) => `${formatCount(n)} ${n 
  */
 export function describeReportHeadline(report: ReplayReport, targetConnectionName: string | null = null): string {
   const target = targetConnectionName === null ? report.target : `${report.target} on ${targetConnectionName}`
-  if (report.dryRun) return `Would ${report.mode} ${formatCount(report.published)} of ${plural(report.total, 'message', 'messages')} from ${report.source} to ${target}.`
+  if (report.dryRun)
+    return `Would ${report.mode} ${formatCount(report.published)} of ${plural(report.total, 'message', 'messages')} from ${report.source} to ${target}.`
   const verb = report.mode === 'move' ? 'Moved' : 'Copied'
   return `${verb} ${formatCount(report.published)} of ${plural(report.total, 'message', 'messages')} from ${report.source} to ${target}${report.cancelled ? ' before it was cancelled' : ''}.`
 }
@@ -274,10 +304,19 @@ export function describeReport(report: ReplayReport, targetConnectionName: strin
   const lines: ReportLine[] = [{ text: describeReportHeadline(report, targetConnectionName), trouble: false }]
   if (report.error !== undefined) lines.push({ text: `Stopped early: ${report.error}`, trouble: true })
   if (report.cancelled) lines.push({ text: 'Cancelled: what was published is counted here; everything else stays in the source.', trouble: false })
-  if (!report.dryRun && report.mode === 'move') lines.push({ text: `${plural(report.acknowledged, 'message', 'messages')} removed from the source after the target confirmed ${report.acknowledged === 1 ? 'it' : 'them'}.`, trouble: report.acknowledged < report.published })
-  if (!report.dryRun && report.mode === 'copy') lines.push({ text: 'The source keeps every message (copies were published; the originals were put back).', trouble: false })
+  if (!report.dryRun && report.mode === 'move')
+    lines.push({
+      text: `${plural(report.acknowledged, 'message', 'messages')} removed from the source after the target confirmed ${report.acknowledged === 1 ? 'it' : 'them'}.`,
+      trouble: report.acknowledged < report.published,
+    })
+  if (!report.dryRun && report.mode === 'copy')
+    lines.push({ text: 'The source keeps every message (copies were published; the originals were put back).', trouble: false })
   if (report.failed > 0) lines.push({ text: `${plural(report.failed, 'message', 'messages')} failed and stayed in the source.`, trouble: true })
-  if (report.skipped > 0) lines.push({ text: `${plural(report.skipped, 'message', 'messages')} did not match the filters${report.dryRun ? '' : ' and stayed in the source'}.`, trouble: false })
+  if (report.skipped > 0)
+    lines.push({
+      text: `${plural(report.skipped, 'message', 'messages')} did not match the filters${report.dryRun ? '' : ' and stayed in the source'}.`,
+      trouble: false,
+    })
   if (!report.dryRun) lines.push({ text: `${formatCount(report.left)} of the ${formatCount(report.total)} left in the source.`, trouble: false })
   if (report.duplicates > 0) {
     lines.push({
@@ -320,7 +359,9 @@ export type JournalEntry = ReplayJournalListing['replays'][number]
 export function describeJournalResult(entry: JournalEntry): string {
   const report = entry.report
   if (report === undefined) return 'no report (still running, or the core stopped first)'
-  const done = report.dryRun ? `would ${report.mode} ${formatCount(report.published)}` : `${formatCount(report.published)} ${report.mode === 'move' ? 'moved' : 'copied'}`
+  const done = report.dryRun
+    ? `would ${report.mode} ${formatCount(report.published)}`
+    : `${formatCount(report.published)} ${report.mode === 'move' ? 'moved' : 'copied'}`
   const parts = [done, `${formatCount(report.failed)} failed`, `${formatCount(report.skipped)} skipped`]
   if (!report.dryRun) parts.push(`${formatCount(report.left)} left`)
   if (report.duplicates > 0) parts.push(`${formatCount(report.duplicates)} possible duplicates`)
@@ -338,8 +379,12 @@ export function journalNewestFirst(listing: ReplayJournalListing | null): Journa
  * The journal's target, with the profile's name when it is on another connection ("queue:x on
  * Staging"). Replays journaled before `targetConnection` existed wrote "queue:x on <profile id>".
  */
-export function describeJournalTarget(entry: Pick<JournalEntry, 'target' | 'targetConnection' | 'sourceConnection'>, profileName: (id: string) => string): string {
-  if (entry.targetConnection !== undefined) return entry.targetConnection === entry.sourceConnection ? entry.target : `${entry.target} on ${profileName(entry.targetConnection)}`
+export function describeJournalTarget(
+  entry: Pick<JournalEntry, 'target' | 'targetConnection' | 'sourceConnection'>,
+  profileName: (id: string) => string,
+): string {
+  if (entry.targetConnection !== undefined)
+    return entry.targetConnection === entry.sourceConnection ? entry.target : `${entry.target} on ${profileName(entry.targetConnection)}`
   const match = / on (\S+)$/.exec(entry.target)
   return match === null ? entry.target : `${entry.target.slice(0, match.index)} on ${profileName(match[1]!)}`
 }

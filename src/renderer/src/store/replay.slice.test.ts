@@ -32,7 +32,15 @@ function report(overrides: Partial<ReplayReport> = {}): ReplayReport {
   }
 }
 
-const MOVE: ReplayStartRequest = { connectionId: 'p1', source: 'queue:orders.dlq', to: { toOrigin: true, connectionId: 'p1' }, mode: 'move', filters: [], dryRun: false, confirm: 'orders.dlq' }
+const MOVE: ReplayStartRequest = {
+  connectionId: 'p1',
+  source: 'queue:orders.dlq',
+  to: { toOrigin: true, connectionId: 'p1' },
+  mode: 'move',
+  filters: [],
+  dryRun: false,
+  confirm: 'orders.dlq',
+}
 
 /** A replay:start whose answer the test gives when it wants (the real one resolves when the replay ends). */
 function deferredStart() {
@@ -104,7 +112,12 @@ describe('replay slice', () => {
 
   it('cancels by id and refuses a second real replay while one runs', async () => {
     const deferred = deferredStart()
-    const fake = createFakeApi({ replayStart: deferred.start as never, replayCancel: async () => ({ cancelled: true }), sourcesList: async () => LISTING, replayList: async () => JOURNAL })
+    const fake = createFakeApi({
+      replayStart: deferred.start as never,
+      replayCancel: async () => ({ cancelled: true }),
+      sourcesList: async () => LISTING,
+      replayList: async () => JOURNAL,
+    })
     const store = createAppStore({ api: () => fake.api })
     const done = store.getState().startReplay(MOVE)
     const id = store.getState().replayRun!.id

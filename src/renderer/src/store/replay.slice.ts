@@ -146,13 +146,21 @@ export const createReplaySlice: SliceCreator<ReplaySlice> = (set, get, { api }) 
       // The dialog may have been closed while it ran: say how it ended where it is still seen.
       const dialog = get().dialog
       if (dialog === null || dialog.kind !== 'replay') {
-        get().pushToast({ kind: report.error === undefined && report.failed === 0 ? 'info' : 'error', title: `Replay from ${report.source}`, message: describeReportHeadline(report, otherTargetConnectionName(report, request.connectionId, get().profiles)) })
+        get().pushToast({
+          kind: report.error === undefined && report.failed === 0 ? 'info' : 'error',
+          title: `Replay from ${report.source}`,
+          message: describeReportHeadline(report, otherTargetConnectionName(report, request.connectionId, get().profiles)),
+        })
       }
       if (report.mode === 'move' && report.acknowledged > 0) {
         // Moved messages are gone from the source: a browsed page of it would show ghosts.
         const browse = get().browse
         if (browse !== null && browse.connectionId === request.connectionId && browse.source === request.source) set({ browse: null })
-        set((s) => (s.replaySelection !== null && s.replaySelection.connectionId === request.connectionId && s.replaySelection.source === request.source ? { replaySelection: null } : {}))
+        set((s) =>
+          s.replaySelection !== null && s.replaySelection.connectionId === request.connectionId && s.replaySelection.source === request.source
+            ? { replaySelection: null }
+            : {},
+        )
       }
       // Counts changed on both sides: the listing and the vhost / database picker's counts.
       for (const id of new Set([request.connectionId, targetConnectionId])) {
@@ -177,14 +185,18 @@ export const createReplaySlice: SliceCreator<ReplaySlice> = (set, get, { api }) 
     applyReplayProgress: (progress) => {
       const { replayRun, replayPreview } = get()
       // The report is final: a progress event that arrives after it must not move the numbers back.
-      const run = replayRun !== null && replayRun.id === progress.id ? replayRun : replayPreview !== null && replayPreview.id === progress.id ? replayPreview : null
+      const run =
+        replayRun !== null && replayRun.id === progress.id ? replayRun : replayPreview !== null && replayPreview.id === progress.id ? replayPreview : null
       if (run === null || run.report !== null) return
       patchRun(progress.id, { progress })
     },
 
     toggleReplaySelection: (connectionId, source, messageId) =>
       set((s) => {
-        const current = s.replaySelection !== null && s.replaySelection.connectionId === connectionId && s.replaySelection.source === source ? s.replaySelection.messageIds : []
+        const current =
+          s.replaySelection !== null && s.replaySelection.connectionId === connectionId && s.replaySelection.source === source
+            ? s.replaySelection.messageIds
+            : []
         const messageIds = current.includes(messageId) ? current.filter((id) => id !== messageId) : [...current, messageId]
         return { replaySelection: { connectionId, source, messageIds } }
       }),

@@ -82,7 +82,9 @@ describe('row facts', () => {
 
   it('badges queues by queue type and exchanges by exchange type', () => {
     expect(kindLabel(queue('q', { queueType: 'quorum' }))).toBe('quorum')
-    expect(kindLabel({ kind: 'exchange', name: 'amq.topic', exchangeType: 'topic', durable: true, internal: false, messages: null, consumers: null })).toBe('topic')
+    expect(kindLabel({ kind: 'exchange', name: 'amq.topic', exchangeType: 'topic', durable: true, internal: false, messages: null, consumers: null })).toBe(
+      'topic',
+    )
     expect(kindLabel(stream('s', []))).toBe('stream')
   })
 

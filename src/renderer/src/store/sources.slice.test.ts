@@ -77,7 +77,8 @@ describe('sources slice', () => {
       return (req: unknown): SourcesListing => {
         const { page = 1, pageSize = 500 } = req as { page?: number; pageSize?: number }
         const items = all.slice((page - 1) * pageSize, page * pageSize).map((n) => queue(n))
-        if (page === 1) items.push({ kind: 'exchange', name: 'amq.direct', exchangeType: 'direct', durable: true, internal: false, messages: null, consumers: null })
+        if (page === 1)
+          items.push({ kind: 'exchange', name: 'amq.direct', exchangeType: 'direct', durable: true, internal: false, messages: null, consumers: null })
         return { items, warnings: [], scope: '/', listedAt: page, broker: 'rabbitmq', paging: { page, pageCount, pageSize, total } }
       }
     }

@@ -116,7 +116,8 @@ export const createSourcesSlice: SliceCreator<SourcesSlice> = (set, get, { api }
       const pattern = redis ? (get().keyPatterns[connectionId] ?? '') : ''
       // The connection moved to another vhost or database meanwhile, or the key pattern changed:
       // this listing is of the old one.
-      const moved = () => get().scopeGeneration(connectionId) !== generation || (discoveryId !== null && get().sources[connectionId]?.discovery?.id !== discoveryId)
+      const moved = () =>
+        get().scopeGeneration(connectionId) !== generation || (discoveryId !== null && get().sources[connectionId]?.discovery?.id !== discoveryId)
       patch(connectionId, { loading: true, ...(discoveryId === null ? {} : { discovery: { id: discoveryId, progress: null, cancelled: false } }) })
       try {
         // Page 1 first, so a vhost with 10,000 queues shows its first screen from one request;
@@ -158,7 +159,10 @@ export const createSourcesSlice: SliceCreator<SourcesSlice> = (set, get, { api }
       if ((get().keyPatterns[connectionId] ?? '') === trimmed) return
       const running = get().sources[connectionId]?.discovery
       // Its answer is dropped (moved() sees another discovery); a cancel that fails found it finished already.
-      if (running) void api().sourcesCancel({ id: running.id }).catch(() => undefined)
+      if (running)
+        void api()
+          .sourcesCancel({ id: running.id })
+          .catch(() => undefined)
       set((s) => ({ keyPatterns: { ...s.keyPatterns, [connectionId]: trimmed } }))
       // Keys of the old pattern must not pass for matches of the new one.
       patch(connectionId, { listing: null, loading: false, error: null, discovery: null, incomplete: null })
@@ -185,10 +189,7 @@ export const createSourcesSlice: SliceCreator<SourcesSlice> = (set, get, { api }
 
     toggleSort: (column) =>
       set((s) => ({
-        sort:
-          s.sort.column === column
-            ? { column, direction: s.sort.direction === 'asc' ? 'desc' : 'asc' }
-            : { column, direction: defaultDirection(column) },
+        sort: s.sort.column === column ? { column, direction: s.sort.direction === 'asc' ? 'desc' : 'asc' } : { column, direction: defaultDirection(column) },
       })),
 
     selectSource: (selectedSourceKey) => set({ selectedSourceKey }),

@@ -171,7 +171,18 @@ export const createTailSlice: SliceCreator<TailSlice> = (set, get, { api }) => {
     resumeTail: () => set((s) => (s.tail === null ? {} : { tail: { ...s.tail, frozen: null } })),
     clearTail: () =>
       set((s) =>
-        s.tail === null ? {} : { tail: { ...s.tail, messages: [], frozen: s.tail.frozen === null ? null : [], droppedHere: 0, selectedSeq: null, receivedAtPause: s.tail.received } },
+        s.tail === null
+          ? {}
+          : {
+              tail: {
+                ...s.tail,
+                messages: [],
+                frozen: s.tail.frozen === null ? null : [],
+                droppedHere: 0,
+                selectedSeq: null,
+                receivedAtPause: s.tail.received,
+              },
+            },
       ),
     selectTailMessage: (seq) => set((s) => (s.tail === null ? {} : { tail: { ...s.tail, selectedSeq: seq } })),
     applyTailBatch: (batch) => {

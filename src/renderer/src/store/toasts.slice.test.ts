@@ -9,7 +9,9 @@ describe('toasts slice', () => {
   it('carries the QsError code and message, and dismisses by id', () => {
     const store = createAppStore({ api: () => createFakeApi({}).api })
     const id = store.getState().reportError(new QsError('AUTH_FAILED', 'ACCESS_REFUSED - Login was refused'), 'Connect to prod')
-    expect(selectToasts(store.getState())).toEqual([{ id, kind: 'error', title: 'Connect to prod', code: 'AUTH_FAILED', message: 'ACCESS_REFUSED - Login was refused' }])
+    expect(selectToasts(store.getState())).toEqual([
+      { id, kind: 'error', title: 'Connect to prod', code: 'AUTH_FAILED', message: 'ACCESS_REFUSED - Login was refused' },
+    ])
     store.getState().dismissToast(id)
     expect(selectToasts(store.getState())).toEqual([])
   })

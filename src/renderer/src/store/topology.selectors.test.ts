@@ -21,7 +21,7 @@ const details = (name: string): SourceDetails => ({
 })
 
 describe('topology', () => {
-  it('says where a setting comes from only when it is not the queue\'s own argument', () => {
+  it("says where a setting comes from only when it is not the queue's own argument", () => {
     expect(settingOrigin({ key: 'x-message-ttl', label: 'Message TTL', value: '1 min', from: 'argument' })).toBeNull()
     expect(settingOrigin({ key: 'message-ttl', label: 'Message TTL', value: '1 min', from: 'policy' })).toBe('policy')
     expect(settingOrigin({ key: 'message-ttl', label: 'Message TTL', value: '1 min', from: 'operator-policy' })).toBe('operator policy')

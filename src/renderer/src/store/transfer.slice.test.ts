@@ -10,7 +10,10 @@ describe('transfer slice (desktop export and import)', () => {
     const store = createAppStore({ api: () => fake.api })
     await store.getState().exportToFile('p1', 'queue:orders', { acceptDeliveryLimitRisk: true })
     expect(fake.calls).toEqual([{ method: 'messagesExport', request: { connectionId: 'p1', source: 'queue:orders', acceptDeliveryLimitRisk: true } }])
-    expect(store.getState().toasts[0]).toMatchObject({ kind: 'info', message: `Exported ${(1200).toLocaleString()} messages to /home/me/orders.ndjson; nothing was consumed` })
+    expect(store.getState().toasts[0]).toMatchObject({
+      kind: 'info',
+      message: `Exported ${(1200).toLocaleString()} messages to /home/me/orders.ndjson; nothing was consumed`,
+    })
     expect(store.getState().transferring).toBeNull()
   })
 

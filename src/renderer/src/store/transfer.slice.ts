@@ -30,7 +30,11 @@ export const createTransferSlice: SliceCreator<TransferSlice> = (set, get, { api
     transferring: null,
     exportToFile: (connectionId, source, options = {}) =>
       run(source, `Export ${source}`, async () => {
-        const { exported, path, warnings = [] } = await api().messagesExport({ connectionId, source, ...(options.acceptDeliveryLimitRisk ? { acceptDeliveryLimitRisk: true } : {}) })
+        const {
+          exported,
+          path,
+          warnings = [],
+        } = await api().messagesExport({ connectionId, source, ...(options.acceptDeliveryLimitRisk ? { acceptDeliveryLimitRisk: true } : {}) })
         return [`Exported ${exported.toLocaleString()} message${exported === 1 ? '' : 's'} to ${path}; nothing was consumed`, ...warnings].join('. ')
       }),
     importFromFile: (connectionId, target) =>
