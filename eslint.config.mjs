@@ -5,7 +5,7 @@ import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
 import { builtinModules } from 'node:module'
 
-// Layer rules (DESIGN.md "Layers", STYLE.md "From VS Code"): each folder may import only from the
+// Layer rules (docs/coding.md "Layers, enforced by lint"): each folder may import only from the
 // layers below it. A broken rule fails `npm run lint`; src/layers.test.ts proves that it does.
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)]
 const electronOnly = {

@@ -3,7 +3,7 @@ import { electronBinary } from './e2e/support/electron-binary'
 import { CHROMIUM_ARGS, chromiumExecutable } from './e2e/support/chromium'
 import type { LauncherOptions } from './e2e/support/fixtures'
 
-// One set of specs, two launchers (DESIGN.md "e2e/"): web mode in Chromium always; the Electron
+// One set of specs, two launchers (docs/coding.md "Tests"): web mode in Chromium always; the Electron
 // app through Playwright's _electron whenever its binary is installed.
 const hasElectron = electronBinary() !== null
 

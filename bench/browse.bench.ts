@@ -1,5 +1,5 @@
 /**
- * Issue #3 benchmark: browse the first 100 messages of a queue holding 1,000,000, against the
+ * Benchmark: browse the first 100 messages of a queue holding 1,000,000, against the
  * management API's own `/get` (ackmode ack_requeue_true) of the same 100 in the same run.
  * Target: not slower than it.
  */

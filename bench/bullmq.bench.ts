@@ -1,5 +1,5 @@
 /**
- * Issue #4 benchmark: counting hundreds of BullMQ queues during discovery. Queuescope's
+ * Benchmark: counting hundreds of BullMQ queues during discovery. Queuescope's
  * bullmqSourcesFromMeta (one read-only script call of LLEN / ZCARD / HMGET, and one CLIENT LIST)
  * against bullmq itself doing the same with one Queue object per queue (getJobCounts + isPaused +
  * getWorkersCount, all queues at once) in the same run.

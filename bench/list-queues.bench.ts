@@ -1,5 +1,5 @@
 /**
- * Issue #3 benchmark: list 10,000 queues. Queuescope's listing (management API, paged at 500 with
+ * Benchmark: list 10,000 queues. Queuescope's listing (management API, paged at 500 with
  * only the needed columns, queues and exchanges) against fetching the same queue pages straight
  * from the management API in the same run.
  */

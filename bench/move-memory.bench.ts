@@ -1,5 +1,5 @@
 /**
- * Issue #5 benchmark: the peak resident memory of a 1,000,000-message move (persistent 1 KiB
+ * Benchmark: the peak resident memory of a 1,000,000-message move (persistent 1 KiB
  * messages, queue -> queue on one RabbitMQ), measured in a process of its own that holds only the
  * core (memory.child.ts), against the 300 MB budget. The fill runs here, untimed.
  */

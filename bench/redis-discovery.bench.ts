@@ -1,5 +1,5 @@
 /**
- * Issue #4 benchmark: discovery of 1,000,000 keys (mostly plain strings, some streams and lists).
+ * Benchmark: discovery of 1,000,000 keys (mostly plain strings, some streams and lists).
  * Queuescope's listSources against a raw ioredis loop that finds the same things the plain way in
  * the same run: SCAN ... TYPE stream / list / hash (for BullMQ meta hashes) with COUNT 1000, the
  * three loops at once, then the same XINFO and LLEN pipelines for what they found.

@@ -1,5 +1,5 @@
 /**
- * Issue #4 benchmark: a page of 500 entries from a 1,000,000-entry stream (the first page, a middle
+ * Benchmark: a page of 500 entries from a 1,000,000-entry stream (the first page, a middle
  * page by `after`, the last page backward) through the adapter's messages:peek, against a raw
  * ioredis XRANGE / XREVRANGE of the same page in the same run. The adapter does the same read in
  * one round trip (TYPE pipelined with it) and decodes each entry for the browser; the ratio is

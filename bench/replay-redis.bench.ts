@@ -1,5 +1,5 @@
 /**
- * Issue #5 benchmarks across brokers: move 100,000 Redis stream entries to a RabbitMQ exchange, in
+ * Benchmarks across brokers: move 100,000 Redis stream entries to a RabbitMQ exchange, in
  * messages/s, against a minimal loop with the same guarantees (XRANGE a page, publish each with
  * confirms, XDEL only after the confirms) that delivers the same messages (body and the two replay
  * headers), in the same run; and the peak memory of exporting a 1,000,000-entry stream to NDJSON

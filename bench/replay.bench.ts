@@ -1,5 +1,5 @@
 /**
- * Issue #5 benchmark: move 100,000 persistent 1 KiB messages queue -> queue, in messages/s,
+ * Benchmark: move 100,000 persistent 1 KiB messages queue -> queue, in messages/s,
  * against RabbitMQ's own shovel "move messages" (src-delete-after queue-length, ack-mode
  * on-confirm) and against a minimal amqplib loop with the same guarantees (consumer prefetch =
  * the replay window, publisher confirms, ack after confirm; consuming and publishing on separate

@@ -100,8 +100,8 @@ ${formatMoveMemory(memory)}`
 A Redis stream moved into a RabbitMQ topic exchange (bound to one queue), median of 3 moves each,
 the three movers taking turns, the stream refilled before every move (untimed); higher is better, so
 a ratio above 1 means Queuescope is faster. The reference delivers the same messages as a replay:
-the body with the \`qs-replayed-from\` and \`qs-replay-count\` headers every replay adds (the issue
-asks for them); the same loop publishing the body alone is the second row, for comparison (the two
+the body with the \`qs-replayed-from\` and \`qs-replay-count\` headers every replay adds (they
+record its origin); the same loop publishing the body alone is the second row, for comparison (the two
 headers cost the broker and amqplib a fifth to a third of that loop's rate). Before that, the peak
 resident memory of exporting a 1,000,000-entry stream to NDJSON, in a process of its own that holds
 only the core (memory.child.ts, measured as the move's memory is; the benchmark process fills the

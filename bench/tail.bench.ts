@@ -1,5 +1,5 @@
 /**
- * Issue #4 benchmark: the live tail of a Redis stream receiving 20,000 entries/s. A producer
+ * Benchmark: the live tail of a Redis stream receiving 20,000 entries/s. A producer
  * XADDs in paced pipelines from a process of its own; the same rate is delivered to a raw ioredis
  * XREAD BLOCK loop (the reference), then through Queuescope's tail to a core event listener, then
  * end to end through the web server's WebSocket to a client parsing the frames, as the web UI would.

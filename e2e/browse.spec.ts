@@ -6,7 +6,7 @@ import { OverviewPage } from './pages/overview.page'
 import { SourcePage } from './pages/source.page'
 import { createTestVhost, type TestVhost } from '../src/test-support/brokers'
 
-// Its own vhost, removed afterwards (DESIGN.md): parallel-safe and leaves nothing behind.
+// Its own vhost, removed afterwards (docs/coding.md "Tests"): parallel-safe and leaves nothing behind.
 let vhost: TestVhost
 const QUEUE = 'e2e.browse.orders'
 const SEEDED = 4

@@ -5,8 +5,8 @@ import { OverviewPage } from './pages/overview.page'
 import { SourcePage } from './pages/source.page'
 import { createTestVhost, MANAGEMENT_URL, type TestVhost } from '../src/test-support/brokers'
 
-// Issue #3 items 1-2 in the UI: the sampled history (lag sparkline, trend, chart) and the queue's
-// settings and bindings in words. Its own vhost, removed afterwards (DESIGN.md).
+// In the UI: the sampled history (lag sparkline, trend, chart) and the queue's settings and
+// bindings in words. Its own vhost, removed afterwards (docs/coding.md "Tests").
 let vhost: TestVhost
 const QUEUE = 'e2e.chart.payments'
 const DLX = 'e2e.chart.dlx'

@@ -4,7 +4,7 @@ import { ProfilesPage } from './pages/profiles.page'
 import { OverviewPage } from './pages/overview.page'
 import { createTestRedis, createTestVhost, type TestRedis, type TestVhost } from '../src/test-support/brokers'
 
-// Each run works in its own vhost and key prefix, removed afterwards (DESIGN.md).
+// Each run works in its own vhost and key prefix, removed afterwards (docs/coding.md "Tests").
 let vhost: TestVhost
 let redis: TestRedis
 

@@ -4,9 +4,9 @@ import { OverviewPage } from './pages/overview.page'
 import { RedisPage } from './pages/redis.page'
 import { createTestRedis, REDIS_URL, type TestRedis } from '../src/test-support/brokers'
 
-// Issue #4 items 1-4 and 9 in the UI: discovery by key pattern, a stream's groups and consumers,
-// paging by id, a pending-entry claim and a trim with a typed name. Its own key prefix, removed
-// afterwards (DESIGN.md).
+// Redis streams in the UI: discovery by key pattern, a stream's groups and consumers, paging by
+// id, a pending-entry claim and a trim with a typed name. Its own key prefix, removed afterwards
+// (docs/coding.md "Tests").
 let redis: TestRedis
 let stream: string
 const ENTRIES = 30

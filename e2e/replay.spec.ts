@@ -6,7 +6,8 @@ import { ReplayPage } from './pages/replay.page'
 import { SourcePage } from './pages/source.page'
 import { createTestRedis, createTestVhost, type TestRedis, type TestVhost } from '../src/test-support/brokers'
 
-// Its own vhost and Redis key prefix, removed afterwards (DESIGN.md): parallel-safe and leaves nothing behind.
+// Its own vhost and Redis key prefix, removed afterwards (docs/coding.md "Tests"): parallel-safe
+// and leaves nothing behind.
 let vhost: TestVhost
 let redis: TestRedis
 const ORIGIN = 'e2e.replay.orders'

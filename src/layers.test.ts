@@ -1,6 +1,6 @@
 /**
  * The layer rules are real: ESLint (with the project's config) rejects each forbidden import
- * and accepts the allowed ones (DESIGN.md "Layers").
+ * and accepts the allowed ones (docs/coding.md "Layers, enforced by lint").
  */
 import { ESLint } from 'eslint'
 import { describe, expect, it } from 'vitest'

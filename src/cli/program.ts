@@ -229,7 +229,7 @@ export function buildProgram(raw: CliIo = defaultIo): Command {
       const ref = parseSourceRef(source)
       if (!options.yes) throw new UsageError(`purge removes every ready message from ${source} and cannot be undone: add --yes to confirm`)
       await withConnection(args, async (call, connectionId) => {
-        // --yes is the CLI's typed confirmation (DESIGN.md), so it confirms with the name itself.
+        // --yes is the CLI's typed confirmation (docs/semantics.md), so it confirms with the name itself.
         const result = await call('sources:purge', { connectionId, source, confirm: ref.name })
         const kept = ref.kind === 'queue' ? ' (unacked messages stay)' : ref.kind === 'stream' ? ' (its consumer groups stay)' : ''
         if (options.json) io.stdout(`${JSON.stringify({ purged: result.purged })}\n`)

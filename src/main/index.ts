@@ -10,7 +10,7 @@ import { nativeFileDialogs } from './app/file-dialogs'
 import { installProcessGuards } from './app/process-guards'
 import { forwardEvents, isTrustedSender, registerIpc } from './ipc/register'
 
-// The Electron shell is thin (STYLE.md, RedisInsight): start the core, wire IPC, open the window.
+// The Electron shell is thin (docs/coding.md): start the core, wire IPC, open the window.
 const mainDir = dirname(fileURLToPath(import.meta.url))
 const devUrl = process.env['ELECTRON_RENDERER_URL']
 

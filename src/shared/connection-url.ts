@@ -30,7 +30,7 @@ export interface HostPort {
 }
 
 /**
- * How a Redis target is reached (issue #4), written in the URL's query so profiles, the CLI and
+ * How a Redis target is reached, written in the URL's query so profiles, the CLI and
  * tests share it: `?sentinelMaster=NAME[&sentinels=h:p,...][&sentinelPassword=...]` or
  * `?cluster=1[&nodes=h:p,...]`. The lists include host:port itself, first.
  */

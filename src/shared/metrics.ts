@@ -4,7 +4,7 @@ const rate = z.number().nullable()
 const count = z.number().int().nonnegative().nullable()
 
 /**
- * One sample of a source's load (issue #3 "Consumer lag over time"). Every field may be null: the
+ * One sample of a source's load, for consumer lag over time. Every field may be null: the
  * broker did not report it (stats disabled, no traffic yet), which the UI shows as "no data",
  * never as 0.
  */

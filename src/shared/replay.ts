@@ -2,8 +2,8 @@ import { z } from 'zod'
 import { QsError } from './errors'
 
 /**
- * Replay (issue #5): move or copy messages from a source to a target, at-least-once and lossless
- * (DESIGN.md "Semantics that must hold"). These are the shapes every front end sees; the engine is
+ * Replay: move or copy messages from a source to a target, at-least-once and lossless
+ * (docs/semantics.md). These are the shapes every front end sees; the engine is
  * src/main/core/operations/replay.engine.ts.
  */
 

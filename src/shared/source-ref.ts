@@ -9,7 +9,7 @@ export interface SourceRef {
 }
 
 /**
- * Parses `<kind>:<name>` (DESIGN.md "Broker model"). Only the first colon separates kind from
+ * Parses `<kind>:<name>` (docs/architecture.md "Broker model"). Only the first colon separates kind from
  * name, so `stream:orders:events` is the stream named `orders:events`.
  */
 export function parseSourceRef(text: string): SourceRef {

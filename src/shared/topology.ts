@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { streamGroupDetailSchema } from './redis'
 
-/** A queue argument or policy key, said in words (issue #3 "arguments that matter shown in words"). */
+/** A queue argument or policy key, said in words (the arguments that matter, not raw JSON). */
 export const settingSchema = z.object({
   key: z.string(),
   label: z.string(),

@@ -1,5 +1,5 @@
 /**
- * Backlog trend from sampled counts and rates (issue #3 "Consumer lag over time"): is the backlog
+ * Backlog trend from sampled counts and rates (consumer lag over time): is the backlog
  * growing or draining, and how long until it drains or hits its max-length. Any input may be
  * absent (stats disabled, no traffic yet): absent stays null, never 0.
  */

@@ -1,5 +1,5 @@
 /**
- * Real-broker fixtures for integration tests (DESIGN.md "Tests use real brokers"): each test file
+ * Real-broker fixtures for integration tests (docs/coding.md "Tests"): each test file
  * gets its own RabbitMQ vhost and Redis key prefix, and removes them afterwards.
  */
 import { randomBytes } from 'node:crypto'

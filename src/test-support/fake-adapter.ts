@@ -1,6 +1,6 @@
 /**
  * A scripted stand-in for a broker *connection*, for pure-logic tests of the workspace and the
- * contract handlers (STYLE.md: fakes of the connection, not of the app). Broker behaviour itself
+ * contract handlers (docs/coding.md "Tests": fakes of the connection, not of the app). Broker behaviour itself
  * is only ever tested against real brokers.
  */
 import { QsError } from '../shared/errors'

@@ -1,5 +1,5 @@
 /**
- * Real Redis Cluster and Sentinel setups for the topology tests (issue #4): redis-server processes
+ * Real Redis Cluster and Sentinel setups for the topology tests: redis-server processes
  * on free loopback ports, in a temporary folder, always killed and removed by stop(). Nothing here
  * touches the shared Redis on 6379.
  */

@@ -3,7 +3,7 @@ import type { Cipher } from '../storage/secrets'
 
 /**
  * Electron safeStorage as a Cipher, or null where it gives no protection: unavailable, or on
- * Linux the `basic_text` backend, which encrypts with a hard-coded key (BROKER-NOTES.md).
+ * Linux the `basic_text` backend, which encrypts with a hard-coded key (docs/broker-facts.md "Electron").
  */
 export function safeStorageCipher(): Cipher | null {
   if (!safeStorage.isEncryptionAvailable()) return null

@@ -14,7 +14,7 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ')
 
-/** The Electron security checklist (BROKER-NOTES.md "Electron"), in one place the tests read. */
+/** The Electron security checklist (docs/broker-facts.md "Electron"), in one place the tests read. */
 export function secureWebPreferences(preloadPath: string): WebPreferences {
   return {
     preload: preloadPath,

@@ -1,9 +1,9 @@
 /**
- * Adapter primitives for moving and copying messages (issue #3 item 7, issue #5's engine builds on
- * them). Broker-neutral: a reader hands out messages it holds unacknowledged at the source, a
- * writer publishes with confirms and reports returns. Nothing here decides *what* to replay; the
+ * Adapter primitives for moving and copying messages (the replay engine builds on them).
+ * Broker-neutral: a reader hands out messages it holds unacknowledged at the source, a writer
+ * publishes with confirms and reports returns. Nothing here decides *what* to replay; the
  * engine does, and it acknowledges a message at its source only after the target confirmed it
- * (DESIGN.md "Semantics that must hold").
+ * (docs/semantics.md "Replays are at-least-once and lossless").
  */
 import type { XDeathEntry } from '../../shared/messages'
 import type { MessageProperties } from '../../shared/publish'

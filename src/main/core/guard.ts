@@ -4,9 +4,9 @@ import type { ReadConsent } from '../brokers/read-purpose'
 import type { Workspace } from './workspace'
 
 /**
- * The read-only guard (DESIGN.md: "Read-only profiles refuse them in the core, not just in the
- * UI"). Every call the contract marks `writes` passes through here before its handler runs,
- * whichever front end sent it.
+ * The read-only guard (docs/semantics.md "Read-only is enforced in the core": read-only profiles
+ * refuse writes in the core, not just in the UI). Every call the contract marks `writes` passes
+ * through here before its handler runs, whichever front end sent it.
  */
 export function assertWritable(workspace: Workspace, channel: CallChannel, request: unknown): void {
   if (!calls[channel].writes) return

@@ -1,5 +1,5 @@
 /**
- * The last hour of samples per source, in memory (issue #3: "keeps the last hour in memory").
+ * The last hour of samples per source, in memory.
  * Bounded twice: by age and by count per source, so a fast sampler or 10,000 queues cannot grow
  * it without limit.
  */

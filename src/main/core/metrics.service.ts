@@ -21,10 +21,10 @@ interface Sampling {
 }
 
 /**
- * Samples every open connection's sources every few seconds and keeps the last hour in memory
- * (issue #3). Sampling follows the connection's status: it starts when the connection opens, pauses
- * while it reconnects (the history stays), and is dropped when the connection closes. A slow
- * broker (10,000 queues) is never sampled more often than three times the time one sample takes.
+ * Samples every open connection's sources every few seconds and keeps the last hour in memory.
+ * Sampling follows the connection's status: it starts when the connection opens, pauses while it
+ * reconnects (the history stays), and is dropped when the connection closes. A slow broker
+ * (10,000 queues) is never sampled more often than three times the time one sample takes.
  */
 export class MetricsService {
   private readonly connections = new Map<string, Sampling>()

@@ -6,7 +6,7 @@ import { createDispatcher } from '../core/dispatch'
 import { callWithChosenFile, FILE_CALLS, type FileDialogs } from './file-transfer'
 
 /**
- * Is this frame our own renderer? Parses the URL (never `startsWith` on strings, STYLE.md): in
+ * Is this frame our own renderer? Parses the URL (never `startsWith` on strings, docs/coding.md): in
  * development the Vite dev server's exact origin, otherwise a file: URL inside the renderer folder.
  */
 export function isTrustedSender(frameUrl: string | undefined, trusted: { devOrigin?: string; rendererFile: string }): boolean {
@@ -54,8 +54,8 @@ export function registerIpc(ipcMain: IpcMain, core: Core, isTrusted: (event: Ipc
 
 /**
  * Live tails belong to the window that started them: when it closes, reloads or its renderer
- * crashes, nobody will read their batches again, so they are stopped (STYLE.md: streams are torn
- * down when their window goes away).
+ * crashes, nobody will read their batches again, so they are stopped (docs/coding.md: what a client
+ * starts ends when the client goes).
  */
 function tailOwnership(core: Core): (sender: WebContents, tailId: string) => void {
   const owned = new Map<number, Set<string>>()

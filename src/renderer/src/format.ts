@@ -1,7 +1,7 @@
 import type { SourceItem } from '../../shared/model'
 import { streamLag } from './store/sources.selectors'
 
-/** Shown wherever the broker cannot tell us a value: never a fake 0 (UI.md "Layout"). */
+/** Shown wherever the broker cannot tell us a value: never a fake 0 (docs/ui.md "Layout"). */
 export const NO_DATA = '—'
 
 const formatters = new Map<string, Intl.NumberFormat>()

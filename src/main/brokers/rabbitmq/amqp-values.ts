@@ -34,7 +34,7 @@ function text(value: unknown): string {
 
 /**
  * Decodes the broker's `x-death` header: an array of tables, newest first, each with reason,
- * count, queue, exchange, routing-keys and time (BROKER-NOTES.md). Anything else yields undefined;
+ * count, queue, exchange, routing-keys and time (docs/broker-facts.md). Anything else yields undefined;
  * malformed entries are skipped rather than guessed at.
  */
 export function decodeXDeath(raw: unknown): XDeathEntry[] | undefined {

@@ -1,7 +1,7 @@
 import { QsError } from '../../../shared/errors'
 import { messageOf, networkError } from '../errors'
 
-/** Largest page the management API serves (BROKER-NOTES.md). */
+/** Largest page the management API serves (docs/broker-facts.md). */
 export const MAX_PAGE_SIZE = 500
 
 export interface Page<T> {

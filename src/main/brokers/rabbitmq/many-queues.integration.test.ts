@@ -1,6 +1,6 @@
 /**
- * Issue #3: "10,000 queues: the overview lists them all (paged) and filtering by name is
- * server-side". The listing comes in pages of at most 500, so the first screen needs one request.
+ * 10,000 queues: the overview lists them all (paged) and filtering by name is server-side. The
+ * listing comes in pages of at most 500, so the first screen needs one request.
  */
 import * as amqp from 'amqplib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

@@ -133,7 +133,7 @@ async function closeWithin(connection: amqp.ChannelModel, ms: number): Promise<v
   if (outcome === 'timeout') (connection.connection as unknown as { stream?: { destroy(): void } }).stream?.destroy()
 }
 
-/** AMQP connection errors into the user's words (BROKER-NOTES.md: RabbitMQ). */
+/** AMQP connection errors into the user's words (docs/broker-facts.md "RabbitMQ over AMQP"). */
 export function amqpConnectError(err: unknown, target: RabbitTarget): QsError {
   if (err instanceof QsError) return err
   const where = `RabbitMQ at ${target.host}:${target.port}`
@@ -961,7 +961,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
 
   /**
    * Runs `work` on a channel of its own and closes it: a failed operation (404 and friends) closes
-   * only that channel, never the connection or the publish channel (BROKER-NOTES.md).
+   * only that channel, never the connection or the publish channel (docs/broker-facts.md).
    */
   /**
    * @param options.settleInBackground the work nacked (requeued) what it fetched: return its
@@ -1120,7 +1120,7 @@ export class RabbitMqAdapter implements BrokerAdapter {
       ch.off('return', onReturn)
       ch.off('error', onError)
     }
-    // basic.return arrives before the confirm (BROKER-NOTES.md): an ack alone does not prove delivery.
+    // basic.return arrives before the confirm (docs/broker-facts.md): an ack alone does not prove delivery.
     const bounced = returned as amqp.Message | null
     if (bounced) {
       const reply = (bounced.fields as { replyText?: string }).replyText ?? 'NO_ROUTE'

@@ -12,7 +12,7 @@ import { createDispatcher } from '../../core/dispatch'
 import { createCore, type Core } from '../../core/core'
 
 /**
- * Browsing and purging RabbitMQ through the contract (issue #3), as every front end does it.
+ * Browsing and purging RabbitMQ through the contract, as every front end does it.
  * Every message here is written by a plain amqplib client, never by Queuescope.
  */
 describe('RabbitMQ browse and purge through the contract (real broker)', () => {

@@ -7,7 +7,7 @@ import { startTcpProxy } from '../../../test-support/tcp-proxy'
 import type { BatchReader, ReadMessage } from '../replay'
 import { RabbitMqAdapter } from './rabbitmq.adapter'
 
-/** Replay primitives (issue #3 item 7) against a real broker, in a vhost of this file's own. */
+/** Replay primitives against a real broker, in a vhost of this file's own. */
 describe('RabbitMQ replay primitives', () => {
   let vhost: TestVhost
   let client: amqp.ChannelModel

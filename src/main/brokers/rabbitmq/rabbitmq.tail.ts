@@ -24,8 +24,8 @@ export interface RabbitTailContext {
 }
 
 /**
- * Live tails of RabbitMQ (issue #4's tail, for the RabbitMQ side of the same view), each on a
- * channel of its own, never taking a message from anyone:
+ * Live tails of RabbitMQ (the RabbitMQ side of the Live tab), each on a channel of its own, never
+ * taking a message from anyone:
  * - `exchange:NAME`: a server-named exclusive auto-delete queue bound to the exchange so that it
  *   sees everything (`#` on a topic exchange, x-match all without headers on a headers exchange),
  *   consumed with noAck; closing the channel cancels the consumer and RabbitMQ deletes the queue.

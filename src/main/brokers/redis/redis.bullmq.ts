@@ -1,8 +1,8 @@
 /**
- * BullMQ queues on a Redis connection (issue #4, item 7). The bullmq package is the authority:
+ * BullMQ queues on a Redis connection. The bullmq package is the authority:
  * jobs are read, retried and cleaned through its Queue and Job classes, so a retry or a clean does
  * exactly what BullMQ itself would. Only the per-state counts are read straight from BullMQ's key
- * layout (BROKER-NOTES.md "BullMQ keys"), many queues per call, because discovery counts hundreds of
+ * layout (docs/broker-facts.md "BullMQ"), many queues per call, because discovery counts hundreds of
  * queues at once and bullmq's getJobCounts runs a Lua script per queue that may also RPOP a legacy
  * marker — a write, where browsing must stay read-only. The integration test keeps the two equal.
  */

@@ -43,7 +43,7 @@ export function createRedisClient(target: RedisTarget, password: string | null, 
     socketTimeout: timeouts.deadLinkMs + (options.blocking ? (options.blockMs ?? 0) : 0),
     keepAlive: timeouts.deadLinkMs,
     // The workspace reconnects; ioredis must not queue or re-send writes behind our back
-    // (BROKER-NOTES.md: offline queue and autoResendUnfulfilledCommands).
+    // (docs/broker-facts.md "ioredis": offline queue and autoResendUnfulfilledCommands).
     autoResendUnfulfilledCommands: false,
     // A blocking connection (XREAD BLOCK) has no per-request retry budget to spend.
     maxRetriesPerRequest: options.blocking ? null : 0,

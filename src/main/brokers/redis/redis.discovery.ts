@@ -1,5 +1,5 @@
 /**
- * Redis discovery (issue #4, item 1): streams, lists, BullMQ queues and pub/sub channels, found
+ * Redis discovery: streams, lists, BullMQ queues and pub/sub channels, found
  * with SCAN (never KEYS) on every master, incrementally, cancellable and with progress.
  *
  * Each master gets three SCAN ... TYPE passes at once (stream, list, and hash keys ending in

@@ -1,5 +1,5 @@
 /**
- * Redis lists in the inspector (issue #4 items 5 and 9): length, pages from either end, purge.
+ * Redis lists in the inspector: length, pages from either end, purge.
  * Browsing is LLEN + LRANGE (read-only); a page never holds more than its own items.
  */
 import type { PeekRequestParsed, PeekResult, PeekedMessage, PurgeResult } from '../../../shared/messages'

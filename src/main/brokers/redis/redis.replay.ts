@@ -112,10 +112,10 @@ export class RedisStreamReader implements BatchReader {
 }
 
 /**
- * Reads the pending entries of a consumer group for a replay (issue #4 item 11: re-add them to the
- * stream, or move them anywhere else). The PEL is paged with XPENDING by exclusive id (only one
- * consumer's, only entries idle long enough, when asked) up to the newest id pending when the
- * reader opened, so entries a replay re-adds and a consumer then reads are not read again; given
+ * Reads the pending entries of a consumer group for a replay (to re-add them to the stream, or
+ * move them anywhere else). The PEL is paged with XPENDING by exclusive id (only one consumer's,
+ * only entries idle long enough, when asked) up to the newest id pending when the reader opened,
+ * so entries a replay re-adds and a consumer then reads are not read again; given
  * `ids`, only those of them pending at the start are read. Bodies come from XRANGE of each id:
  * nothing is claimed and no delivery is counted. `ack` = XACK in the group (the move); `release`
  * leaves an entry pending. A pending id whose entry was deleted from the stream has no body to

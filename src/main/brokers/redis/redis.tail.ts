@@ -24,7 +24,7 @@ const READ_COUNT = 1000
 type Client = ReturnType<typeof createRedisClient>
 
 /**
- * Live tails of Redis (issue #4 items 6 and 8), each on a connection of its own: XREAD BLOCK and
+ * Live tails of Redis, each on a connection of its own: XREAD BLOCK and
  * SUBSCRIBE hold their connection, so they can never share the adapter's. Stream entries and
  * pub/sub bodies are shown as browsing shows them (UTF-8 text, else base64).
  */

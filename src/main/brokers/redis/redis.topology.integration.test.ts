@@ -1,5 +1,5 @@
 /**
- * Topologies (issue #4, item 10) against real servers this file starts: a 3-master Redis Cluster
+ * Topologies against real servers this file starts: a 3-master Redis Cluster
  * and a Sentinel in front of a redis-server, on free loopback ports (src/test-support/redis-topologies.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

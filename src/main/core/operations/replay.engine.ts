@@ -77,7 +77,7 @@ export function messageLabel(message: ReadMessage): string {
 }
 
 /**
- * Where a message goes back to (issue #5 "to origin"), or why it cannot. A RabbitMQ target takes
+ * Where a message goes back to ("back to origin"), or why it cannot. A RabbitMQ target takes
  * the exchange and routing keys of the newest x-death, else a `qs-origin` of `queue:` (default
  * exchange) or `exchange:` (the message keeps its routing key); a Redis target takes a `qs-origin`
  * of `stream:` or `list:`. The qs-origin rule is in docs/architecture.md ("Message mapping").

@@ -71,7 +71,7 @@ export class ReplayService {
       assertConnectionWritable(this.workspace, targetConnection, 'replaying into it')
       if (request.mode === 'move') {
         assertConnectionWritable(this.workspace, request.connectionId, 'moving messages out of it')
-        // The typed confirmation (DESIGN.md): a move removes messages from the source.
+        // The typed confirmation (docs/semantics.md): a move removes messages from the source.
         if (request.confirm !== sourceRef.name) {
           throw new QsError(
             'BAD_REQUEST',

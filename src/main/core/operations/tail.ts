@@ -11,7 +11,7 @@ import { BATCH_CHARS, displaySize, TAIL_BUFFER_CHARS, trimHeaderValues } from '.
 export type TailStartRequest = z.output<typeof tailStartRequestSchema>
 
 export interface TailServiceOptions {
-  /** How long messages wait to be sent as one batch (issue #4: batched, never one event per message). */
+  /** How long messages wait to be sent as one batch (batched, never one event per message). */
   flushMs: number
   /** Tails running at once on one connection (each holds a broker connection or channel of its own). */
   maxPerConnection: number
@@ -89,7 +89,7 @@ interface Tail {
 }
 
 /**
- * Live tails (issue #4 items 6 and 8): the adapter pushes each message into the tail's bounded
+ * Live tails: the adapter pushes each message into the tail's bounded
  * buffer; the service sends what is there as one `tail:batch` event at most every `flushMs`,
  * and a final batch carrying `ended` when the tail stops, its connection goes away or the broker
  * ends it. Transports stop the tails of a front end that went away (web/server.ts, ipc/register.ts).

@@ -8,7 +8,7 @@ import type { BatchReader, ReadMessage, Route, TargetWriter } from '../../broker
 import { createExportFile, openImportFile, readLines } from './transfer-files'
 
 /**
- * Export and import (issue #5): one message a JSON line, so files stream in both directions with
+ * Export and import: one message a JSON line, so files stream in both directions with
  * bounded memory and stay readable with jq. Documented in docs/cli.md.
  */
 export const exportLineSchema = z.object({

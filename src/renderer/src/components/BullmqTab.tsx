@@ -34,7 +34,7 @@ const BodyViewer = lazy(() => import('./CodeView').then((m) => ({ default: m.Bod
 export const JOB_ROW_HEIGHT = 26
 const READ_ONLY_REASON = 'Read-only profile: retrying and cleaning jobs are not allowed'
 
-/** The Jobs tab of a BullMQ queue (issue #4 item 7): counts per state, a page of jobs, the open job, retry and clean. */
+/** The Jobs tab of a BullMQ queue: counts per state, a page of jobs, the open job, retry and clean. */
 export function BullmqTab({ item, connectionId, readOnly }: { item: BullmqSource; connectionId: string; readOnly: boolean }) {
   const source = sourceKey(item)
   const view = useApp(selectBullmqFor(connectionId, source))
@@ -374,7 +374,7 @@ function RetryAllDialog({ queue, failed, busy }: { queue: string; failed: number
   )
 }
 
-/** "Clean completed…": grace, limit, and the queue's name typed to confirm (UI.md "Dialogs"). */
+/** "Clean completed…": grace, limit, and the queue's name typed to confirm (docs/ui.md "Dialogs"). */
 function CleanDialog({ queue, completed, busy }: { queue: string; completed: number; busy: boolean }) {
   const [draft, setDraft] = useState<CleanDraft>({ grace: '0', unit: 'hours', limit: '10000' })
   const [typed, setTyped] = useState('')

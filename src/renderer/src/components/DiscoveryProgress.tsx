@@ -3,7 +3,7 @@ import { discoveryShare, discoveryText } from '../store/redis.selectors'
 import type { SourcesEntry } from '../store/sources.slice'
 
 /**
- * A Redis discovery while it runs (issue #4 item 1: SCAN over a big key space): scanned of total
+ * A Redis discovery while it runs (a SCAN over a big key space): scanned of total
  * keys, sources found, a thin bar and Cancel. After a cancel, says the listing is incomplete.
  */
 export function DiscoveryProgress({ connectionId, entry }: { connectionId: string; entry: SourcesEntry | null }) {

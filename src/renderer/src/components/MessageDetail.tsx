@@ -60,7 +60,7 @@ export function BodyContent({ size, view, text, json }: { size: number; view: Bo
   )
 }
 
-/** The selected message: body viewer with copy, properties, headers, x-death (UI.md "Message browser"). */
+/** The selected message: body viewer with copy, properties, headers, x-death (docs/ui.md "Message browser"). */
 export function MessageDetail({ message }: { message: PeekedMessage }) {
   const chosen = useApp(selectBodyView)
   const view = chosen ?? defaultBodyView(message)

@@ -47,7 +47,7 @@ export function MessagesTab({ item, connectionId }: { item: SourceItem; connecti
   const run = (acceptRisk = false) => void browseMessages(connectionId, source, { acceptRisk, streamQueue })
   const profile = useApp(selectProfileById(connectionId))
   const replaySelection = useApp(selectReplaySelection)
-  // "Replay selected" (UI.md "Message browser"): only where the app can replay from (RabbitMQ queues).
+  // "Replay selected" (docs/ui.md "Message browser"): only where the app can replay from (RabbitMQ queues).
   const replayable = profile !== null && replayUnsupportedReason(item, profile.broker) === null
   const messages = result?.messages ?? null
   const picked = replayable && messages !== null ? selectedOnPage(replaySelection, connectionId, source, messages) : []

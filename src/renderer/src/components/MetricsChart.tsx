@@ -94,7 +94,7 @@ function optionsFor(element: HTMLElement, width: number): uPlot.Options {
 }
 
 /**
- * The Chart tab (issue #3): ready, unacked and consumers over the last hour, publish and ack rates
+ * The Chart tab: ready, unacked and consumers over the last hour, publish and ack rates
  * on their own axis, and the trend in one sentence. uPlot draws on a canvas; it is sized to the
  * panel and destroyed with the tab.
  */

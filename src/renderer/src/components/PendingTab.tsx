@@ -11,7 +11,7 @@ import { Modal } from './Modal'
 type Dialog = 'claim' | 'ack' | 'readd' | null
 
 /**
- * The Pending tab of a stream with consumer groups (issue #4 item 4): a group's pending entries
+ * The Pending tab of a stream with consumer groups: a group's pending entries
  * (XPENDING: id, owner, idle, deliveries) paged by id; tick some, then claim them to a consumer,
  * acknowledge them, or re-add them to the stream through the replay engine.
  */

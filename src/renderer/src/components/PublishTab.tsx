@@ -32,7 +32,7 @@ const PROPERTY_FIELDS: { field: TextField; label: string; placeholder?: string }
   { field: 'priority', label: 'Priority', placeholder: '0–255' },
 ]
 
-/** The Publish tab (UI.md "Dialogs: Publish"): body with JSON validation, header grid, properties, result. */
+/** The Publish tab (docs/ui.md "Dialogs"): body with JSON validation, header grid, properties, result. */
 export function PublishTab({ item, connectionId, readOnly }: { item: SourceItem; connectionId: string; readOnly: boolean }) {
   const target = publishTargetOf(item)
   const draft = useApp(selectPublishDraft)

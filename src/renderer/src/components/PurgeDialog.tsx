@@ -7,7 +7,7 @@ import { Modal } from './Modal'
 
 const selectPurging = (state: { purging: boolean }) => state.purging
 
-/** Typed confirmation before a purge (UI.md "Dialogs"): the count that will go, and the name typed to confirm. */
+/** Typed confirmation before a purge (docs/ui.md "Dialogs"): the count that will go, and the name typed to confirm. */
 export function PurgeDialog({ connectionId, queue, onClose }: { connectionId: string; queue: string; onClose: () => void }) {
   const items = useApp(selectSourceItems(connectionId))
   const purging = useApp(selectPurging)

@@ -18,7 +18,7 @@ const TITLES: Record<RedisWrite, string> = {
 }
 
 /**
- * The details header's Redis writes (issue #4 item 9): trim a stream, purge a stream or list,
+ * The details header's Redis writes: trim a stream, purge a stream or list,
  * delete the key, each behind a typed confirmation. Read-only profiles see them disabled with the
  * reason (the core refuses them too).
  */

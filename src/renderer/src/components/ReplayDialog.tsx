@@ -46,7 +46,7 @@ interface Props {
 }
 
 /**
- * Replay (UI.md "Dialogs"): source, target on any open connection of either broker, filters, limit
+ * Replay (docs/ui.md "Dialogs"): source, target on any open connection of either broker, filters, limit
  * and rate, a dry-run preview of what would go, and a typed confirmation for a move. While the replay
  * runs it shows progress with Cancel; at the end, the report in words.
  */
@@ -403,7 +403,7 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
         </div>
       ) : null}
 
-      {/* Last, after the preview (UI.md "Dialogs"): the typed confirmation of a move. */}
+      {/* Last, after the preview (docs/ui.md "Dialogs"): the typed confirmation of a move. */}
       {move ? (
         <form className="form-grid replay-form replay-confirm" onSubmit={(e) => e.preventDefault()}>
           <label htmlFor={ids.confirm}>Confirm</label>

@@ -4,7 +4,7 @@ import { scopeOptions, selectOverview, selectSwitchingScope } from '../store/bro
 import { selectStatus } from '../store/connections.selectors'
 
 /**
- * The top bar's vhost (RabbitMQ) or database (Redis) picker (UI.md "Top bar"). Choosing one
+ * The top bar's vhost (RabbitMQ) or database (Redis) picker (docs/ui.md "Top bar"). Choosing one
  * re-opens the profile's connection there; until the broker overview lists the scopes, the open
  * scope is shown as text.
  */

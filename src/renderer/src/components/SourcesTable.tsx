@@ -65,7 +65,7 @@ const C = {
 }
 
 /**
- * Which columns a broker's sources have (UI.md "Overview"). With the details panel open the table
+ * Which columns a broker's sources have (docs/ui.md "Overview"). With the details panel open the table
  * has about 650 px at 1440 px wide, so RabbitMQ keeps what answers "is it in trouble": ready,
  * unacked, consumers, lag and trend (the panel shows the rest).
  */
@@ -113,7 +113,7 @@ interface Props {
   compact: boolean
 }
 
-/** Every source of the connection in one virtualized table (UI.md "Overview"); ARIA table roles for tests and screen readers. */
+/** Every source of the connection in one virtualized table (docs/ui.md "Overview"); ARIA table roles for tests and screen readers. */
 export function SourcesTable({ rows, sort, selectedKey, broker, series, compact }: Props) {
   const { columns, style } = layoutFor(broker, compact)
   const bodyRef = useRef<HTMLDivElement>(null)

@@ -11,7 +11,7 @@ import { selectTopologyFor } from '../store/topology.selectors'
 type StreamTopology = Extract<SourceDetails, { kind: 'stream' }>
 
 /**
- * The Details tab of a Redis stream (issue #4 item 2): its facts and every consumer group with lag,
+ * The Details tab of a Redis stream: its facts and every consumer group with lag,
  * pending, last-delivered id, entries read and its oldest pending entry's age, each with its
  * consumers. Read with `sources:details` (XINFO) and re-read with every listing, so idle times move.
  */

@@ -26,7 +26,7 @@ export const TAIL_ROW_HEIGHT = 24
 const VISIBLE_ROWS = 12
 
 /**
- * The Live tab (issue #4 items 6 and 8): a tail of a Redis stream or channel, or a RabbitMQ
+ * The Live tab: a tail of a Redis stream or channel, or a RabbitMQ
  * exchange or stream queue. Pause freezes the list while messages keep arriving in the bounded
  * buffer; the tail stops when the tab, the source or the connection goes away.
  */

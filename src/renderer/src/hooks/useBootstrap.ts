@@ -4,7 +4,7 @@ import { selectProfilesLoad } from '../store/profiles.selectors'
 
 /**
  * Loads what the first screen needs and sets the readiness marker e2e tests wait on
- * (`html[data-app-state="ready"]`, STYLE.md "From Bruno"): 'error' when the profiles cannot load.
+ * (`html[data-app-state="ready"]`, docs/ui.md "For tests"): 'error' when the profiles cannot load.
  */
 export function useBootstrap(): void {
   const load = useApp(selectProfilesLoad)

@@ -10,8 +10,8 @@ function isTyping(target: EventTarget | null): boolean {
 }
 
 /**
- * `/` focuses the filter, R refreshes the open connection, Esc closes the dialog (UI.md
- * "Accessibility"). A dialog handles Esc itself while focus is inside it; this catches the case
+ * `/` focuses the filter, R refreshes the open connection, Esc closes the dialog (docs/ui.md
+ * "Keyboard"). A dialog handles Esc itself while focus is inside it; this catches the case
  * where a click on its text left the focus on the page.
  */
 export function useKeyboardShortcuts(): void {

@@ -3,7 +3,7 @@ import { getApi } from '../ipc/client'
 import { appStore } from '../store'
 
 /**
- * The one subscription to the core's events (STYLE.md "From LobeChat"): every event goes into a
+ * The one subscription to the core's events (docs/coding.md "The renderer's store"): every event goes into a
  * store action, and the subscription ends with the component that holds it.
  */
 export function useMainEvents(): void {

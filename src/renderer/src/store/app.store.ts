@@ -17,7 +17,7 @@ import { createToastsSlice, type ToastsSlice } from './toasts.slice'
 import { createUiSlice, type UiSlice } from './ui.slice'
 import { createTransferSlice, type TransferSlice } from './transfer.slice'
 
-/** The one renderer store, built from one slice per domain (STYLE.md "From LobeChat"). */
+/** The one renderer store, built from one slice per domain (docs/coding.md "The renderer's store"). */
 export type AppState = ProfilesSlice &
   ConnectionsSlice &
   BrokerSlice &

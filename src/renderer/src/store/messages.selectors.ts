@@ -59,7 +59,7 @@ export function canPurge(item: SourceItem): boolean {
   return item.kind === 'queue' && item.queueType !== 'stream'
 }
 
-/** The one line above the list for browses with side effects (UI.md "Message browser"); null when a browse has none. */
+/** The one line above the list for browses with side effects (docs/ui.md "Message browser"); null when a browse has none. */
 export function browseNotice(item: SourceItem): string | null {
   if (item.kind !== 'queue' || item.queueType === 'stream') return null
   const base = 'Browsing takes each message and puts it back: RabbitMQ marks it redelivered and may reorder the queue.'

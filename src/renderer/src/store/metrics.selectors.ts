@@ -6,7 +6,7 @@ import type { MetricsEntry } from './metrics.slice'
 const NO_SERIES: Record<string, SourceSample[]> = {}
 const NO_SAMPLES: SourceSample[] = []
 
-/** The Overview's sparkline window (UI.md "lag sparkline"). */
+/** The Overview's sparkline window (docs/ui.md "Overview"). */
 export const SPARKLINE_WINDOW_MS = 15 * 60 * 1000
 /**
  * The trend looks at the last 5 minutes: long enough to smooth a burst when it falls back to the
@@ -106,7 +106,7 @@ export function formatRateCell(rate: number | null, locale?: string): string {
   return new Intl.NumberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(rate)
 }
 
-/** The Chart tab's sentence (issue #3): "Draining at 12.3 msg/s — empty in about 3 min". */
+/** The Chart tab's sentence: "Draining at 12.3 msg/s — empty in about 3 min". */
 export function trendSentence(report: TrendReport, note: string | null = null): string {
   switch (report.trend) {
     case 'draining':

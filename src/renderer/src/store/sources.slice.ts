@@ -110,7 +110,7 @@ export const createSourcesSlice: SliceCreator<SourcesSlice> = (set, get, { api }
       if (before?.loading) return
       if (before?.incomplete && !options.userAsked) return
       const generation = get().scopeGeneration(connectionId)
-      // Redis discoveries are named, for their progress events and cancel (issue #4).
+      // Redis discoveries are named, for their progress events and cancel.
       const redis = get().profiles.find((p) => p.id === connectionId)?.broker === 'redis'
       const discoveryId = redis ? `${connectionId}:discovery:${++discoverySeq}` : null
       const pattern = redis ? (get().keyPatterns[connectionId] ?? '') : ''
