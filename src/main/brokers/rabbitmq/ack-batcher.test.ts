@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AckBatcher } from './rabbitmq.replay'
+import { AckBatcher } from './rabbitmq.read-support'
 
 function batcher(): { acks: AckBatcher; sent: [number, boolean][] } {
   const sent: [number, boolean][] = []

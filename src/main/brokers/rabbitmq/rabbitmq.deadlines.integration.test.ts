@@ -72,7 +72,7 @@ describe('RabbitMQ connections keep their deadlines (real broker behind a fault 
     const adapter = adapterVia(5672)
     await adapter.connect()
     // amqplib refuses everything at once ("Connection closing") once a close has begun.
-    const model = (adapter as unknown as { connection: amqp.ChannelModel }).connection
+    const model = (adapter as unknown as { link: { connection: amqp.ChannelModel } }).link.connection
     void model.close().catch(() => undefined)
     await expect(publish(adapter)).rejects.toMatchObject({ code: 'NOT_CONNECTED', message: expect.stringMatching(/nothing was sent/) })
     await expect(adapter.peek(peekRequestSchema.parse({ connectionId: 'x', source: 'queue:orders' }))).rejects.toMatchObject({ code: 'NOT_CONNECTED' })

@@ -3,7 +3,7 @@ import { QsError } from '../../../shared/errors'
 import type { ReadPurpose } from '../read-purpose'
 import type { BatchReader, ReadMessage } from '../replay'
 import { deliveryAtRisk, deliveryCountOf, type LimitedQueue } from './delivery-limit'
-import { channelAcks, openReaderChannel, toReadMessage, type AckBatcher, type Held, type Step } from './rabbitmq.replay'
+import { channelAcks, openReaderChannel, toReadMessage, type AckBatcher, type Held, type Step } from './rabbitmq.read-support'
 
 /**
  * Reads a quorum queue with a delivery limit (export, dry run, copy, a filtered move): basic.get

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { belowStart } from './rabbitmq.replay'
+import { belowStart } from './rabbitmq.read-support'
 
 // RabbitMQ 3.10 starts an AMQP stream consumer exactly at its offset, but a stream is stored in
 // chunks and a broker may deliver a chunk whole: the replay reader skips what lies before its start.
