@@ -232,7 +232,8 @@ describe('RabbitMqAdapter against a real broker', () => {
     // Close the connection from the broker side, as an operator (or a crash) would.
     const auth = `Basic ${Buffer.from('guest:guest').toString('base64')}`
     // Find our connection by its client port (the management API lists it as peer_port).
-    const localPort = (watched as unknown as { link: { connection: { connection: { stream: { localPort: number } } } } }).link.connection.connection.stream.localPort
+    const localPort = (watched as unknown as { link: { connection: { connection: { stream: { localPort: number } } } } }).link.connection.connection.stream
+      .localPort
     let name: string | undefined
     for (let i = 0; i < 80 && !name; i++) {
       const connections = (await (
