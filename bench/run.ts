@@ -16,7 +16,7 @@ import { benchRedisReplay, formatRedisReplay } from './replay-redis.bench'
 import { benchBullmq } from './bullmq.bench'
 import { benchTail, formatTail } from './tail.bench'
 import { benchRedisDiscovery } from './redis-discovery.bench'
-import { benchRedisStream } from './redis-stream.bench'
+import { benchRedisStream, RUNS as STREAM_RUNS, WARMUP as STREAM_WARMUP } from './redis-stream.bench'
 import { formatRows } from './support'
 import { DEFAULT_REPLAY_WINDOW, DEFAULT_REPLAY_WINDOW_BYTES } from '../src/main/core/operations/replay.engine'
 
@@ -42,10 +42,14 @@ const benches: Bench[] = [
     async run(log) {
       return `## Redis stream paging
 
-A page of 500 entries from a 1,000,000-entry stream through the adapter's messages:peek (one round
-trip: TYPE pipelined with the XRANGE, each entry decoded into body, headers and properties for the
-browser) against a raw ioredis XRANGE / XREVRANGE of the same page (strings, no decoding); median of
-21 runs each after a warm-up, the two sides alternating run by run.
+A page of 500 entries from a 1,000,000-entry stream through the adapter's messages:peek in summary
+form, the page the app's list shows (one command, the XRANGE alone; each entry's id, time, size,
+field names and a preview of at most 160 characters, decoding no more of any field than that)
+against a raw ioredis XRANGE / XREVRANGE of the same page (every field as a string, nothing else);
+median of ${STREAM_RUNS} runs each after ${STREAM_WARMUP} warm-up runs, the two sides alternating run by run. The
+full decoding (typed headers, properties, decompression, the whole body) is for the entry the user
+opens (streams:entry); the last two rows show what it costs, for a page (the form \`queuescope
+peek\` prints) and for one entry.
 
 ${formatRows(await benchRedisStream(log))}`
     },

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
+import { gzipSync } from 'node:zlib'
 import * as amqp from 'amqplib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestRedis, createTestVhost, MANAGEMENT_URL, type TestRedis, type TestVhost } from '../test-support/brokers'
@@ -300,6 +301,42 @@ describe('queuescope CLI (real brokers)', () => {
       stderr: expect.stringMatching(/connection refused/),
     })
     await client.close()
+  })
+
+  it('peek --json of a Redis stream prints every entry whole: typed headers, properties, a compressed body decompressed', async () => {
+    const stream = `${redis.prefix}peeked`
+    await redis.client.xadd(stream, '1700000000000-0', 'body', '{"order":1}', 'tenant', 'acme')
+    await redis.client.xadd(
+      stream,
+      '1700000000000-1',
+      'body',
+      gzipSync('{"order":2}'),
+      'attempt',
+      '2',
+      'qs-header-json',
+      '["attempt"]',
+      'qs-properties',
+      '{"contentEncoding":"gzip"}',
+    )
+    const peeked = await cli('peek', 'redis://127.0.0.1:6379/0', `stream:${stream}`, '--json')
+    expect(peeked).toMatchObject({ code: 0, stderr: '' })
+    expect((JSON.parse(peeked.stdout) as { messages: unknown[] }).messages).toEqual([
+      { id: '1700000000000-0', body: '{"order":1}', encoding: 'utf8', size: 11, properties: {}, headers: { tenant: 'acme' }, redelivered: false },
+      {
+        id: '1700000000000-1',
+        body: gzipSync('{"order":2}').toString('base64'),
+        encoding: 'base64',
+        size: gzipSync('{"order":2}').length,
+        properties: { contentEncoding: 'gzip' },
+        headers: { attempt: 2 },
+        redelivered: false,
+        decoded: { contentEncoding: 'gzip', body: '{"order":2}', encoding: 'utf8', size: 11 },
+      },
+    ])
+    expect(await cli('peek', 'redis://127.0.0.1:6379/0', `stream:${stream}`, '--count', '1')).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('{"order":1}'),
+    })
   })
 
   it('replay --group moves a stream group’s pending entries (XACK after the confirm); --group needs a stream', async () => {

@@ -24,6 +24,7 @@ export const CALL_CHANNEL_NAMES = [
   'messages:export',
   'messages:import',
   'sources:cancel',
+  'streams:entry',
   'streams:pending',
   'streams:claim',
   'streams:ack',
@@ -50,6 +51,7 @@ export const IDEMPOTENT_CALL_NAMES: readonly (typeof CALL_CHANNEL_NAMES)[number]
   'sources:details',
   'metrics:history',
   'replay:list',
+  'streams:entry',
   'streams:pending',
   'bullmq:jobs',
 ]

@@ -49,11 +49,29 @@ describe('contract', () => {
 describe('messages:peek and sources:purge requests', () => {
   it('peek: count defaults to 50 and stays within 1..1000; from is typed', () => {
     const peek = calls['messages:peek'].request
-    expect(peek.parse({ connectionId: 'c', source: 'queue:q' })).toEqual({ connectionId: 'c', source: 'queue:q', count: 50, acceptDeliveryLimitRisk: false })
+    expect(peek.parse({ connectionId: 'c', source: 'queue:q' })).toEqual({
+      connectionId: 'c',
+      source: 'queue:q',
+      count: 50,
+      acceptDeliveryLimitRisk: false,
+      form: 'full',
+    })
     expect(peek.safeParse({ connectionId: 'c', source: 'queue:q', count: 0 }).success).toBe(false)
     expect(peek.safeParse({ connectionId: 'c', source: 'queue:q', count: 1001 }).success).toBe(false)
     expect(peek.safeParse({ connectionId: 'c', source: 'queue:q', from: { type: 'offset', value: 5 } }).success).toBe(true)
     expect(peek.safeParse({ connectionId: 'c', source: 'queue:q', from: { type: 'offset' } }).success).toBe(false)
+  })
+
+  it('peek: a page is full messages unless a stream page is asked in summary form; streams:entry reads one entry by id', () => {
+    const peek = calls['messages:peek'].request
+    expect(peek.parse({ connectionId: 'c', source: 'stream:s', form: 'summary' }).form).toBe('summary')
+    expect(peek.safeParse({ connectionId: 'c', source: 'stream:s', form: 'headers' }).success).toBe(false)
+    const entry = calls['streams:entry']
+    expect(entry.idempotent).toBe(true)
+    expect(entry.writes).toBe(false)
+    expect(entry.request.safeParse({ connectionId: 'c', source: 'stream:s', id: '1700000000000-0' }).success).toBe(true)
+    expect(entry.request.safeParse({ connectionId: 'c', source: 'stream:s' }).success).toBe(false)
+    expect(entry.request.safeParse({ connectionId: 'c', source: 'stream:s', id: 'x'.repeat(65) }).success).toBe(false)
   })
 
   it('purge needs a confirmation string', () => {

@@ -22,14 +22,16 @@ import {
   pendingResultSchema,
   redisWriteRequestSchema,
   redisWriteResultSchema,
+  streamEntryRequestSchema,
+  streamEntryResultSchema,
   tailBatchSchema,
   tailStartRequestSchema,
 } from './redis'
 import { peekRequestSchema, peekResultSchema, purgeRequestSchema, purgeResultSchema } from './messages'
 
 /**
- * The one contract between the core and every front end (DESIGN.md "One contract, many
- * transports"). Calls are `domain:verb`, events are `domain:noun`. Electron's ipcMain, the web
+ * The one contract between the core and every front end (docs/architecture.md "One contract,
+ * three transports"). Calls are `domain:verb`, events are `domain:noun`. Electron's ipcMain, the web
  * server's WebSocket and the CLI dispatch into the same handlers; each request is parsed with its
  * schema at the boundary.
  */
@@ -127,7 +129,7 @@ export const calls = {
     response: publishResultSchema,
     writes: true,
   }),
-  /** Browse without consuming (DESIGN.md): get + nack(requeue) for queues, offset consumer for streams. */
+  /** Browse without consuming (docs/semantics.md): get + nack(requeue) for queues, offset consumer for streams. */
   'messages:peek': call({ request: peekRequestSchema, response: peekResultSchema }),
   /** Removes the ready messages of a queue; `confirm` must equal its name. */
   'sources:purge': call({ request: purgeRequestSchema, response: purgeResultSchema, writes: true }),
@@ -136,7 +138,7 @@ export const calls = {
   /** The last hour of sampled counts and rates, kept by the main process while a connection is open. */
   'metrics:history': call({ request: metricsHistoryRequestSchema, response: metricsHistorySchema, idempotent: true }),
   /**
-   * Move or copy messages (issue #5). Resolves with the final report when the replay ends; progress
+   * Move or copy messages. Resolves with the final report when the replay ends; progress
    * arrives as `replay:progress` events with the same id (give one to be able to cancel). Checks
    * the read-only guard for the target, and for the source when moving, itself.
    */
@@ -209,6 +211,8 @@ export const calls = {
   }),
   /** Stops a running Redis discovery; its sources:list call resolves with what was found so far. */
   'sources:cancel': call({ request: discoveryCancelRequestSchema, response: z.object({ cancelled: z.boolean() }) }),
+  /** One stream entry by id, fully decoded: the one the user opened on a page read with `form: 'summary'`. */
+  'streams:entry': call({ request: streamEntryRequestSchema, response: streamEntryResultSchema, idempotent: true }),
   /** Pending entries of a stream group (XPENDING with its extended form), paged by id. */
   'streams:pending': call({ request: pendingRequestSchema, response: pendingResultSchema, idempotent: true }),
   /** XCLAIM selected pending entries to a consumer. */

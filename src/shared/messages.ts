@@ -3,10 +3,10 @@ import { headerValueSchema, messagePropertiesSchema } from './publish'
 
 /**
  * Browsing (messages:peek) and purging (sources:purge): the shapes every front end sees.
- * Browsing never consumes a message (DESIGN.md "Semantics that must hold").
+ * Browsing never consumes a message (docs/semantics.md).
  */
 
-/** Largest page a peek may ask for (issue #3: pages of 50 by default, up to 1,000). */
+/** Largest page a peek may ask for (pages of 50 by default, up to 1,000). */
 export const MAX_PEEK_COUNT = 1000
 export const DEFAULT_PEEK_COUNT = 50
 
@@ -50,6 +50,13 @@ export const peekRequestSchema = z.object({
   /** Redis lists: which end the page starts from, and how many items in from that end. */
   listFrom: z.enum(['head', 'tail']).optional(),
   offset: z.number().int().nonnegative().optional(),
+  /**
+   * Redis streams: `summary` sends the page as the list shows it (`entries`: id, time, size, a
+   * short preview, field names) and leaves the full decoding (typed headers, properties,
+   * decompression, the whole body) to `streams:entry` for the entry the user opens; `full` decodes
+   * every entry into `messages`. Other sources always send full messages.
+   */
+  form: z.enum(['full', 'summary']).default('full'),
 })
 export type PeekRequest = z.input<typeof peekRequestSchema>
 export type PeekRequestParsed = z.output<typeof peekRequestSchema>
@@ -109,8 +116,43 @@ export const peekedMessageSchema = z.object({
 })
 export type PeekedMessage = z.infer<typeof peekedMessageSchema>
 
+/** Characters of a stream entry's preview: the list row shows what fits. */
+export const ENTRY_PREVIEW_CHARS = 160
+/** Field names a stream entry's summary lists (`fieldCount` has them all), and characters of each. */
+export const ENTRY_FIELD_NAMES = 32
+export const ENTRY_FIELD_NAME_CHARS = 128
+
+/**
+ * A Redis stream entry as the list shows it (a page asked with `form: 'summary'`). Bounded whatever
+ * the entry holds: a 1,000-entry page of these is a few MiB at most.
+ */
+export const streamEntrySummarySchema = z.object({
+  /** The entry id. */
+  id: z.string(),
+  /**
+   * When it was written, epoch ms: the `timestamp` property Queuescope stored with it, else the
+   * id's milliseconds (null for an id too small to be a time, such as `1-0`).
+   */
+  time: z.number().nullable(),
+  /** Bytes of every field, names and values. */
+  size: z.number().int().nonnegative(),
+  /**
+   * The start of its fields as text, for the row: the body (decompressed when it is compressed),
+   * then `name=value` for the other fields; at most ENTRY_PREVIEW_CHARS characters.
+   */
+  preview: z.string(),
+  /** Field names as stored, in order: the first ENTRY_FIELD_NAMES, each cut at ENTRY_FIELD_NAME_CHARS. */
+  fields: z.array(z.string()),
+  /** How many fields the entry has. */
+  fieldCount: z.number().int().nonnegative(),
+})
+export type StreamEntrySummary = z.infer<typeof streamEntrySummarySchema>
+
 export const peekResultSchema = z.object({
+  /** The page, each message fully decoded; empty when `entries` holds the page instead. */
   messages: z.array(peekedMessageSchema),
+  /** A Redis stream page asked with `form: 'summary'`: its entries as the list shows them. */
+  entries: z.array(streamEntrySummarySchema).optional(),
   /** What browsing did or could not do, in words (e.g. redelivered set, order may shift). */
   warnings: z.array(z.string()),
   /** Redis: where the next page starts (stream: the `after` id; list: the offset); null at the end. */
@@ -121,7 +163,7 @@ export type PeekResult = z.infer<typeof peekResultSchema>
 export const purgeRequestSchema = z.object({
   connectionId: z.string().min(1),
   source: z.string().min(1),
-  /** Typed confirmation: must equal the queue's name (DESIGN.md: destructive operations). */
+  /** Typed confirmation: must equal the queue's name (docs/semantics.md: destructive acts). */
   confirm: z.string(),
 })
 export type PurgeRequest = z.input<typeof purgeRequestSchema>

@@ -1,7 +1,8 @@
 import { z } from 'zod'
+import { peekedMessageSchema } from './messages'
 
 /**
- * The Redis side of the contract (issue #4): discovery progress, stream groups and consumers,
+ * The Redis side of the contract: discovery progress, stream groups and consumers,
  * pending entries, BullMQ jobs and live tails. RabbitMQ shapes live in model.ts / topology.ts.
  */
 
@@ -148,6 +149,25 @@ export const streamGroupDetailSchema = z.object({
   consumers: z.array(streamConsumerSchema),
 })
 export type StreamGroupDetail = z.infer<typeof streamGroupDetailSchema>
+
+/**
+ * One stream entry by id, fully decoded: the entry the user opened on a page read in summary form
+ * (messages:peek with `form: 'summary'`).
+ */
+export const streamEntryRequestSchema = z.object({
+  connectionId: z.string().min(1),
+  /** `stream:<key>` */
+  source: z.string().min(1),
+  /** The entry id, `<ms>-<seq>`. */
+  id: z.string().min(1).max(64),
+})
+
+export const streamEntryResultSchema = z.object({
+  /** Decoded as a page of one: body (cut at 4 MiB for display), typed headers, properties, `decoded`. */
+  message: peekedMessageSchema,
+  /** What was cut for display, in words, as a page says it. */
+  warnings: z.array(z.string()),
+})
 
 export const pendingRequestSchema = z.object({
   connectionId: z.string().min(1),

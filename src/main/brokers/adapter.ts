@@ -6,7 +6,7 @@ import type { ReadConsent } from './read-purpose'
 import type { BrokerTimeouts } from './timeouts'
 import type { ConnectionTarget } from '../../shared/connection-url'
 import type { Broker, SourceList } from '../../shared/model'
-import type { PeekRequestParsed, PeekResult, PurgeResult } from '../../shared/messages'
+import type { PeekedMessage, PeekRequestParsed, PeekResult, PurgeResult } from '../../shared/messages'
 import type { PublishRequestParsed, PublishResult } from '../../shared/publish'
 import type { SourceRef } from '../../shared/source-ref'
 import type { z } from 'zod'
@@ -87,7 +87,7 @@ export interface BrokerAdapter {
   /** Vhosts / databases this connection could open, and connection, channel and consumer counts. */
   overview(): Promise<BrokerOverview>
   /**
-   * Replay primitives (issue #5's engine): a reader that holds what it reads until acknowledged
+   * Replay primitives for the replay engine: a reader that holds what it reads until acknowledged
    * or released, and a writer with confirms and returns. Both adapters have them; optional so a
    * test adapter need not.
    */
@@ -96,7 +96,9 @@ export interface BrokerAdapter {
   openWriter?(target?: SourceRef): Promise<TargetWriter>
   /** Topology of one source (RabbitMQ queues and exchanges; Redis streams and lists). */
   details?(source: SourceRef): Promise<SourceDetails>
-  /** Redis streams (issue #4): pending entries of a group, claim, acknowledge. */
+  /** Redis streams: one entry by id, fully decoded (the entry opened on a page read in summary form). */
+  streamEntry?(key: string, id: string): Promise<{ message: PeekedMessage; warnings: string[] }>
+  /** Redis streams: pending entries of a group, claim, acknowledge. */
   pending?(request: Req<typeof pendingRequestSchema>): Res<typeof pendingResultSchema>
   claim?(request: Req<typeof claimRequestSchema>): Res<typeof claimResultSchema>
   ack?(request: Req<typeof ackRequestSchema>): Res<typeof ackResultSchema>

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest'
-import { gzipSync } from 'node:zlib'
-import { browsedBody, DisplayBudget, encodeBody, MAX_DECODED_BYTES, MESSAGE_DISPLAY_BYTES, PAGE_DECODE_BYTES, PAGE_DISPLAY_BYTES } from './message-body'
+import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib'
+import {
+  browsedBody,
+  DisplayBudget,
+  encodeBody,
+  MAX_DECODED_BYTES,
+  MESSAGE_DISPLAY_BYTES,
+  PAGE_DECODE_BYTES,
+  PAGE_DISPLAY_BYTES,
+  PAGE_PREVIEW_DECODE_BYTES,
+  PreviewBudget,
+  previewText,
+  textStart,
+} from './message-body'
 
 describe('encodeBody', () => {
   it('keeps UTF-8 text as text, with its byte size', () => {
@@ -91,5 +103,35 @@ describe('the display budget', () => {
     expect(spentAt).toBeLessThanOrEqual(PAGE_DECODE_BYTES / MAX_DECODED_BYTES)
     expect(page.at(-1)!.decoded?.error).toMatch(/decompressed as much as it may/)
     expect(JSON.stringify(page).length).toBeLessThan(PAGE_DISPLAY_BYTES * 2)
+  })
+})
+
+describe('previews (a list row of a body)', () => {
+  it('cuts text at a character, never inside one or inside a surrogate pair', () => {
+    expect(textStart(Buffer.from('héllo'), 2)).toBe('hé')
+    expect(textStart(Buffer.from('é'.repeat(10)), 4)).toBe('éééé')
+    expect(textStart(Buffer.from('a😀b'), 2)).toBe('a')
+    expect(textStart(Buffer.from('a😀b'), 3)).toBe('a😀')
+    expect(textStart(Buffer.from([0x41, 0xff]), 10)).toBe('A\uFFFD')
+  })
+
+  it('decompresses only the start of a large compressed body, whichever deflate it is', () => {
+    const json = JSON.stringify(Array.from({ length: 100_000 }, (_, i) => ({ id: i, note: `line ${i}` })))
+    for (const [encoding, bytes] of [
+      ['gzip', gzipSync(json)],
+      ['deflate', deflateSync(json)],
+      ['deflate', deflateRawSync(json)],
+    ] as const) {
+      const budget = new PreviewBudget()
+      expect(previewText(bytes, encoding, budget, 50)).toBe(json.slice(0, 50))
+      // The start of it: a few KiB decoded, not the whole body.
+      expect(PAGE_PREVIEW_DECODE_BYTES - budget.decodeLeft).toBeLessThan(64 * 1024)
+    }
+  })
+
+  it('shows the stored bytes when the body is not what it says, or the page spent its decompression', () => {
+    expect(previewText(Buffer.from('plain'), 'gzip', new PreviewBudget(), 20)).toBe('plain')
+    expect(previewText(gzipSync('{"a":1}'), undefined, new PreviewBudget(0), 20)).not.toBe('{"a":1}')
+    expect(previewText(gzipSync('{"a":1}'), 'identity', new PreviewBudget(), 20)).not.toBe('{"a":1}')
   })
 })

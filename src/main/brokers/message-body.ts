@@ -1,4 +1,4 @@
-import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib'
+import { brotliDecompressSync, constants, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib'
 
 /** How a browsed body is carried in the contract (src/shared/messages.ts). */
 export interface EncodedBody {
@@ -97,9 +97,8 @@ function looksGzipped(bytes: Uint8Array): boolean {
  */
 export function browsedBody(bytes: Uint8Array, contentEncoding?: string, budget = DisplayBudget.forOneMessage()): EncodedBody & { decoded?: DecodedBody } {
   const encoded = encodeBody(bytes, budget.take(bytes.byteLength))
-  const declared = contentEncoding?.trim().toLowerCase().replace(/^x-/, '')
-  const kind = declared === 'gzip' || declared === 'deflate' || declared === 'br' ? declared : !declared && looksGzipped(bytes) ? 'gzip' : null
-  if (!kind || bytes.byteLength === 0) return encoded
+  const kind = compressionOf(bytes, contentEncoding)
+  if (!kind) return encoded
   const allowance = budget.decodeAllowance()
   if (allowance === 0)
     return {
@@ -124,13 +123,72 @@ export function browsedBody(bytes: Uint8Array, contentEncoding?: string, budget 
   }
 }
 
+type Compression = 'gzip' | 'deflate' | 'br'
+
+/** How a body is compressed: its content encoding (gzip, deflate, br; "x-gzip" too), or gzip's magic bytes when none is set. */
+function compressionOf(bytes: Uint8Array, contentEncoding: string | undefined): Compression | null {
+  if (bytes.byteLength === 0) return null
+  const declared = contentEncoding?.trim().toLowerCase().replace(/^x-/, '')
+  return declared === 'gzip' || declared === 'deflate' || declared === 'br' ? declared : !declared && looksGzipped(bytes) ? 'gzip' : null
+}
+
+/** Compressed bytes a preview decompresses: the start of the body, enough for a row of text. */
+const PREVIEW_INPUT_BYTES = 256
+/** Output one preview's decompression may make; more (a bomb) and the preview shows the stored bytes. */
+const PREVIEW_OUTPUT_BYTES = 64 * 1024
+/** Decompressed bytes the previews of one page may make in all (an attempt that overflows counts in full). */
+export const PAGE_PREVIEW_DECODE_BYTES = 2 * 1024 * 1024
+
+/** What the previews of one page may still decompress. */
+export class PreviewBudget {
+  constructor(public decodeLeft = PAGE_PREVIEW_DECODE_BYTES) {}
+}
+
+/**
+ * The first `chars` characters of a body as a list row shows it: decompressed when it is
+ * compressed (only its first PREVIEW_INPUT_BYTES, so the work is small whatever the body's size,
+ * and bounded per page by `budget`), else the stored bytes; bytes that are not UTF-8 show as
+ * U+FFFD, as the message viewer's raw text does.
+ */
+export function previewText(bytes: Uint8Array, contentEncoding: string | undefined, budget: PreviewBudget, chars: number): string {
+  const kind = compressionOf(bytes, contentEncoding)
+  if (kind && budget.decodeLeft > 0) {
+    const input = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, PREVIEW_INPUT_BYTES))
+    const allowance = Math.min(PREVIEW_OUTPUT_BYTES, budget.decodeLeft)
+    // A flush, not a finish: the input is cut, and what it decodes to so far is the preview.
+    const options = { maxOutputLength: allowance, finishFlush: kind === 'br' ? constants.BROTLI_OPERATION_FLUSH : constants.Z_SYNC_FLUSH }
+    try {
+      const output = kind === 'gzip' ? gunzipSync(input, options) : kind === 'br' ? brotliDecompressSync(input, options) : inflateOrRaw(input, options)
+      budget.decodeLeft -= output.byteLength
+      return textStart(output, chars)
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') budget.decodeLeft -= allowance
+      // Not what it says it is, or a bomb: the stored bytes, as the viewer shows them then.
+    }
+  }
+  return textStart(bytes, chars)
+}
+
+/** The first `chars` characters of `bytes` read as UTF-8 (leniently), decoding no more bytes than needed. */
+export function textStart(bytes: Uint8Array, chars: number): string {
+  // A UTF-16 code unit takes at most 3 UTF-8 bytes (4 bytes make 2 units).
+  let end = Math.min(bytes.byteLength, chars * 3)
+  // A cut inside a sequence would end the text with U+FFFD: back off to the sequence's start.
+  for (let back = 0; back < 3 && end > 0 && end < bytes.byteLength && (bytes[end]! & 0xc0) === 0x80; back++) end--
+  const text = (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('utf8', 0, end)
+  if (text.length <= chars) return text
+  // Nor half a surrogate pair at the end.
+  const cut = (text.charCodeAt(chars - 1) & 0xfc00) === 0xd800 ? chars - 1 : chars
+  return text.slice(0, cut)
+}
+
 function formatMiB(bytes: number): string {
   const mib = bytes / 1024 / 1024
   return mib >= 1 ? `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`
 }
 
 /** "deflate" in the wild is zlib-wrapped (RFC 1950) or raw (RFC 1951). */
-function inflateOrRaw(input: Buffer, options: { maxOutputLength: number }): Buffer {
+function inflateOrRaw(input: Buffer, options: { maxOutputLength: number; finishFlush?: number }): Buffer {
   try {
     return inflateSync(input, options)
   } catch (err) {

@@ -129,6 +129,14 @@ export function createApi(core: Core): Handlers {
       return { cancelled: controller !== undefined }
     },
 
+    'streams:entry': async ({ connectionId, source, id }) => {
+      const ref = parseSourceRef(source)
+      if (ref.kind !== 'stream') throw new QsError('BAD_REQUEST', `streams:entry reads an entry of stream:<key>, not ${ref.kind}:…`)
+      const { message, warnings } = await redisOperation(connectionId, 'streamEntry', 'reading a stream entry').streamEntry!(ref.name, id)
+      // The same limits as a page: header values cut, and a warning that says what was cut.
+      const fitted = fitPage({ messages: [message], warnings })
+      return { message: fitted.messages[0]!, warnings: fitted.warnings }
+    },
     'streams:pending': async ({ connectionId, ...request }) => redisOperation(connectionId, 'pending', 'pending entries').pending!(request),
     'streams:claim': async ({ connectionId, ...request }) => redisOperation(connectionId, 'claim', 'claiming pending entries').claim!(request),
     'streams:ack': async ({ connectionId, ...request }) => redisOperation(connectionId, 'ack', 'acknowledging pending entries').ack!(request),
@@ -229,7 +237,7 @@ export function createApi(core: Core): Handlers {
 
     'sources:purge': async ({ connectionId, source, confirm }) => {
       const ref = parseSourceRef(source)
-      // The typed confirmation (DESIGN.md): checked here so every front end gets the same rule.
+      // The typed confirmation (docs/semantics.md): checked here so every front end gets the same rule.
       if (confirm !== ref.name) {
         throw new QsError('BAD_REQUEST', `purge not confirmed: type the ${ref.kind} name "${ref.name}" exactly to purge it (got "${confirm}")`)
       }

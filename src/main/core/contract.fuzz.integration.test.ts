@@ -341,6 +341,7 @@ const SEEDED: Record<'rabbitmq' | 'redis', string[]> = {
   redis: ['stream:s', 'list:l', 'channel:s', 'bullmq:bq'],
 }
 const PREFERRED: Partial<Record<CallChannel, string[]>> = {
+  'streams:entry': ['stream:'],
   'streams:pending': ['stream:'],
   'streams:claim': ['stream:'],
   'streams:ack': ['stream:'],

@@ -1,7 +1,7 @@
 import * as amqp from 'amqplib'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { PeekResult } from '../../shared/messages'
+import type { PeekedMessage, PeekResult } from '../../shared/messages'
 import { createTestRedis, createTestVhost, type TestRedis, type TestVhost } from '../../test-support/brokers'
 import { createTestCore, type TestCore } from '../../test-support/core'
 import { MESSAGE_DISPLAY_BYTES, PAGE_DISPLAY_BYTES } from '../brokers/message-body'
@@ -70,5 +70,37 @@ describe('a page of hostile messages stays within its byte budget (real brokers)
     expect(String(streamPage.messages[0]!.headers['note'])).toMatch(/cut for display: 31,457,280 characters/)
     expect(streamPage.warnings.join(' ')).toMatch(/header value is cut/)
     expect(await redis.client.llen(list)).toBe(8)
+  })
+
+  it('Redis: a stream page in summary form stays small, and the entry opened from it has the budget of a page', async () => {
+    const stream = `${redis.prefix}big-entries`
+    for (let i = 0; i < 8; i++) await redis.client.xadd(stream, `${i + 1}-0`, 'body', Buffer.alloc(6 * 1024 * 1024, 0x64), 'note', 'n'.repeat(1024 * 1024))
+    const bomb = (await redis.client.xadd(
+      stream,
+      '9-0',
+      'body',
+      gzipSync(Buffer.alloc(16 * 1024 * 1024, 0x61)),
+      'qs-properties',
+      '{"contentEncoding":"gzip"}',
+    ))!
+    const envelope = await t.call('messages:peek', { connectionId: red, source: `stream:${stream}`, count: 50, form: 'summary' })
+    if (!envelope.ok) throw new Error(envelope.error.message)
+    // 8 entries of 7 MiB each and a bomb: what goes to the front end is their previews.
+    expect(JSON.stringify(envelope).length).toBeLessThan(16 * 1024)
+    expect((envelope.data as PeekResult).entries).toHaveLength(9)
+    const entry = await t.call('streams:entry', { connectionId: red, source: `stream:${stream}`, id: '1-0' })
+    if (!entry.ok) throw new Error(entry.error.message)
+    expect(JSON.stringify(entry).length).toBeLessThan(PAGE_DISPLAY_BYTES * 2)
+    const { message, warnings } = entry.data as { message: PeekedMessage; warnings: string[] }
+    expect(message).toMatchObject({ size: 6 * 1024 * 1024, shownBytes: MESSAGE_DISPLAY_BYTES })
+    expect(String(message.headers['note'])).toMatch(/cut for display: 1,048,576 characters/)
+    expect(warnings.join(' ')).toMatch(/body is cut for display.*header value is cut/)
+    const opened = await t.call('streams:entry', { connectionId: red, source: `stream:${stream}`, id: bomb })
+    if (!opened.ok) throw new Error(opened.error.message)
+    expect((opened.data as { message: PeekedMessage }).message.decoded).toMatchObject({ contentEncoding: 'gzip', shownBytes: MESSAGE_DISPLAY_BYTES })
+    expect(await t.call('streams:entry', { connectionId: red, source: `list:${stream}`, id: '1-0' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    })
   })
 })

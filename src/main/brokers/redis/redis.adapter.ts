@@ -17,6 +17,7 @@ import {
   peekStream,
   pendingEntries,
   purgeStream,
+  readStreamEntry,
   RedisSampler,
   streamDetails,
   trimStream,
@@ -338,6 +339,11 @@ export class RedisAdapter implements BrokerAdapter {
   /** Streams, their groups' lag and lists, for the metrics history (RedisSampler). */
   async sample(): Promise<Map<string, SourceSample>> {
     return this.run(false, (redis) => this.sampler.sample(redis))
+  }
+
+  /** One entry by id, fully decoded (redis.streams.ts readStreamEntry). */
+  async streamEntry(key: string, id: string) {
+    return this.run(false, (redis) => readStreamEntry(redis, key, id))
   }
 
   async pending(request: Parameters<NonNullable<BrokerAdapter['pending']>>[0]) {

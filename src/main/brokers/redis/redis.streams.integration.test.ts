@@ -1,12 +1,12 @@
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
+import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseConnectionUrl } from '../../../shared/connection-url'
 import { peekRequestSchema, type PeekRequest } from '../../../shared/messages'
 import { streamGroupSeriesKey } from '../../../shared/redis'
 import type { SourceDetails } from '../../../shared/topology'
 import { createTestRedis, REDIS_URL, type TestRedis } from '../../../test-support/brokers'
-import { pairsToObject } from './redis-encoding'
+import { browseStreamByPages } from '../../../test-support/stream-paging'
+import { pairsToObject, streamFieldsFromMessage } from './redis-encoding'
 import { RedisAdapter } from './redis.adapter'
 import type { RedisPendingReader } from './redis.replay'
 
@@ -195,6 +195,67 @@ describe('Redis streams and lists in the core, against a real Redis', () => {
       await expect(peek(`stream:${p}missing`)).rejects.toMatchObject({ code: 'NOT_FOUND' })
     })
 
+    it('sends a page in summary form with the same ids and next as the full page, and reads the entry opened whole by id', async () => {
+      for (const range of [{ direction: 'forward' }, { direction: 'backward', after: idOf(20) }, { direction: 'forward', at: '1010' }] as const) {
+        const full = await peek(`stream:${key}`, { count: 7, range })
+        const summary = await peek(`stream:${key}`, { count: 7, range, form: 'summary' })
+        expect(summary.messages).toEqual([])
+        expect(summary.entries!.map((e) => e.id)).toEqual(full.messages.map((m) => m.id))
+        expect(summary.next).toBe(full.next)
+      }
+      const [entry] = (await peek(`stream:${key}`, { count: 1, range: { direction: 'forward', after: idOf(2) }, form: 'summary' })).entries!
+      expect(entry).toEqual({
+        id: idOf(3),
+        time: null,
+        size: 'body'.length + 'entry 3'.length + 'kind'.length + '{"odd":true}'.length,
+        preview: 'entry 3  kind={"odd":true}',
+        fields: ['body', 'kind'],
+        fieldCount: 2,
+      })
+      const { message, warnings } = await adapter.streamEntry(key, idOf(3))
+      expect(message).toEqual({
+        id: idOf(3),
+        body: 'entry 3',
+        encoding: 'utf8',
+        size: 7,
+        properties: {},
+        headers: { kind: '{"odd":true}' },
+        redelivered: false,
+      })
+      expect(warnings).toEqual([])
+      // Lists ignore the form: their pages are whole.
+      expect((await peek(`list:${p}items`, { count: 2, form: 'summary' })).messages.map((m) => m.body)).toEqual(['item 0', 'item 1'])
+    })
+
+    it('reads an entry whole as the full page decodes it: typed headers, properties, a compressed body', async () => {
+      const fields = streamFieldsFromMessage(gzipSync('{"order":7}'), { tenant: 'acme', attempt: 2 }, { contentEncoding: 'gzip', timestamp: 1_700_000_000 })
+      const id = (await redis.client.xadd(`${p}typed`, '1700000000000-1', ...fields))!
+      const { message } = await adapter.streamEntry(`${p}typed`, id)
+      const [fromPage] = (await peek(`stream:${p}typed`)).messages
+      expect(message).toEqual(fromPage)
+      expect(message).toMatchObject({ headers: { tenant: 'acme', attempt: 2 }, properties: { timestamp: 1_700_000_000 }, decoded: { body: '{"order":7}' } })
+      const [summary] = (await peek(`stream:${p}typed`, { form: 'summary' })).entries!
+      expect(summary).toMatchObject({ time: 1_700_000_000_000, preview: '{"order":7}  tenant=acme  attempt=2' })
+    })
+
+    it('says when an entry is gone, or the key is missing or another type, as a page does', async () => {
+      await expect(adapter.streamEntry(key, '999-0')).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+        message: expect.stringMatching(/999-0 is no longer in stream/),
+      })
+      await expect(adapter.streamEntry(key, 'latest')).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('id "latest"') })
+      await expect(adapter.streamEntry(`${p}missing`, '1-0')).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/does not exist/) })
+      await expect(adapter.streamEntry(`${p}items`, '1-0')).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+        message: expect.stringMatching(/is a list, not a stream/),
+      })
+      await expect(peek(`stream:${p}items`, { form: 'summary' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/is a list/) })
+      // A stream emptied by a trim is still a stream: an empty page, not an error.
+      await redis.client.xadd(`${p}emptied`, '*', 'n', '1')
+      await redis.client.xtrim(`${p}emptied`, 'MAXLEN', 0)
+      expect(await peek(`stream:${p}emptied`, { form: 'summary' })).toMatchObject({ messages: [], entries: [], next: null })
+    })
+
     it('pages a list from the head and from the tail without changing it', async () => {
       const bodies = async (extra: Partial<PeekRequest>) => {
         const page = await peek(`list:${p}items`, { count: 10, ...extra })
@@ -375,49 +436,10 @@ describe('Redis streams and lists in the core, against a real Redis', () => {
     })
   })
 
-  describe('browsing 1,000,000 entries by pages', () => {
-    const ENTRIES = 1_000_000
-    const PAGE = 1000
-
+  // The same check on 1,000,000 entries runs in the soak tier (redis.streams.soak.test.ts).
+  describe('browsing 100,000 entries by pages', () => {
     it('never loads them all at once: every call returns at most a page, and the heap stays bounded', async () => {
-      const key = `${p}million`
-      const body = '{"sku":"SKU-0000","qty":1,"note":"a small order line"}'
-      for (let sent = 0; sent < ENTRIES; sent += 10_000) {
-        const pipeline = redis.client.pipeline()
-        for (let i = 1; i <= 10_000; i++) pipeline.xadd(key, `${sent + i}-0`, 'body', body, 'n', String(sent + i))
-        await pipeline.exec()
-      }
-      expect(await redis.client.xlen(key)).toBe(ENTRIES)
-
-      setFlagsFromString('--expose-gc')
-      const gc = runInNewContext('gc') as () => void
-      gc()
-      const baseline = process.memoryUsage().heapUsed
-      let seen = 0
-      let largest = 0
-      let peak = 0
-      let last = 0
-      let after: string | undefined
-      for (let call = 0; ; call++) {
-        const page = await peek(`stream:${key}`, { count: PAGE, range: { direction: 'forward', after } })
-        // Measured before any collection: a call that fetched the whole stream leaves it on the heap.
-        peak = Math.max(peak, process.memoryUsage().heapUsed - baseline)
-        largest = Math.max(largest, page.messages.length)
-        for (const message of page.messages) {
-          const n = Number(message.id.split('-')[0])
-          if (n !== last + 1) throw new Error(`entry ${message.id} after ${last}`)
-          last = n
-        }
-        seen += page.messages.length
-        if (!page.next) break
-        after = page.next
-        if (call % 10 === 9) gc()
-      }
-      expect(seen).toBe(ENTRIES)
-      expect(largest).toBe(PAGE)
-      // The stream decoded at once would be several hundred MB; ten pages of garbage are a few.
-      expect(peak).toBeLessThan(64 * 2 ** 20)
-      await redis.client.del(key)
-    }, 600_000)
+      await browseStreamByPages({ client: redis.client, key: `${p}hundred-thousand`, entries: 100_000, page: 1000, heapBound: 64 * 2 ** 20, peek })
+    }, 120_000)
   })
 })

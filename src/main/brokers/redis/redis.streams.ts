@@ -1,19 +1,19 @@
 /**
- * Redis streams in the inspector (issue #4 items 2, 3, 4 and 9): details with every group's lag
- * (and why Redis cannot tell it), pages by entry id, pending entries, claim, acknowledge, and the
- * writes that are not publishes. Browsing uses read-only commands only (DESIGN.md "Semantics that
- * must hold"); every reply that names a key is checked against the kind the caller asked for.
+ * Redis streams in the inspector: details with every group's lag (and why Redis cannot tell it),
+ * pages by entry id, pending entries, claim, acknowledge, and the writes that are not publishes.
+ * Browsing uses read-only commands only (docs/semantics.md "Browsing never consumes"); every reply
+ * that names a key is checked against the kind the caller asked for.
  */
 import type { ChainableCommander } from 'ioredis'
 import type { z } from 'zod'
 import { QsError } from '../../../shared/errors'
-import type { PeekRequestParsed, PeekResult, PurgeResult } from '../../../shared/messages'
+import type { PeekedMessage, PeekRequestParsed, PeekResult, PurgeResult, StreamEntrySummary } from '../../../shared/messages'
 import type { SourceSample } from '../../../shared/metrics'
 import type { ackResultSchema, claimResultSchema, PendingEntry, pendingResultSchema, StreamGroupDetail } from '../../../shared/redis'
 import { streamGroupSeriesKey } from '../../../shared/redis'
 import type { SourceDetails } from '../../../shared/topology'
 import { messageOf } from '../errors'
-import { messageFromStreamFields, pairsToObject } from './redis-encoding'
+import { messageFromStreamFields, pairsToObject, shortText, StreamPageSummaries } from './redis-encoding'
 import { DisplayBudget } from '../message-body'
 import { isCluster, masters, type RedisClient } from './redis.connection'
 
@@ -194,6 +194,43 @@ export async function streamDetails(redis: RedisClient, key: string): Promise<St
 // Browsing: one page by id
 
 /**
+ * XRANGE / XREVRANGE from `from` (or the start or end) to `to` (or the other end), on its own: a
+ * missing key reads as an empty range and another type fails with WRONGTYPE, so TYPE is asked only
+ * then, to say which (the errors execTyped gives), and a page costs one command.
+ */
+async function readRange(
+  redis: RedisClient,
+  key: string,
+  direction: 'forward' | 'backward',
+  from: string | null,
+  count: number,
+  to?: string,
+): Promise<[Buffer, Buffer[]][]> {
+  let entries: [Buffer, Buffer[]][]
+  try {
+    entries =
+      direction === 'forward'
+        ? await redis.xrangeBuffer(key, from ?? '-', to ?? '+', 'COUNT', count)
+        : await redis.xrevrangeBuffer(key, from ?? '+', to ?? '-', 'COUNT', count)
+  } catch (err) {
+    if (/WRONGTYPE/.test(messageOf(err))) await expectStream(redis, key)
+    throw streamError(err, key)
+  }
+  if (entries.length === 0) await expectStream(redis, key)
+  return entries
+}
+
+async function expectStream(redis: RedisClient, key: string): Promise<void> {
+  let type: string
+  try {
+    type = await redis.type(key)
+  } catch (err) {
+    throw streamError(err, key)
+  }
+  expectKind(type, key, 'stream')
+}
+
+/**
  * One page of a stream: XRANGE (forward) or XREVRANGE (backward), from the start or end, from an
  * exclusive `(after` (the previous page's last id) or an inclusive `at` (an id or a time). Asks for
  * one entry more than the page to know whether there is a next page, so it never holds more.
@@ -204,21 +241,36 @@ export async function peekStream(redis: RedisClient, key: string, request: PeekR
     throw new QsError('BAD_REQUEST', 'give range.after (the next page) or range.at (jump to an id or a time), not both')
   }
   const from = after !== undefined ? `(${parseStreamId(after, 'range.after')}` : at !== undefined ? parseStreamId(at, 'range.at') : null
-  const ask = request.count + 1
-  const pipeline = redis.pipeline().type(key)
-  if (direction === 'forward') pipeline.xrangeBuffer(key, from ?? '-', '+', 'COUNT', ask)
-  else pipeline.xrevrangeBuffer(key, from ?? '+', '-', 'COUNT', ask)
-  const [entries] = (await execTyped(pipeline, key, 'stream')) as [[Buffer, Buffer[]][]]
+  const entries = await readRange(redis, key, direction, from, request.count + 1)
   const page = entries.length > request.count ? entries.slice(0, request.count) : entries
   const warnings: string[] = []
   if (request.from) warnings.push('"from" applies to RabbitMQ stream queues only; use range.at to jump to an id or a time')
   if (request.listFrom !== undefined || request.offset !== undefined) warnings.push('listFrom and offset apply to lists; a stream pages by range')
+  const next = entries.length > request.count ? page.at(-1)![0].toString() : null
+  if (request.form === 'summary') {
+    // What the list shows; the entry the user opens comes fully decoded from readStreamEntry.
+    const summarizer = new StreamPageSummaries()
+    const summaries = new Array<StreamEntrySummary>(page.length)
+    for (let i = 0; i < page.length; i++) summaries[i] = summarizer.summarize(shortText(page[i]![0]), page[i]![1])
+    return { messages: [], entries: summaries, warnings, next }
+  }
   const budget = new DisplayBudget()
   return {
     messages: page.map(([id, fields]) => ({ id: id.toString(), ...messageFromStreamFields(fields, budget), redelivered: false })),
     warnings,
-    next: entries.length > request.count ? page.at(-1)![0].toString() : null,
+    next,
   }
+}
+
+/**
+ * One entry by id, fully decoded (body, typed headers, properties, the body decompressed), with a
+ * page's display budget of its own: the entry a summary page's user opened.
+ */
+export async function readStreamEntry(redis: RedisClient, key: string, id: string): Promise<{ message: PeekedMessage; warnings: string[] }> {
+  const exact = parseStreamId(id, 'id')
+  const entry = (await readRange(redis, key, 'forward', exact, 1, exact))[0]
+  if (entry === undefined) throw new QsError('NOT_FOUND', `entry ${exact} is no longer in stream "${key}": it was deleted or trimmed since the page was read`)
+  return { message: { id: exact, ...messageFromStreamFields(entry[1], new DisplayBudget()), redelivered: false }, warnings: [] }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -442,9 +494,9 @@ async function perKey(redis: RedisClient, commands: [string, ...string[]][]): Pr
 }
 
 /**
- * Samples for the metrics history (issue #4 item 2: lag sampled over time and drawn like RabbitMQ's
- * backlog). A stream `stream:<key>`: ready = length, unacked = pending over all groups, consumers,
- * and a publish rate from entries-added between two samples. Each group, under
+ * Samples for the metrics history (lag sampled over time and drawn like RabbitMQ's backlog). A
+ * stream `stream:<key>`: ready = length, unacked = pending over all groups, consumers, and a
+ * publish rate from entries-added between two samples. Each group, under
  * streamGroupSeriesKey: lag (null when unknown), unacked = its pending, consumers, the stream's
  * publish rate as the rate in and its entries-read between samples as the rate out, which is what
  * backlogTrend needs for "time to catch up". A list `list:<key>`: ready = length. The keys are those

@@ -1,31 +1,30 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
-import type { PeekedMessage } from '../../../shared/messages'
 import type { SourceItem } from '../../../shared/model'
 import { appStore, useApp } from '../store'
-import {
-  formatShortTime,
-  formatSize,
-  formatTime,
-  formatValue,
-  messageTime,
-  renderBody,
-  defaultBodyView,
-  selectBrowseCount,
-  selectBrowseFor,
-  selectedMessageOf,
-} from '../store/messages.selectors'
+import { formatShortTime, formatSize, formatTime, selectBrowseCount, selectBrowseFor, selectedMessageOf } from '../store/messages.selectors'
 import { PEEK_COUNTS } from '../store/messages.slice'
-import { describePage, firstPage, parseJump, selectedEntriesOn, selectEntrySelection, selectRedisBusy } from '../store/redis.selectors'
+import {
+  describePage,
+  entryRowsOf,
+  firstPage,
+  openEntryOf,
+  parseJump,
+  selectedEntriesOn,
+  selectEntrySelection,
+  selectRedisBusy,
+  type EntryRow,
+} from '../store/redis.selectors'
 import { sourceKey } from '../store/sources.selectors'
 import { MessageDetail } from './MessageDetail'
 import { ExportButton } from './FileTransferButtons'
 import { arrowKeySelection, idColumnStyle } from './message-list'
 import { BrowseWarnings, MESSAGE_ROW_HEIGHT } from './MessagesTab'
 import { Modal } from './Modal'
+import { EntryDetail, StreamEntryPane } from './StreamEntryDetail'
 
 /**
- * The Messages tab of a Redis stream or list (issue #4 items 3 and 5): pages by entry id (newest or
+ * The Messages tab of a Redis stream or list: pages by entry id (newest or
  * oldest first, next, previous, jump to an id or a time) or by offset from either end of a list,
  * read-only commands only. Stream entries show as fields with their values formatted; ticked
  * entries can be deleted (XDEL) after a confirmation.
@@ -53,8 +52,10 @@ export function RedisMessagesTab({
   const page = browse?.page ?? firstPage(item.kind)
   const result = browse?.result ?? null
   const loading = browse?.loading ?? false
-  const messages = result?.messages ?? null
+  // A stream page comes in summary form: its rows, and the open entry read whole by id.
+  const messages = useMemo(() => entryRowsOf(result, isStream), [result, isStream])
   const selected = selectedMessageOf(browse)
+  const openEntry = openEntryOf(browse)
   const picked = useMemo(
     () =>
       messages === null
@@ -222,7 +223,15 @@ export function RedisMessagesTab({
         </>
       )}
 
-      {selected ? isStream ? <EntryDetail message={selected} /> : <MessageDetail message={selected} /> : null}
+      {openEntry ? (
+        <StreamEntryPane entry={openEntry} />
+      ) : selected ? (
+        isStream ? (
+          <EntryDetail message={selected} />
+        ) : (
+          <MessageDetail message={selected} />
+        )
+      ) : null}
 
       {confirmDelete ? (
         <Modal
@@ -276,33 +285,13 @@ interface Picking {
   source: string
 }
 
-const utf8 = new TextEncoder()
-
-/** A stream entry's size: its body and every other field, names and values, in bytes. */
-function entrySize(message: PeekedMessage): number {
-  let size = message.size
-  for (const [name, value] of Object.entries(message.headers)) size += utf8.encode(name).length + utf8.encode(formatValue(value)).length
-  return size
-}
-
-/** First field values, for the row: "status=new order={"id":1}". */
-function fieldsPreview(message: PeekedMessage): string {
-  const parts: string[] = []
-  if (message.size > 0) parts.push(renderBody(message, 'raw').slice(0, 120))
-  for (const [name, value] of Object.entries(message.headers)) {
-    if (parts.join(' ').length > 120) break
-    parts.push(`${name}=${formatValue(value)}`)
-  }
-  return parts.join('  ')
-}
-
 function EntryList({
   messages,
   selectedId,
   picking,
   isStream,
 }: {
-  messages: PeekedMessage[]
+  messages: EntryRow[]
   selectedId: string | null
   picking: Picking | null
   isStream: boolean
@@ -379,12 +368,14 @@ function EntryList({
                   onClick={() => selectMessage(selected ? null : message.id)}
                 >
                   <span className="mono">{message.id}</span>
-                  <span className="num-plain" title={isStream ? formatTime(messageTime(message)) : undefined}>
-                    {isStream ? formatShortTime(messageTime(message)) : ''}
+                  <span className="num-plain" title={isStream ? formatTime(message.time) : undefined}>
+                    {isStream ? formatShortTime(message.time) : ''}
                   </span>
-                  <span className="mono ellipsis">{fieldsPreview(message)}</span>
+                  <span className="mono ellipsis" title={message.fieldsTitle}>
+                    {message.preview}
+                  </span>
                   <span className="num" title={isStream ? 'Every field, names and values' : undefined}>
-                    {formatSize(isStream ? entrySize(message) : message.size)}
+                    {formatSize(message.size)}
                   </span>
                 </button>
               </div>
@@ -393,106 +384,5 @@ function EntryList({
         </div>
       </div>
     </div>
-  )
-}
-
-interface Field {
-  name: string
-  text: string
-  format: 'json' | 'text' | 'hex'
-}
-
-/** A field's value as it reads best: pretty JSON, text, or a hex dump of binary. */
-function formatField(name: string, value: unknown): Field {
-  if (typeof value !== 'string') return { name, text: JSON.stringify(value, null, 2), format: 'json' }
-  const trimmed = value.trim()
-  if (/^[[{]/.test(trimmed)) {
-    try {
-      return { name, text: JSON.stringify(JSON.parse(trimmed), null, 2), format: 'json' }
-    } catch {
-      // Not JSON after all: shown as the text it is.
-    }
-  }
-  return { name, text: value, format: 'text' }
-}
-
-/** The open stream entry: every field with its value formatted, then the properties Queuescope stored. */
-function EntryDetail({ message }: { message: PeekedMessage }) {
-  const fields = useMemo(() => {
-    const list: Field[] = []
-    if (message.size > 0) {
-      const view = defaultBodyView(message)
-      list.push({ name: 'body', text: renderBody(message, view), format: view === 'pretty' ? 'json' : view === 'hex' ? 'hex' : 'text' })
-    }
-    for (const [name, value] of Object.entries(message.headers)) list.push(formatField(name, value))
-    return list
-  }, [message])
-  const properties = Object.entries(message.properties)
-  const time = messageTime(message)
-
-  return (
-    <section className="message-detail entry-detail" aria-label={`Entry ${message.id}`}>
-      <div className="body-bar">
-        <h3>Entry</h3>
-        <span className="mono">{message.id}</span>
-        <span className="muted num-plain">{formatTime(time)}</span>
-        <span className="spacer" />
-        <button
-          type="button"
-          className="btn btn-small"
-          onClick={() => {
-            const json = JSON.stringify(
-              Object.fromEntries([...(message.size > 0 ? [['body', renderBody(message, 'raw')]] : []), ...Object.entries(message.headers)]),
-              null,
-              2,
-            )
-            navigator.clipboard.writeText(json).then(
-              () => appStore.getState().pushToast({ kind: 'info', message: `Copied the fields of entry ${message.id}` }),
-              (err: unknown) => appStore.getState().reportError(err, 'Copy fields'),
-            )
-          }}
-        >
-          Copy as JSON
-        </button>
-      </div>
-      {fields.length === 0 ? (
-        <p className="muted empty-inline">(no fields)</p>
-      ) : (
-        <table className="kv-table entry-fields" aria-label="Fields">
-          <tbody>
-            {fields.map((field) => (
-              <tr key={field.name}>
-                <th scope="row" className="mono">
-                  {field.name}
-                  {field.format === 'text' ? null : <span className="badge tag-badge">{field.format}</span>}
-                </th>
-                <td>
-                  {field.format === 'text' ? (
-                    <span className="mono field-text">{field.text}</span>
-                  ) : (
-                    <pre className={`body-view field-${field.format}`}>{field.text}</pre>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {properties.length > 0 ? (
-        <>
-          <h3>Properties (qs-properties)</h3>
-          <table className="kv-table" aria-label="Properties">
-            <tbody>
-              {properties.map(([name, value]) => (
-                <tr key={name}>
-                  <th scope="row">{name}</th>
-                  <td className="mono">{formatValue(value)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
-      ) : null}
-    </section>
   )
 }

@@ -3,6 +3,7 @@ import { DEFAULT_PEEK_COUNT } from '../../../shared/messages'
 import { toQsErrorShape, type QsErrorShape } from '../../../shared/errors'
 import type { SliceCreator } from './app.store'
 import { peekFieldsOf, type RedisPage } from './redis.selectors'
+import type { StreamEntryView } from './redis.slice'
 
 /** The details panel's tabs; which of them a source has is `tabsFor` (messages.selectors.ts). */
 export type DetailsTab = 'messages' | 'chart' | 'publish' | 'details' | 'jobs' | 'live' | 'pending'
@@ -29,6 +30,8 @@ export interface BrowseEntry {
   /** Redis streams and lists: the page shown (by id or offset), and the pages before it for Previous. */
   page?: RedisPage
   history?: RedisPage[]
+  /** A stream page in summary form: the open entry, read whole by id (openStreamEntry). */
+  entry?: StreamEntryView
 }
 
 export interface MessagesSlice {
@@ -85,7 +88,11 @@ export const createMessagesSlice: SliceCreator<MessagesSlice> = (set, get, { api
   setStreamFrom: (streamFrom) => set({ streamFrom }),
   setAcceptDeliveryLimitRisk: (acceptDeliveryLimitRisk) => set({ acceptDeliveryLimitRisk }),
   setBodyView: (bodyView) => set({ bodyView }),
-  selectMessage: (id) => set((s) => (s.browse ? { browse: { ...s.browse, selectedMessageId: id }, bodyView: null } : {})),
+  selectMessage: (id) => {
+    set((s) => (s.browse ? { browse: { ...s.browse, selectedMessageId: id, ...(id === null ? { entry: undefined } : {}) }, bodyView: null } : {}))
+    // A stream page in summary form holds no entry whole: the one opened is read by id.
+    if (id !== null && get().browse?.result?.entries !== undefined) void get().openStreamEntry(id)
+  },
 
   browseMessages: async (connectionId, source, options = {}) => {
     const previous = get().browse
@@ -119,6 +126,7 @@ export const createMessagesSlice: SliceCreator<MessagesSlice> = (set, get, { api
         error: null,
         selectedMessageId: same ? previous.selectedMessageId : null,
         ...(options.page ? { page: options.page, history: options.history ?? [] } : {}),
+        ...(same && previous.entry ? { entry: previous.entry } : {}),
       },
     })
     const generation = get().scopeGeneration(connectionId)
@@ -140,8 +148,10 @@ export const createMessagesSlice: SliceCreator<MessagesSlice> = (set, get, { api
       })
       const selected = get().browse?.selectedMessageId ?? null
       // Keep the open message open when it is still on the page (ids are positions or offsets).
-      const keep = selected !== null && result.messages.some((m) => m.id === selected)
-      patch({ loading: false, result, error: null, selectedMessageId: keep ? selected : null })
+      const keep = selected !== null && (result.entries ?? result.messages).some((m) => m.id === selected)
+      patch({ loading: false, result, error: null, selectedMessageId: keep ? selected : null, ...(keep ? {} : { entry: undefined }) })
+      // An entry stays as it was read (stream entries never change); one not read yet, or that failed, is read now.
+      if (keep && result.entries !== undefined && get().browse?.selectedMessageId === selected) void get().openStreamEntry(selected)
     } catch (err) {
       patch({ loading: false, error: toQsErrorShape(err) })
     }

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest'
+import type { PeekResult } from '../../../shared/messages'
 import type { SourceSample } from '../../../shared/metrics'
+import type { BrowseEntry } from './messages.slice'
+import type { StreamEntryView } from './redis.slice'
 import {
   describeAck,
   describeClaim,
   describePage,
   discoveryShare,
+  entryRowsOf,
+  fieldsTitle,
+  openEntryOf,
   discoveryText,
   firstPage,
   groupsLagTitle,
@@ -34,13 +40,13 @@ const lagSample = (at: number, lag: number | null): SourceSample => ({
 
 describe('stream and list paging', () => {
   it('opens a stream newest first and a list at its head', () => {
-    expect(peekFieldsOf(firstPage('stream'))).toEqual({ range: { direction: 'backward' } })
+    expect(peekFieldsOf(firstPage('stream'))).toEqual({ range: { direction: 'backward' }, form: 'summary' })
     expect(peekFieldsOf(firstPage('list'))).toEqual({ listFrom: 'head', offset: 0 })
   })
 
   it('pages on from the result’s next: after the last id, or at the next offset; not past the end', () => {
     const forward = { kind: 'stream', direction: 'forward' } as const
-    expect(peekFieldsOf(nextPageOf(forward, '1700000000000-4')!)).toEqual({ range: { direction: 'forward', after: '1700000000000-4' } })
+    expect(peekFieldsOf(nextPageOf(forward, '1700000000000-4')!)).toEqual({ range: { direction: 'forward', after: '1700000000000-4' }, form: 'summary' })
     expect(nextPageOf({ kind: 'list', from: 'tail', offset: 50 }, '100')).toEqual({ kind: 'list', from: 'tail', offset: 100 })
     expect(nextPageOf(forward, null)).toBeNull()
     expect(nextPageOf({ kind: 'list', from: 'head', offset: 0 }, 'x')).toBeNull()
@@ -58,6 +64,37 @@ describe('stream and list paging', () => {
     expect(describePage({ kind: 'stream', direction: 'backward' })).toBe('Newest first')
     expect(describePage({ kind: 'stream', direction: 'forward', at: '5-0' })).toBe('Oldest first, from 5-0')
     expect(describePage({ kind: 'list', from: 'tail', offset: 1500 })).toBe(`From the tail (right, index -1), ${(1500).toLocaleString()} in`)
+  })
+
+  it('draws a summary page’s rows from its entries, and a page of full messages (a list) from the messages', () => {
+    const summary: PeekResult = {
+      messages: [],
+      entries: [{ id: '1700000000000-0', time: 1_700_000_000_000, size: 42, preview: '{"a":1}  status=new', fields: ['body', 'status'], fieldCount: 2 }],
+      warnings: [],
+    }
+    expect(entryRowsOf(summary, true)).toEqual([
+      { id: '1700000000000-0', time: 1_700_000_000_000, preview: '{"a":1}  status=new', size: 42, fieldsTitle: '2 fields: body, status' },
+    ])
+    const full: PeekResult = {
+      messages: [{ id: '0', body: 'item', encoding: 'utf8', size: 4, properties: {}, headers: {}, redelivered: false }],
+      warnings: [],
+    }
+    expect(entryRowsOf(full, false)).toEqual([{ id: '0', time: null, preview: 'item', size: 4 }])
+    expect(entryRowsOf(null, true)).toBeNull()
+    expect(fieldsTitle(['a'], 1)).toBe('Field: a')
+    expect(fieldsTitle(['a', 'b'], 40)).toBe('40 fields: a, b and 38 more')
+  })
+
+  it('gives the open entry of a summary page as loading until it is read, and none for a page of full messages', () => {
+    const result: PeekResult = { messages: [], entries: [], warnings: [] }
+    const browse: BrowseEntry = { connectionId: 'p1', source: 'stream:s', loading: false, result, error: null, selectedMessageId: '5-0' }
+    expect(openEntryOf(browse)).toEqual({ id: '5-0', loading: true, message: null, warnings: [], error: null })
+    const failed: StreamEntryView = { id: '5-0', loading: false, message: null, warnings: [], error: { code: 'NOT_FOUND', message: 'gone' } }
+    expect(openEntryOf({ ...browse, entry: failed })).toBe(failed)
+    // The entry of an earlier selection is not the open one.
+    expect(openEntryOf({ ...browse, entry: { ...failed, id: '4-0' } })?.loading).toBe(true)
+    expect(openEntryOf({ ...browse, selectedMessageId: null })).toBeNull()
+    expect(openEntryOf({ ...browse, result: { messages: [], warnings: [] } })).toBeNull()
   })
 
   it('counts only the ticked entries of this stream that are on the page', () => {

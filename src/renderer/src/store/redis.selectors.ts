@@ -1,4 +1,4 @@
-import type { PeekRequest } from '../../../shared/messages'
+import type { PeekedMessage, PeekRequest, PeekResult } from '../../../shared/messages'
 import type { SourceSample } from '../../../shared/metrics'
 import type { SourceItem, StreamSource } from '../../../shared/model'
 import type { DiscoveryProgress, PendingEntry } from '../../../shared/redis'
@@ -6,10 +6,12 @@ import type { ReplayReport } from '../../../shared/replay'
 import { formatDuration, type TrendReport } from '../../../shared/trend'
 import type { AppState } from './app.store'
 import { trendOf } from './metrics.selectors'
-import type { EntrySelection, PendingView } from './redis.slice'
+import type { EntrySelection, PendingView, StreamEntryView } from './redis.slice'
+import type { BrowseEntry } from './messages.slice'
+import { formatValue, messageTime, renderBody } from './messages.selectors'
 
 // ---------------------------------------------------------------------------------------------
-// Paging a Redis stream (by entry id) or list (by offset from one end), issue #4 items 3 and 5
+// Paging a Redis stream (by entry id) or list (by offset from one end)
 
 /** What a page of a Redis stream or list was asked with; the Messages tab keeps a stack of them for Previous. */
 export type RedisPage =
@@ -21,10 +23,90 @@ export function firstPage(kind: 'stream' | 'list'): RedisPage {
   return kind === 'stream' ? { kind, direction: 'backward' } : { kind, from: 'head', offset: 0 }
 }
 
-/** The page as `messages:peek` fields. */
-export function peekFieldsOf(page: RedisPage): Pick<PeekRequest, 'range' | 'listFrom' | 'offset'> {
+/**
+ * The page as `messages:peek` fields. A stream page comes in summary form (what the list shows);
+ * the entry the user opens is read whole with `streams:entry` (openStreamEntry).
+ */
+export function peekFieldsOf(page: RedisPage): Pick<PeekRequest, 'range' | 'listFrom' | 'offset' | 'form'> {
   if (page.kind === 'list') return { listFrom: page.from, offset: page.offset }
-  return { range: { direction: page.direction, ...(page.after === undefined ? {} : { after: page.after }), ...(page.at === undefined ? {} : { at: page.at }) } }
+  return {
+    range: { direction: page.direction, ...(page.after === undefined ? {} : { after: page.after }), ...(page.at === undefined ? {} : { at: page.at }) },
+    form: 'summary',
+  }
+}
+
+/** One row of the Messages tab of a stream or list. */
+export interface EntryRow {
+  id: string
+  /** Stream entries: when it was written (epoch ms); null for a list item or an id that is no time. */
+  time: number | null
+  /** The start of its fields (stream) or its value (list). */
+  preview: string
+  /** Bytes: every field, names and values (stream), or the value (list). */
+  size: number
+  /** The preview cell's tooltip: the entry's field names. */
+  fieldsTitle?: string
+}
+
+const PREVIEW_CHARS = 120
+const utf8 = new TextEncoder()
+
+/**
+ * The rows of a page: from its summaries (a stream page in summary form), or from its full
+ * messages (a list; a stream page in full form), which then read as the summaries do.
+ */
+export function entryRowsOf(result: PeekResult | null, isStream: boolean): EntryRow[] | null {
+  if (result === null) return null
+  if (result.entries !== undefined) {
+    return result.entries.map((entry) => ({
+      id: entry.id,
+      time: entry.time,
+      preview: entry.preview,
+      size: entry.size,
+      fieldsTitle: fieldsTitle(entry.fields, entry.fieldCount),
+    }))
+  }
+  return result.messages.map((message) =>
+    isStream
+      ? { id: message.id, time: messageTime(message), preview: fieldsPreview(message), size: entrySize(message) }
+      : { id: message.id, time: null, preview: fieldsPreview(message), size: message.size },
+  )
+}
+
+/** "Fields: body, status, order", and how many more there are than the summary names. */
+export function fieldsTitle(fields: readonly string[], fieldCount: number): string {
+  if (fieldCount === 0) return 'No fields'
+  const more = fieldCount - fields.length
+  return `${fieldCount === 1 ? 'Field' : `${fieldCount.toLocaleString()} fields`}: ${fields.join(', ')}${more > 0 ? ` and ${more.toLocaleString()} more` : ''}`
+}
+
+/** A fully decoded entry's size: its body and every other field, names and values, in bytes. */
+function entrySize(message: PeekedMessage): number {
+  let size = message.size
+  for (const [name, value] of Object.entries(message.headers)) size += utf8.encode(name).length + utf8.encode(formatValue(value)).length
+  return size
+}
+
+/** A fully decoded entry's first field values, for the row: "{"id":1}  status=new". */
+function fieldsPreview(message: PeekedMessage): string {
+  const parts: string[] = []
+  if (message.size > 0) parts.push(renderBody(message, 'raw').slice(0, PREVIEW_CHARS))
+  for (const [name, value] of Object.entries(message.headers)) {
+    if (parts.join('  ').length > PREVIEW_CHARS) break
+    parts.push(`${name}=${formatValue(value)}`)
+  }
+  return parts.join('  ')
+}
+
+/**
+ * The entry open in the detail pane of a stream page in summary form: read whole by id, so it is
+ * loading, loaded or failed. Null when none is open, or when the page holds full messages (a list).
+ */
+export function openEntryOf(browse: BrowseEntry | null): StreamEntryView | null {
+  if (browse === null || browse.selectedMessageId === null || browse.result?.entries === undefined) return null
+  const entry = browse.entry
+  if (entry !== undefined && entry.id === browse.selectedMessageId) return entry
+  return { id: browse.selectedMessageId, loading: true, message: null, warnings: [], error: null }
 }
 
 /** The page after `page`, from the result's `next` (a stream id or a list offset); null at the end. */
@@ -69,9 +151,9 @@ export function selectedEntriesOn(selection: EntrySelection | null, connectionId
 }
 
 // ---------------------------------------------------------------------------------------------
-// Consumer-group lag (issue #4 item 2)
+// Consumer-group lag
 
-/** Why Redis reports no lag (BROKER-NOTES.md); the overview says it in a tooltip, never as 0. */
+/** Why Redis reports no lag (docs/broker-facts.md "Redis"); the overview says it in a tooltip, never as 0. */
 export const LAG_UNKNOWN_REASON =
   'Redis cannot know this lag: the group was created or moved with SETID to an arbitrary id, or entries in its window were deleted or trimmed'
 
@@ -117,7 +199,7 @@ export function formatIdle(ms: number | null): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Discovery (issue #4 item 1)
+// Discovery
 
 /** "Scanned 12,000 of 1,000,000 keys · 37 found · node 1 of 3". */
 export function discoveryText(progress: DiscoveryProgress): string {
@@ -136,7 +218,7 @@ export function discoveryShare(progress: DiscoveryProgress): number | null {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Pending entries (issue #4 item 4)
+// Pending entries
 
 export const selectPending = (state: AppState): PendingView | null => state.pending
 export const selectEntrySelection = (state: AppState): EntrySelection | null => state.entrySelection
@@ -182,7 +264,7 @@ export function describeReadd(report: Pick<ReplayReport, 'total' | 'published' |
 }
 
 // ---------------------------------------------------------------------------------------------
-// Writes (issue #4 item 9)
+// Writes
 
 /** The trim dialog's sentence: how many entries go, that groups stay. */
 export function trimSummary(length: number, keep: number): string {

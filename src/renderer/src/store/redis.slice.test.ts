@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import type { CallRequest } from '../../../shared/contract'
+import type { CallRequest, CallResponse } from '../../../shared/contract'
 import { QsError } from '../../../shared/errors'
-import type { PeekRequest, PeekResult } from '../../../shared/messages'
+import type { PeekedMessage, PeekRequest, PeekResult } from '../../../shared/messages'
 import type { SourcesListing } from './sources.slice'
 import { createAppStore } from './app.store'
 import { createFakeApi } from './fake-api'
 import { PENDING_PAGE_SIZE } from './redis.slice'
+import { openEntryOf } from './redis.selectors'
 import { profile, stream } from './test-data'
 
 const entries = (ids: string[]): PeekResult => ({
@@ -56,6 +57,110 @@ describe('redis slice: paging a stream or list', () => {
       ['tail', 50],
       ['tail', 0],
     ])
+  })
+})
+
+describe('redis slice: the open entry of a stream page in summary form', () => {
+  const summaries = (ids: string[]): PeekResult => ({
+    messages: [],
+    entries: ids.map((id) => ({ id, time: null, size: 10, preview: `n=${id}`, fields: ['n'], fieldCount: 1 })),
+    warnings: [],
+    next: null,
+  })
+  const full = (id: string): PeekedMessage => ({
+    id,
+    body: `body of ${id}`,
+    encoding: 'utf8',
+    size: 10,
+    properties: {},
+    headers: { n: id },
+    redelivered: false,
+  })
+  /** An answer the test gives when it wants to. */
+  const deferred = <T>() => {
+    let resolve!: (value: T) => void
+    let reject!: (err: unknown) => void
+    const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)))
+    return { promise, resolve, reject }
+  }
+
+  it('asks for the page in summary form, and reads the entry opened whole by id: loading, then there, read once', async () => {
+    const answer = deferred<CallResponse<'streams:entry'>>()
+    const fake = createFakeApi({ messagesPeek: async () => summaries(['2-0', '1-0']), streamsEntry: () => answer.promise })
+    const store = createAppStore({ api: () => fake.api })
+    await store.getState().pageMessages('p1', 'stream:s', 'first')
+    expect((fake.calls[0]!.request as PeekRequest).form).toBe('summary')
+    store.getState().selectMessage('1-0')
+    expect(openEntryOf(store.getState().browse)).toMatchObject({ id: '1-0', loading: true, message: null })
+    expect(fake.calls.at(-1)).toEqual({ method: 'streamsEntry', request: { connectionId: 'p1', source: 'stream:s', id: '1-0' } })
+    answer.resolve({ message: full('1-0'), warnings: ['1 body is cut for display'] })
+    await expect.poll(() => openEntryOf(store.getState().browse)?.message?.body).toBe('body of 1-0')
+    expect(openEntryOf(store.getState().browse)).toMatchObject({ loading: false, warnings: ['1 body is cut for display'], error: null })
+    // Opening it again, or re-reading the page it is on, does not read it again.
+    store.getState().selectMessage('1-0')
+    await store.getState().pageMessages('p1', 'stream:s', 'same')
+    expect(fake.calls.filter((c) => c.method === 'streamsEntry')).toHaveLength(1)
+    expect(openEntryOf(store.getState().browse)?.message?.id).toBe('1-0')
+    store.getState().selectMessage(null)
+    expect(openEntryOf(store.getState().browse)).toBeNull()
+    expect(store.getState().browse?.entry).toBeUndefined()
+  })
+
+  it('says why an entry could not be read, and reads it again when asked (or when its page is read again)', async () => {
+    let gone = true
+    const fake = createFakeApi({
+      messagesPeek: async () => summaries(['1-0']),
+      streamsEntry: async (r: CallRequest<'streams:entry'>) => {
+        if (gone) throw new QsError('NOT_FOUND', `entry ${r.id} is no longer in stream "s"`)
+        return { message: full(r.id), warnings: [] }
+      },
+    })
+    const store = createAppStore({ api: () => fake.api })
+    await store.getState().pageMessages('p1', 'stream:s', 'first')
+    store.getState().selectMessage('1-0')
+    await expect.poll(() => openEntryOf(store.getState().browse)?.error?.code).toBe('NOT_FOUND')
+    expect(openEntryOf(store.getState().browse)).toMatchObject({ loading: false, message: null, error: { message: 'entry 1-0 is no longer in stream "s"' } })
+    await store.getState().pageMessages('p1', 'stream:s', 'same')
+    await expect.poll(() => fake.calls.filter((c) => c.method === 'streamsEntry').length).toBe(2)
+    gone = false
+    await store.getState().openStreamEntry('1-0')
+    expect(openEntryOf(store.getState().browse)).toMatchObject({ loading: false, message: { id: '1-0' }, error: null })
+  })
+
+  it('drops the answer for an entry no longer open, and closes the entry when its page no longer has it', async () => {
+    const answers = new Map<string, ReturnType<typeof deferred<CallResponse<'streams:entry'>>>>()
+    let ids = ['2-0', '1-0']
+    const fake = createFakeApi({
+      messagesPeek: async () => summaries(ids),
+      streamsEntry: (r: CallRequest<'streams:entry'>) => {
+        const answer = deferred<CallResponse<'streams:entry'>>()
+        answers.set(r.id, answer)
+        return answer.promise
+      },
+    })
+    const store = createAppStore({ api: () => fake.api })
+    await store.getState().pageMessages('p1', 'stream:s', 'first')
+    store.getState().selectMessage('1-0')
+    store.getState().selectMessage('2-0')
+    answers.get('2-0')!.resolve({ message: full('2-0'), warnings: [] })
+    await expect.poll(() => openEntryOf(store.getState().browse)?.message?.id).toBe('2-0')
+    answers.get('1-0')!.resolve({ message: full('1-0'), warnings: [] })
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(openEntryOf(store.getState().browse)?.message?.id).toBe('2-0')
+    ids = ['1-0']
+    await store.getState().pageMessages('p1', 'stream:s', 'same')
+    expect(store.getState().browse?.selectedMessageId).toBeNull()
+    expect(store.getState().browse?.entry).toBeUndefined()
+  })
+
+  it('reads nothing more for a list: its page holds every item whole', async () => {
+    const fake = createFakeApi({ messagesPeek: async () => entries(['0', '1']) })
+    const store = createAppStore({ api: () => fake.api })
+    await store.getState().pageMessages('p1', 'list:jobs', 'first')
+    expect((fake.calls[0]!.request as PeekRequest).form).toBeUndefined()
+    store.getState().selectMessage('1')
+    expect(fake.calls.map((c) => c.method)).toEqual(['messagesPeek'])
+    expect(openEntryOf(store.getState().browse)).toBeNull()
   })
 })
 

@@ -1,4 +1,5 @@
 import type { CallRequest, CallResponse } from '../../../shared/contract'
+import type { PeekedMessage } from '../../../shared/messages'
 import { toQsErrorShape, type QsErrorShape } from '../../../shared/errors'
 import type { SliceCreator } from './app.store'
 import { describeAck, describeClaim, describeReadd, firstPage, nextPageOf, type RedisPage } from './redis.selectors'
@@ -36,6 +37,21 @@ export interface EntrySelection {
   ids: string[]
 }
 
+/**
+ * The stream entry open in the Messages tab, read whole by id (`streams:entry`): a page in summary
+ * form carries only what the list shows.
+ */
+export interface StreamEntryView {
+  id: string
+  loading: boolean
+  /** The entry fully decoded (typed headers, properties, the body decompressed), once read. */
+  message: PeekedMessage | null
+  /** What was cut for display, in the core's words. */
+  warnings: string[]
+  /** Why it could not be read (e.g. deleted since the page was read); the pane offers to try again. */
+  error: QsErrorShape | null
+}
+
 export type PendingMove = 'first' | 'next' | 'previous' | 'same'
 export type PageMove = 'first' | 'next' | 'previous' | 'same' | { stream: 'forward' | 'backward' } | { list: 'head' | 'tail' } | { at: string }
 
@@ -59,6 +75,11 @@ export interface RedisSlice {
   readdPending(connectionId: string, source: string, group: string, ids: string[], confirm: string): Promise<boolean>
   /** Pages through a Redis stream or list in the Messages tab (peek with range / listFrom + offset). */
   pageMessages(connectionId: string, source: string, move: PageMove): Promise<void>
+  /**
+   * Reads entry `id` of the stream shown whole (`streams:entry`) for the detail pane; again after a
+   * failure, not while it is read or once it is there. An answer for an entry no longer open is dropped.
+   */
+  openStreamEntry(id: string): Promise<void>
   setEntrySelection(connectionId: string, source: string, ids: string[]): void
   toggleEntry(connectionId: string, source: string, id: string): void
   /**
@@ -252,6 +273,32 @@ export const createRedisSlice: SliceCreator<RedisSlice> = (set, get, { api }) =>
         nextHistory = [...history, shown]
       }
       await get().browseMessages(connectionId, source, { page, history: nextHistory })
+    },
+
+    openStreamEntry: async (id) => {
+      const browse = get().browse
+      if (browse === null) return
+      const current = browse.entry
+      if (current !== undefined && current.id === id && (current.loading || current.message !== null)) return
+      const { connectionId, source } = browse
+      const generation = get().scopeGeneration(connectionId)
+      const entry = (next: StreamEntryView) =>
+        set((s) =>
+          s.browse !== null &&
+          s.browse.connectionId === connectionId &&
+          s.browse.source === source &&
+          s.scopeGeneration(connectionId) === generation &&
+          (next.loading || s.browse.entry?.id === id)
+            ? { browse: { ...s.browse, entry: next } }
+            : {},
+        )
+      entry({ id, loading: true, message: null, warnings: [], error: null })
+      try {
+        const { message, warnings } = await api().streamsEntry({ connectionId, source, id })
+        entry({ id, loading: false, message, warnings, error: null })
+      } catch (err) {
+        entry({ id, loading: false, message: null, warnings: [], error: toQsErrorShape(err) })
+      }
     },
 
     setEntrySelection: (connectionId, source, ids) => set({ entrySelection: { connectionId, source, ids } }),
