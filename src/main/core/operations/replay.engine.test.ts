@@ -285,3 +285,259 @@ describe('replay engine', () => {
     expect(await done).toMatchObject({ published: 30, acknowledged: 30, left: 0 })
   })
 })
+
+describe('replay engine reports', () => {
+  /** A writer that answers each message by its id: unroutable, refused, or confirmed as routed. */
+  function answeringWriter(answers: Record<string, 'unroutable' | 'refused'>): TargetWriter & { written: { message: ReplayMessage; route: Route }[] } {
+    const written: { message: ReplayMessage; route: Route }[] = []
+    return {
+      inFlight: 0,
+      waits: 0,
+      written,
+      write: async (message, route) => {
+        written.push({ message, route })
+        const answer = answers[message.properties.messageId ?? '']
+        if (answer === 'refused') throw new Error('nack from the broker')
+        return answer === 'unroutable' ? { routed: false, reason: 'NO_ROUTE' } : { routed: true }
+      },
+      close: async () => undefined,
+    }
+  }
+  /** memoryReader that also records what it released. */
+  function recordingReader(messages: ReadMessage[]): BatchReader & { acked: string[]; released: string[] } {
+    const released: string[] = []
+    return Object.assign(memoryReader(messages), { released, release: (batch: readonly ReadMessage[]) => void released.push(...batch.map((m) => m.id)) })
+  }
+  const timeless = { startedAt: expect.any(Number), finishedAt: expect.any(Number) }
+
+  it('counts a message the target could not route and one it refused as failures, leaves both in the source and stops after a refusal', async () => {
+    const reader = recordingReader(Array.from({ length: 5 }, (_, i) => message(i)))
+    const report = await runReplay(PLAN, { reader, writer: answeringWriter({ 'm-1': 'unroutable', 'm-2': 'refused' }) })
+    expect(report).toEqual({
+      ...timeless,
+      id: 'r',
+      mode: 'move',
+      dryRun: false,
+      source: 'queue:dlq',
+      target: 'queue:t',
+      total: 5,
+      scanned: 5,
+      published: 3,
+      acknowledged: 3,
+      failed: 2,
+      skipped: 0,
+      left: 2,
+      duplicates: 1,
+      cancelled: false,
+      error: 'the target failed: nack from the broker',
+      failures: [
+        { id: 'm-1', exchange: '', routingKeys: ['t'], size: 2, reason: 'unroutable at the target (NO_ROUTE): no queue is bound for routing key t' },
+        {
+          id: 'm-2',
+          exchange: '',
+          routingKeys: ['t'],
+          size: 2,
+          reason: 'not confirmed by the target, so it may or may not have arrived there: nack from the broker',
+        },
+      ],
+      preview: [],
+    })
+    expect(reader.acked).toEqual(['0', '3', '4'])
+    expect(reader.released).toEqual(['1', '2'])
+  })
+
+  it('names a Redis target that took nothing by its ref, and keeps at most 100 failures', async () => {
+    const reader = recordingReader(Array.from({ length: 150 }, (_, i) => message(i)))
+    const answers = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`m-${i}`, 'unroutable' as const]))
+    const report = await runReplay(
+      { ...PLAN, target: 'channel:news', route: { kind: 'fixed', exchange: '', routingKey: 'news', target: { kind: 'channel', name: 'news' } } },
+      { reader, writer: answeringWriter(answers) },
+    )
+    expect(report).toMatchObject({ scanned: 150, published: 0, acknowledged: 0, failed: 150, left: 150, duplicates: 0 })
+    expect(report.error).toBeUndefined()
+    expect(report.failures).toHaveLength(100)
+    expect(report.failures[0]).toEqual({
+      id: 'm-0',
+      exchange: null,
+      routingKeys: [],
+      target: 'channel:news',
+      size: 2,
+      reason: 'unroutable at the target (NO_ROUTE): channel:news took nothing',
+    })
+    expect(reader.released).toHaveLength(150)
+  })
+
+  it('a copy releases each message after its confirm and acknowledges none', async () => {
+    const reader = recordingReader(Array.from({ length: 3 }, (_, i) => message(i)))
+    const writer = memoryWriter()
+    const report = await runReplay({ ...PLAN, mode: 'copy' }, { reader, writer })
+    expect(report).toMatchObject({ total: 3, scanned: 3, published: 3, acknowledged: 0, left: 3, failed: 0 })
+    expect(reader.acked).toEqual([])
+    expect(reader.released).toEqual(['0', '1', '2'])
+    expect(writer.written).toHaveLength(3)
+  })
+
+  it('a dry run publishes nothing, previews at most 1000 messages with their routes and gives every message back', async () => {
+    const reader = recordingReader(Array.from({ length: 1200 }, (_, i) => message(i)))
+    const report = await runReplay({ ...PLAN, dryRun: true, route: { kind: 'fixed', exchange: 'shop', routingKey: null } }, { reader, writer: null })
+    expect(report).toMatchObject({ dryRun: true, total: 1200, scanned: 1200, published: 1200, acknowledged: 0, left: 1200, failed: 0 })
+    expect(report.preview).toHaveLength(1000)
+    expect(report.preview[0]).toEqual({ id: 'm-0', exchange: 'shop', routingKeys: ['rk'], size: 2 })
+    expect(reader.acked).toEqual([])
+    expect(reader.released).toHaveLength(1200)
+  })
+
+  it('routes back to origin message by message: every x-death routing key, and a failure for a message without an origin', async () => {
+    const xDeath = [{ queue: 'orders', reason: 'rejected', count: 1, exchange: 'shop', routingKeys: ['a', 'b'], time: null }]
+    const reader = recordingReader([message(1, { xDeath }), message(2), message(3, { headers: { 'qs-origin': 'queue:orders' } })])
+    const writer = memoryWriter()
+    const report = await runReplay({ ...PLAN, route: { kind: 'origin', broker: 'rabbitmq' } }, { reader, writer })
+    expect(report).toMatchObject({ scanned: 3, published: 2, acknowledged: 2, failed: 1, left: 1 })
+    expect(report.failures).toEqual([{ id: 'm-2', exchange: null, routingKeys: [], size: 2, reason: expect.stringContaining('no x-death header') }])
+    expect(writer.written.map((w) => w.route)).toEqual([
+      { exchange: 'shop', routingKey: 'a' },
+      { exchange: 'shop', routingKey: 'b' },
+      { exchange: '', routingKey: 'orders' },
+    ])
+    expect([...reader.acked].sort()).toEqual(['1', '3'])
+    expect(reader.released).toEqual(['2'])
+  })
+
+  it('an exchange target without a routing key keeps each message’s own, and a Redis target rides along', async () => {
+    const writer = memoryWriter()
+    const target = { kind: 'stream' as const, name: 'events' }
+    await runReplay(
+      { ...PLAN, route: { kind: 'fixed', exchange: 'shop', routingKey: null, target } },
+      { reader: memoryReader([message(1, { routingKey: 'x.1' }), message(2, { routingKey: 'x.2' })]), writer },
+    )
+    expect(writer.written.map((w) => w.route)).toEqual([
+      { exchange: 'shop', routingKey: 'x.1', target },
+      { exchange: 'shop', routingKey: 'x.2', target },
+    ])
+    const plain = memoryWriter()
+    await runReplay({ ...PLAN, route: { kind: 'fixed', exchange: 'shop', routingKey: null } }, { reader: memoryReader([message(1)]), writer: plain })
+    expect(plain.written[0]!.route).toStrictEqual({ exchange: 'shop', routingKey: 'rk' })
+  })
+
+  it('skips what the filters reject and gives it back untouched', async () => {
+    const reader = recordingReader([message(1, { headers: { keep: 'yes' } }), message(2), message(3, { headers: { keep: 'yes' } })])
+    const report = await runReplay({ ...PLAN, filters: [{ field: 'header', name: 'keep', op: 'equals', value: 'yes' }] }, { reader, writer: memoryWriter() })
+    expect(report).toMatchObject({ scanned: 3, skipped: 1, published: 2, acknowledged: 2, left: 1 })
+    expect(reader.released).toEqual(['2'])
+  })
+
+  it('selects by the source’s own id when asked, and leaves the rest of the read untouched once all were found', async () => {
+    const reader = recordingReader(Array.from({ length: 10 }, (_, i) => message(i)))
+    const report = await runReplay({ ...PLAN, messageIds: ['2', '4'], matchBy: 'sourceId' }, { reader, writer: memoryWriter() })
+    expect(report).toMatchObject({ total: 2, scanned: 5, published: 2, acknowledged: 2, skipped: 3, left: 0, cancelled: false })
+    expect(reader.acked).toEqual(['2', '4'])
+    expect(reader.released).toEqual(['0', '1', '3', '5', '6', '7', '8', '9'])
+  })
+
+  it('hands the journal the replayed ids in batches of 1000, the rest at the end', async () => {
+    const batches: number[] = []
+    const report = await runReplay(
+      { ...PLAN, mode: 'copy' },
+      { reader: memoryReader(Array.from({ length: 2500 }, (_, i) => message(i))), writer: memoryWriter(), onReplayed: (ids) => batches.push(ids.length) },
+    )
+    expect(report).toMatchObject({ published: 2500 })
+    expect(batches).toEqual([1000, 1000, 500])
+  })
+
+  it('ends with an error when reading fails, and counts the last window as possible duplicates when the source connection broke', async () => {
+    const failing = memoryReader(Array.from({ length: 20 }, (_, i) => message(i)))
+    let reads = 0
+    const reader: BatchReader = {
+      ...failing,
+      read: async (max) => {
+        if (++reads === 2) throw new Error('socket closed')
+        return failing.read(max)
+      },
+    }
+    expect(await runReplay(PLAN, { reader, writer: memoryWriter() })).toMatchObject({
+      scanned: 10,
+      acknowledged: 10,
+      left: 10,
+      duplicates: 0,
+      error: 'reading queue:dlq failed: socket closed',
+    })
+
+    const source = memoryReader(Array.from({ length: 20 }, (_, i) => message(i)))
+    const lost: BatchReader = { ...source, lost: true }
+    expect(await runReplay({ ...PLAN, window: 8 }, { reader: lost, writer: memoryWriter() })).toMatchObject({
+      acknowledged: 20,
+      duplicates: 8,
+      error: 'the connection to queue:dlq broke; the last acknowledgements may not have reached it',
+    })
+  })
+
+  it('stops after an ack fails at the source, with the message counted as published', async () => {
+    const source = memoryReader(Array.from({ length: 3 }, (_, i) => message(i)))
+    const reader: BatchReader = {
+      ...source,
+      ack: (batch) => {
+        if (batch[0]!.id === '1') throw new Error('channel closed')
+        source.ack(batch)
+      },
+    }
+    expect(await runReplay(PLAN, { reader, writer: memoryWriter() })).toMatchObject({
+      published: 3,
+      acknowledged: 2,
+      left: 1,
+      error: 'the source went away after the target confirmed a message: channel closed',
+    })
+  })
+
+  it('reads a first batch of 10, then by the average size up to the window and the byte budget', async () => {
+    const source = memoryReader(Array.from({ length: 300 }, (_, i) => message(i, { body: Buffer.alloc(1000) })))
+    const asked: number[] = []
+    const reader: BatchReader = {
+      ...source,
+      read: (max) => {
+        asked.push(max)
+        return source.read(max)
+      },
+    }
+    expect(await runReplay({ ...PLAN, window: 100, windowBytes: 50_000 }, { reader, writer: memoryWriter() })).toMatchObject({ acknowledged: 300 })
+    expect(asked[0]).toBe(10)
+    expect(Math.max(...asked)).toBe(50)
+  })
+
+  it('sends progress after a batch only when 250 ms passed since the last, and once more at the end', async () => {
+    let clock = 1_000
+    const source = memoryReader(Array.from({ length: 40 }, (_, i) => message(i)))
+    const reader: BatchReader = {
+      ...source,
+      read: (max) => {
+        clock += 100 // each read takes 100 ms
+        return source.read(Math.min(max, 10))
+      },
+    }
+    const events: ReplayProgress[] = []
+    const report = await runReplay(PLAN, { reader, writer: memoryWriter(), now: () => clock, onProgress: (p) => events.push(p) })
+    expect(report).toMatchObject({ acknowledged: 40, startedAt: 1_000, finishedAt: 1_400 })
+    // Batches read at 1100, 1200, 1300 and 1400: the first reports (nothing was sent yet), the next
+    // two are within 250 ms of it, the last is 300 ms after it (its messages not yet confirmed).
+    expect(events).toEqual([
+      { id: 'r', scanned: 10, total: 40, published: 0, failed: 0, skipped: 0, rate: 100, etaMs: 300 },
+      { id: 'r', scanned: 40, total: 40, published: 30, failed: 0, skipped: 0, rate: 100, etaMs: 0 },
+      { id: 'r', scanned: 40, total: 40, published: 40, failed: 0, skipped: 0, rate: 100, etaMs: 0 },
+    ])
+  })
+
+  it('refuses a plan it cannot run before reading anything', async () => {
+    await expect(runReplay(PLAN, { reader: memoryReader([]), writer: null })).rejects.toMatchObject({ code: 'BAD_REQUEST' })
+    await expect(runReplay(PLAN, { reader: { ...memoryReader([]), removable: false }, writer: memoryWriter() })).rejects.toMatchObject({
+      code: 'UNSUPPORTED',
+    })
+    await expect(runReplay(PLAN, { reader: { ...memoryReader([]), available: null }, writer: memoryWriter() })).rejects.toMatchObject({
+      message: expect.stringContaining('give a limit'),
+    })
+    expect(
+      await runReplay({ ...PLAN, limit: 2 }, { reader: { ...memoryReader([message(1), message(2), message(3)]), available: null }, writer: memoryWriter() }),
+    ).toMatchObject({
+      total: 2,
+      acknowledged: 2,
+    })
+  })
+})
