@@ -14,7 +14,8 @@ export default defineConfig<LauncherOptions>({
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
-  workers: 1,
+  // Each spec file has its own vhost, key prefix and web server, so files run side by side.
+  workers: 2,
   retries: process.env['CI'] ? 1 : 0,
   reporter: [['list']],
   use: {

@@ -1,6 +1,7 @@
 // `npm test`: everything, in order, failing fast. Brokers first (started if installed, clear
 // instructions if not), then lint and types, the build (which needs no Electron binary), the
-// unit, integration and e2e suites. Ends with one "N passed, N failed" line over every suite.
+// unit, component, integration and e2e suites (the load-sized tier is `npm run test:soak`).
+// Ends with one "N passed, N failed" line over every suite.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -42,6 +43,7 @@ function countPlaywright(file) {
 
 function finish(code) {
   countVitest(join(tmp, 'vitest-unit.json'))
+  countVitest(join(tmp, 'vitest-component.json'))
   countVitest(join(tmp, 'vitest-integration.json'))
   countPlaywright(join(tmp, 'playwright.json'))
   if (code !== 0 && totals.failed === 0) totals.failed = 1 // a failing step that is not a test still fails the run
@@ -58,6 +60,7 @@ step('typecheck (e2e)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.e2e.json'])
 step('build', bin('electron-vite'), ['build'])
 const vitestReporters = (name) => ['--reporter=default', '--reporter=json', `--outputFile.json=${join(tmp, `vitest-${name}.json`)}`]
 step('unit tests', bin('vitest'), ['run', '--project', 'unit', ...vitestReporters('unit')])
+step('component tests', bin('vitest'), ['run', '--project', 'component', ...vitestReporters('component')])
 step('integration tests', bin('vitest'), ['run', '--project', 'integration', ...vitestReporters('integration')])
 step('e2e tests', bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: join(tmp, 'playwright.json') })
 finish(0)
