@@ -11,6 +11,7 @@ import { defineConfig } from 'vitest/config'
  *   waiting on the brokers, not on this machine's two cores.
  * - `soak`: load-sized checks (a 1,000,000-entry stream, 10,000 queues, a 50,000-message move),
  *   one file at a time; `npm run test:soak` (CI runs it after `npm test`).
+ * Projects with different worker counts run one after another (`groupOrder`) when one command names several.
  */
 export default defineConfig({
   test: {
@@ -18,6 +19,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['src/**/*.test.{ts,tsx}'],
           exclude: ['src/**/*.integration.test.ts', 'src/**/*.soak.test.ts', 'src/**/*.component.test.tsx', 'node_modules/**'],
           environment: 'node',
@@ -27,6 +29,7 @@ export default defineConfig({
         plugins: [react()],
         test: {
           name: 'component',
+          sequence: { groupOrder: 1 },
           include: ['src/renderer/**/*.component.test.tsx'],
           environment: 'jsdom',
           setupFiles: ['src/renderer/src/test-kit/setup.ts'],
@@ -35,6 +38,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          sequence: { groupOrder: 2 },
           include: ['src/**/*.integration.test.ts'],
           environment: 'node',
           maxWorkers: 3,
@@ -45,6 +49,7 @@ export default defineConfig({
       {
         test: {
           name: 'soak',
+          sequence: { groupOrder: 3 },
           include: ['src/**/*.soak.test.ts'],
           environment: 'node',
           maxWorkers: 1,
