@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { brokerDescriptionSchema } from './capabilities'
 import { bullmqCountsSchema } from './redis'
 
 /** Broker families a profile can point at. */
@@ -67,6 +68,8 @@ export const connectionStatusSchema = z.object({
   reason: z.string().optional(),
   /** open: what we are connected to, e.g. "RabbitMQ 3.10.8" or "Redis 7.0.15". */
   server: z.string().optional(),
+  /** What this broker can do (tabs, purge, replay targets), as its adapter described it on the last open. */
+  description: brokerDescriptionSchema.optional(),
   /** The vhost (RabbitMQ) or database number (Redis) the connection opens. */
   scope: z.string().optional(),
   readOnly: z.boolean(),
@@ -74,6 +77,9 @@ export const connectionStatusSchema = z.object({
 })
 export type ConnectionStatus = z.infer<typeof connectionStatusSchema>
 export type ConnectionState = ConnectionStatus['state']
+
+/** A source's class in its connection's capabilities (BrokerDescription.sources), when not its kind. */
+const capabilityClass = z.string().optional()
 
 const count = z.number().int().nonnegative()
 /** null means "the broker cannot tell us" and is shown as "—", never as 0. */
@@ -92,6 +98,7 @@ export type StreamGroup = z.infer<typeof streamGroupSchema>
 
 export const queueSourceSchema = z.object({
   kind: z.literal('queue'),
+  capabilities: capabilityClass,
   name: z.string(),
   queueType: z.enum(['classic', 'quorum', 'stream']).or(z.string()),
   messages: optionalCount,
@@ -108,6 +115,7 @@ export const queueSourceSchema = z.object({
 
 export const exchangeSourceSchema = z.object({
   kind: z.literal('exchange'),
+  capabilities: capabilityClass,
   name: z.string(),
   exchangeType: z.string(),
   durable: z.boolean(),
@@ -118,6 +126,7 @@ export const exchangeSourceSchema = z.object({
 
 export const streamSourceSchema = z.object({
   kind: z.literal('stream'),
+  capabilities: capabilityClass,
   name: z.string(),
   messages: count,
   /** Sum of consumers over all groups. */
@@ -129,6 +138,7 @@ export const streamSourceSchema = z.object({
 
 export const listSourceSchema = z.object({
   kind: z.literal('list'),
+  capabilities: capabilityClass,
   name: z.string(),
   messages: count,
   consumers: z.null(),
@@ -137,6 +147,7 @@ export const listSourceSchema = z.object({
 /** A Redis pub/sub channel (or pattern) with subscribers right now; pub/sub keeps no messages. */
 export const channelSourceSchema = z.object({
   kind: z.literal('channel'),
+  capabilities: capabilityClass,
   name: z.string(),
   messages: z.null(),
   /** PUBSUB NUMSUB (channels) or, for a pattern, NUMPAT's share is unknown: null. In a Cluster: per node. */
@@ -147,6 +158,7 @@ export const channelSourceSchema = z.object({
 /** A BullMQ queue, found by its `<prefix>:<queue>:meta` hash (name: see parseBullmqName in redis.ts). */
 export const bullmqSourceSchema = z.object({
   kind: z.literal('bullmq'),
+  capabilities: capabilityClass,
   name: z.string(),
   prefix: z.string(),
   queue: z.string(),

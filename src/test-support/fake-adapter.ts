@@ -10,9 +10,11 @@ import type { PeekResult, PurgeResult } from '../shared/messages'
 import type { PublishRequestParsed, PublishResult } from '../shared/publish'
 import type { SourceRef } from '../shared/source-ref'
 import type { AdapterFactory, BrokerAdapter, ConnectInfo } from '../main/brokers/adapter'
+import { RABBITMQ_DESCRIPTION } from '../main/brokers/rabbitmq/rabbitmq.capabilities'
 
 export class FakeAdapter implements BrokerAdapter {
   readonly broker = 'rabbitmq' as const
+  readonly description = RABBITMQ_DESCRIPTION
   lost: ((error: Error) => void) | null = null
   closed = false
   published: PublishRequestParsed[] = []

@@ -6,6 +6,9 @@
  * itself is tested against real brokers, never here.
  */
 import fc from 'fast-check'
+import type { BrokerDescription } from '../shared/capabilities'
+import { rabbitRouting, RABBITMQ_DESCRIPTION } from '../main/brokers/rabbitmq/rabbitmq.capabilities'
+import { REDIS_DESCRIPTION, redisRouting } from '../main/brokers/redis/redis.capabilities'
 import type { z } from 'zod'
 import { QsError } from '../shared/errors'
 import type { Broker } from '../shared/model'
@@ -27,7 +30,7 @@ import {
 } from '../shared/redis'
 import type { SourceRef } from '../shared/source-ref'
 import type { AdapterConfig, AdapterFactory, BrokerAdapter, ConnectInfo, TailHandle, TailOptions, TailSink } from '../main/brokers/adapter'
-import type { BatchReader, ReaderOptions, ReadMessage, ReplayMessage, Route, TargetWriter, WriteResult } from '../main/brokers/replay'
+import type { BatchReader, ReaderOptions, ReadMessage, ReplayMessage, ReplayRouting, Route, TargetWriter, WriteResult } from '../main/brokers/replay'
 import { zodArbitrary } from './zod-arbitrary'
 
 /** Answers drawn from schemas, one seed after another: the same run gives the same answers. */
@@ -124,12 +127,18 @@ export class FuzzAdapter implements BrokerAdapter {
   closed = false
   /** Calls that would change the broker (publish, purge, acks, deletes, a writer opened): none may reach a read-only connection. */
   writes: string[] = []
+  /** The real broker's description and routes: the core's answers depend on them, not on the broker's name. */
+  readonly description: BrokerDescription
+  readonly routing: ReplayRouting
 
   constructor(
     readonly broker: Broker,
     private readonly sampler: SchemaSampler,
     private readonly outcome: ConnectInfo | QsError = { server: `Fuzz ${broker}`, warnings: [] },
-  ) {}
+  ) {
+    this.description = broker === 'rabbitmq' ? RABBITMQ_DESCRIPTION : REDIS_DESCRIPTION
+    this.routing = broker === 'rabbitmq' ? rabbitRouting : redisRouting
+  }
 
   async connect(): Promise<ConnectInfo> {
     if (this.outcome instanceof QsError) throw this.outcome

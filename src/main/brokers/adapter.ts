@@ -1,7 +1,8 @@
 import type { SourceSample } from '../../shared/metrics'
 import type { SourceDetails } from '../../shared/topology'
 import type { BrokerOverview } from '../../shared/broker-overview'
-import type { BatchReader, ReaderOptions, TargetWriter } from './replay'
+import type { BrokerDescription } from '../../shared/capabilities'
+import type { BatchReader, ReaderOptions, ReplayRouting, TargetWriter } from './replay'
 import type { ReadConsent } from './read-purpose'
 import type { BrokerTimeouts } from './timeouts'
 import type { ConnectionTarget } from '../../shared/connection-url'
@@ -64,53 +65,103 @@ export interface ListOptions {
  * listens for loss and replaces the adapter with a fresh one to reconnect (adapters never retry
  * on their own, so no write is ever silently re-sent after a reconnect).
  */
-export interface BrokerAdapter {
+export interface BrokerConnection {
   readonly broker: Broker
+  /** What it can do, for the front ends: tabs, purge, replay targets (sent with the open status). */
+  readonly description: BrokerDescription
   connect(): Promise<ConnectInfo>
   /** Called at most once, when an open connection drops without close() being called. */
   onLost(listener: (error: Error) => void): void
   close(): Promise<void>
   listSources(options?: ListOptions): Promise<SourceList>
-  publish(request: PublishRequestParsed): Promise<PublishResult>
+  /** Vhosts / databases this connection could open, and connection, channel and consumer counts. */
+  overview(): Promise<BrokerOverview>
+}
+
+/** Reading without consuming. */
+export interface Browsing {
   /**
    * Reads up to `count` messages without consuming or losing any. `consent` says whether the user
    * accepted spending delivery attempts and whether the profile is read-only.
    */
   peek(request: PeekRequestParsed, consent?: ReadConsent): Promise<PeekResult>
+}
+
+export interface Publishing {
+  publish(request: PublishRequestParsed): Promise<PublishResult>
+}
+
+export interface Purging {
   /** Removes the ready messages of a source. The caller has checked the typed confirmation. */
   purge(source: SourceRef): Promise<PurgeResult>
+}
+
+/** Replay and export read through it: a reader that holds what it reads until acknowledged or released. */
+export interface ReplaySource {
+  openReader(source: SourceRef, options?: ReaderOptions): Promise<BatchReader>
+}
+
+/** Replay and import write through it: a writer with confirms and returns, and the routes into this broker. */
+export interface ReplayTarget {
+  /** RabbitMQ routes each write itself (target ignored); Redis writes into `target` (stream, list, channel), or where each route's `target` says. */
+  openWriter(target?: SourceRef): Promise<TargetWriter>
+  /** Routes to a named target and back to each message's origin. */
+  readonly routing: ReplayRouting
+}
+
+export interface Sampling {
   /**
    * Current counts and rates of every source, keyed `<kind>:<name>` (Redis stream groups under
-   * streamGroupSeriesKey), for the metrics history. Optional: a test adapter may have none.
+   * streamGroupSeriesKey), for the metrics history.
    */
-  sample?(): Promise<Map<string, SourceSample>>
-  /** Vhosts / databases this connection could open, and connection, channel and consumer counts. */
-  overview(): Promise<BrokerOverview>
-  /**
-   * Replay primitives for the replay engine: a reader that holds what it reads until acknowledged
-   * or released, and a writer with confirms and returns. Both adapters have them; optional so a
-   * test adapter need not.
-   */
-  openReader?(source: SourceRef, options?: ReaderOptions): Promise<BatchReader>
-  /** RabbitMQ routes each write itself (target ignored); Redis writes into `target` (stream, list, channel), or where each route's `target` says. */
-  openWriter?(target?: SourceRef): Promise<TargetWriter>
-  /** Topology of one source (RabbitMQ queues and exchanges; Redis streams and lists). */
-  details?(source: SourceRef): Promise<SourceDetails>
-  /** Redis streams: one entry by id, fully decoded (the entry opened on a page read in summary form). */
-  streamEntry?(key: string, id: string): Promise<{ message: PeekedMessage; warnings: string[] }>
-  /** Redis streams: pending entries of a group, claim, acknowledge. */
-  pending?(request: Req<typeof pendingRequestSchema>): Res<typeof pendingResultSchema>
-  claim?(request: Req<typeof claimRequestSchema>): Res<typeof claimResultSchema>
-  ack?(request: Req<typeof ackRequestSchema>): Res<typeof ackResultSchema>
-  /** Redis: delete entries, trim a stream, delete a key (typed confirmation checked by the caller). */
-  write?(request: Req<typeof redisWriteRequestSchema>): Res<typeof redisWriteResultSchema>
-  /** BullMQ queues on a Redis connection, through the bullmq package. */
-  bullmqJobs?(request: Req<typeof bullmqJobsRequestSchema>): Res<typeof bullmqJobsSchema>
-  bullmqRetry?(request: Req<typeof bullmqRetryRequestSchema>): Res<typeof bullmqRetryResultSchema>
-  bullmqClean?(request: Req<typeof bullmqCleanRequestSchema>): Res<typeof bullmqCleanResultSchema>
-  /** Live tail (core/operations/tail.ts) on resources of its own; resolves once it is listening. */
-  openTail?(source: SourceRef, options: TailOptions, sink: TailSink): Promise<TailHandle>
+  sample(): Promise<Map<string, SourceSample>>
 }
+
+export interface SourceTopology {
+  /** Topology of one source (RabbitMQ queues and exchanges; Redis streams and lists). */
+  details(source: SourceRef): Promise<SourceDetails>
+}
+
+export interface Tailing {
+  /** Live tail (core/operations/tail.ts) on resources of its own; resolves once it is listening. */
+  openTail(source: SourceRef, options: TailOptions, sink: TailSink): Promise<TailHandle>
+}
+
+/** Streams with entry ids and consumer groups (Redis). */
+export interface StreamEntries {
+  /** One entry by id, fully decoded (the entry opened on a page read in summary form). */
+  streamEntry(key: string, id: string): Promise<{ message: PeekedMessage; warnings: string[] }>
+  /** Pending entries of a group, claim, acknowledge. */
+  pending(request: Req<typeof pendingRequestSchema>): Res<typeof pendingResultSchema>
+  claim(request: Req<typeof claimRequestSchema>): Res<typeof claimResultSchema>
+  ack(request: Req<typeof ackRequestSchema>): Res<typeof ackResultSchema>
+}
+
+/** Writes that are not publishes: delete entries, trim a stream, delete a key (typed confirmation checked by the caller). */
+export interface KeyWrites {
+  write(request: Req<typeof redisWriteRequestSchema>): Res<typeof redisWriteResultSchema>
+}
+
+/** Job queues (BullMQ on Redis, through the bullmq package). */
+export interface Jobs {
+  bullmqJobs(request: Req<typeof bullmqJobsRequestSchema>): Res<typeof bullmqJobsSchema>
+  bullmqRetry(request: Req<typeof bullmqRetryRequestSchema>): Res<typeof bullmqRetryResultSchema>
+  bullmqClean(request: Req<typeof bullmqCleanRequestSchema>): Res<typeof bullmqCleanResultSchema>
+}
+
+/**
+ * An adapter: the connection, browse, publish and purge, and whichever other capabilities its
+ * broker has. The core asks for a capability by its methods (`requireCapability` in core/api.ts)
+ * and answers UNSUPPORTED, in words, where an adapter lacks it; front ends learn what a source
+ * allows from `description`, never from the broker's name.
+ */
+export interface BrokerAdapter
+  extends
+    BrokerConnection,
+    Browsing,
+    Publishing,
+    Purging,
+    Partial<ReplaySource & ReplayTarget & Sampling & SourceTopology & Tailing & StreamEntries & KeyWrites & Jobs> {}
 
 export interface TailOptions {
   /** Redis: `channel:<glob>` is a PSUBSCRIBE pattern. */

@@ -77,6 +77,11 @@ export interface BatchReader {
   /** False for sources that cannot remove a message (RabbitMQ streams): only copy is possible. */
   readonly removable: boolean
   /**
+   * How a replay's selection names this source's messages: by their message-id property (the
+   * default), or by the source's own id (a Redis stream entry id: entries rarely carry a message id).
+   */
+  readonly selectBy?: 'messageId' | 'sourceId'
+  /**
    * Up to `max` messages. Waits for the first at most `idleMs` (default 1,500 ms) and returns an
    * empty batch when the source has nothing more for now, or the limit was reached. A push reader
    * (RabbitMQ) whose whole window is held by messages not acknowledged (released ones hold it too,
@@ -139,4 +144,27 @@ export interface TargetWriter {
   readonly waits: number
   /** Waits for every in-flight confirm, then closes the channel. */
   close(): Promise<void>
+}
+
+/** One route for every message: into `target` on Redis, to `exchange` with `routingKey` on RabbitMQ (null: each message's own). */
+export interface FixedRoute {
+  exchange: string
+  routingKey: string | null
+  target?: SourceRef
+}
+
+/** Where the qs-origin header (ORIGIN_HEADER) or the broker's own record says a message came from. */
+export type OriginRoutes = { routes: Route[] } | { reason: string }
+
+/**
+ * How messages get into this broker by name: the route to a target the user named, and each
+ * message's way back to its origin. Each adapter has its own; the core knows no broker.
+ */
+export interface ReplayRouting {
+  /** The route into `target`; BAD_REQUEST, in the broker's words, for a kind it does not take. */
+  targetRoute(target: SourceRef, routingKey: string | null): FixedRoute
+  /** Where a message goes back to on this broker, or why it cannot. */
+  originRoutes(message: ReadMessage): OriginRoutes
+  /** "Back to origin" as reports name it, e.g. "origin (each message’s x-death, else qs-origin)". */
+  readonly originTarget: string
 }

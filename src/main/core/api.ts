@@ -23,11 +23,14 @@ export function createApi(core: Core): Handlers {
   /** Running Redis discoveries by their id, for sources:cancel. */
   const discoveries = new Map<string, AbortController>()
 
-  /** The adapter of a connection that has `method`, or a clear UNSUPPORTED error. */
-  const redisOperation = <M extends keyof BrokerAdapter>(connectionId: string, method: M, what: string): BrokerAdapter & Required<Pick<BrokerAdapter, M>> => {
+  /** The adapter of a connection that has the capability `method` belongs to, or a clear UNSUPPORTED error. */
+  const requireCapability = <M extends keyof BrokerAdapter>(
+    connectionId: string,
+    method: M,
+    what: string,
+  ): BrokerAdapter & Required<Pick<BrokerAdapter, M>> => {
     const { adapter } = workspace.adapter(connectionId)
-    if (typeof adapter[method] !== 'function')
-      throw new QsError('UNSUPPORTED', `${what}: not available on a ${adapter.broker === 'rabbitmq' ? 'RabbitMQ' : 'Redis'} connection`)
+    if (typeof adapter[method] !== 'function') throw new QsError('UNSUPPORTED', `${what}: not available on a ${adapter.description.label} connection`)
     return adapter as BrokerAdapter & Required<Pick<BrokerAdapter, M>>
   }
 
@@ -132,14 +135,14 @@ export function createApi(core: Core): Handlers {
     'streams:entry': async ({ connectionId, source, id }) => {
       const ref = parseSourceRef(source)
       if (ref.kind !== 'stream') throw new QsError('BAD_REQUEST', `streams:entry reads an entry of stream:<key>, not ${ref.kind}:…`)
-      const { message, warnings } = await redisOperation(connectionId, 'streamEntry', 'reading a stream entry').streamEntry!(ref.name, id)
+      const { message, warnings } = await requireCapability(connectionId, 'streamEntry', 'reading a stream entry').streamEntry!(ref.name, id)
       // The same limits as a page: header values cut, and a warning that says what was cut.
       const fitted = fitPage({ messages: [message], warnings })
       return { message: fitted.messages[0]!, warnings: fitted.warnings }
     },
-    'streams:pending': async ({ connectionId, ...request }) => redisOperation(connectionId, 'pending', 'pending entries').pending!(request),
-    'streams:claim': async ({ connectionId, ...request }) => redisOperation(connectionId, 'claim', 'claiming pending entries').claim!(request),
-    'streams:ack': async ({ connectionId, ...request }) => redisOperation(connectionId, 'ack', 'acknowledging pending entries').ack!(request),
+    'streams:pending': async ({ connectionId, ...request }) => requireCapability(connectionId, 'pending', 'pending entries').pending!(request),
+    'streams:claim': async ({ connectionId, ...request }) => requireCapability(connectionId, 'claim', 'claiming pending entries').claim!(request),
+    'streams:ack': async ({ connectionId, ...request }) => requireCapability(connectionId, 'ack', 'acknowledging pending entries').ack!(request),
     'redis:write': async ({ connectionId, ...request }) => {
       if (request.op !== 'xdel') {
         const ref = parseSourceRef(request.source)
@@ -150,16 +153,16 @@ export function createApi(core: Core): Handlers {
           )
         }
       }
-      return redisOperation(connectionId, 'write', 'this write').write!(request)
+      return requireCapability(connectionId, 'write', 'this write').write!(request)
     },
-    'bullmq:jobs': async ({ connectionId, ...request }) => redisOperation(connectionId, 'bullmqJobs', 'BullMQ jobs').bullmqJobs!(request),
-    'bullmq:retry': async ({ connectionId, ...request }) => redisOperation(connectionId, 'bullmqRetry', 'retrying BullMQ jobs').bullmqRetry!(request),
+    'bullmq:jobs': async ({ connectionId, ...request }) => requireCapability(connectionId, 'bullmqJobs', 'BullMQ jobs').bullmqJobs!(request),
+    'bullmq:retry': async ({ connectionId, ...request }) => requireCapability(connectionId, 'bullmqRetry', 'retrying BullMQ jobs').bullmqRetry!(request),
     'bullmq:clean': async ({ connectionId, ...request }) => {
       const ref = parseSourceRef(request.source)
       if (request.confirm !== ref.name) {
         throw new QsError('BAD_REQUEST', `clean not confirmed: type the queue name "${ref.name}" exactly (got "${request.confirm}")`)
       }
-      return redisOperation(connectionId, 'bullmqClean', 'cleaning BullMQ jobs').bullmqClean!(request)
+      return requireCapability(connectionId, 'bullmqClean', 'cleaning BullMQ jobs').bullmqClean!(request)
     },
     'tail:start': async (request) => core.tails.start(request),
     'tail:stop': async ({ tailId }) => ({ stopped: await core.tails.stop(tailId) }),
@@ -204,17 +207,12 @@ export function createApi(core: Core): Handlers {
 
     'messages:import': async ({ connectionId, target, path, routingKey }) => {
       if (path === undefined) throw new QsError('BAD_REQUEST', 'name the file to import from')
-      const { adapter } = workspace.adapter(connectionId)
+      const adapter = requireCapability(connectionId, 'openWriter', 'importing')
       const ref = parseSourceRef(target)
-      if (!adapter.openWriter) throw new QsError('UNSUPPORTED', `importing into ${adapter.broker} is not supported`)
-      let route: (line: ExportLine) => Route
-      if (adapter.broker === 'rabbitmq') {
-        if (ref.kind === 'queue') route = () => ({ exchange: '', routingKey: ref.name })
-        else if (ref.kind === 'exchange') route = (line) => ({ exchange: ref.name, routingKey: routingKey ?? line.origin?.routingKey ?? '' })
-        else throw new QsError('BAD_REQUEST', `a RabbitMQ connection takes messages into queue:<name> or exchange:<name>, not ${ref.kind}:…`)
-      } else {
-        route = () => ({ exchange: '', routingKey: ref.name })
-      }
+      // The target broker routes; a line keeps its own routing key where the route leaves it open.
+      if (!adapter.routing) throw new QsError('UNSUPPORTED', `importing: not available on a ${adapter.description.label} connection`)
+      const fixed = adapter.routing.targetRoute(ref, routingKey ?? null)
+      const route = (line: ExportLine): Route => ({ ...fixed, routingKey: fixed.routingKey ?? line.origin?.routingKey ?? '' })
       const writer = await adapter.openWriter(ref)
       return importMessages(writer, resolvePath(path), route)
     },

@@ -34,6 +34,24 @@ describe('Workspace', () => {
     expect(workspace.adapter('c1').readOnly).toBe(true)
   })
 
+  it('sends what the broker can do with the status from the first open on, through reconnects', async () => {
+    const factory = scriptedFactory([ok, new QsError('UNREACHABLE', 'connection refused'), ok])
+    const workspace = new Workspace(factory, backoff)
+    const seen = record(workspace)
+    await workspace.open('c1', config, { readOnly: false })
+    const description = factory.adapters[0]!.description
+    factory.adapters[0]!.lost!(new Error('socket closed'))
+    await vi.advanceTimersByTimeAsync(100)
+    await vi.advanceTimersByTimeAsync(200)
+    expect(seen.map((s) => [s.state, s.description === description])).toEqual([
+      ['connecting', false],
+      ['open', true],
+      ['reconnecting', true],
+      ['reconnecting', true],
+      ['open', true],
+    ])
+  })
+
   it('reports a first failure as failed with the reason, without retrying', async () => {
     const factory = scriptedFactory([new QsError('AUTH_FAILED', 'wrong password')])
     const workspace = new Workspace(factory, backoff)

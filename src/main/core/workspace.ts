@@ -1,4 +1,5 @@
 import { QsError, toQsErrorShape } from '../../shared/errors'
+import type { BrokerDescription } from '../../shared/capabilities'
 import type { ConnectionStatus } from '../../shared/model'
 import { scopeOf } from '../../shared/connection-url'
 import type { AdapterConfig, AdapterFactory, BrokerAdapter } from '../brokers/adapter'
@@ -21,6 +22,8 @@ class ManagedConnection {
   warnings: string[] = []
   private timer: NodeJS.Timeout | null = null
   private generation = 0
+  /** What the broker can do, once an adapter said so: kept through reconnects, so the app keeps its tabs. */
+  private description: BrokerDescription | null = null
 
   constructor(
     readonly id: string,
@@ -33,8 +36,16 @@ class ManagedConnection {
     this.status = { connectionId: id, state: 'closed', readOnly: options.readOnly, scope: scopeOf(config.target), at: Date.now() }
   }
 
-  private setStatus(next: Omit<ConnectionStatus, 'connectionId' | 'readOnly' | 'at' | 'scope'>): void {
-    this.status = { connectionId: this.id, readOnly: this.options.readOnly, scope: scopeOf(this.config.target), at: Date.now(), ...next }
+  private setStatus(next: Omit<ConnectionStatus, 'connectionId' | 'readOnly' | 'at' | 'scope' | 'description'>): void {
+    const { description } = this
+    this.status = {
+      connectionId: this.id,
+      readOnly: this.options.readOnly,
+      scope: scopeOf(this.config.target),
+      at: Date.now(),
+      ...next,
+      ...(description === null ? {} : { description }),
+    }
     this.emit(this.status)
   }
 
@@ -67,6 +78,7 @@ class ManagedConnection {
     this.adapter = adapter
     this.warnings = info.warnings
     adapter.onLost((error) => this.lost(generation, error))
+    this.description = adapter.description
     this.setStatus({ state: 'open', server: info.server })
   }
 

@@ -1,4 +1,5 @@
 import { QsError } from '../../../shared/errors'
+import { rabbitRouting, RABBITMQ_DESCRIPTION } from './rabbitmq.capabilities'
 import type { BrokerOverview } from '../../../shared/broker-overview'
 import type { PeekRequestParsed, PeekResult, PurgeResult } from '../../../shared/messages'
 import type { SourceSample } from '../../../shared/metrics'
@@ -30,6 +31,8 @@ export { amqpConnectError } from './rabbitmq.errors'
  */
 export class RabbitMqAdapter implements BrokerAdapter {
   readonly broker = 'rabbitmq' as const
+  readonly description = RABBITMQ_DESCRIPTION
+  readonly routing = rabbitRouting
   private readonly link: RabbitLink
   private readonly publisher: RabbitPublisher
   private readonly watchQueues: string[]

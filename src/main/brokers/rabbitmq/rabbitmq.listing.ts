@@ -1,4 +1,5 @@
 import { QsError } from '../../../shared/errors'
+import { queueCapabilities } from './rabbitmq.capabilities'
 import type { BrokerOverview } from '../../../shared/broker-overview'
 import type { SourceSample } from '../../../shared/metrics'
 import type { SourceItem, SourceList } from '../../../shared/model'
@@ -204,10 +205,13 @@ function toQueueItem(q: ManagementQueue): SourceItem {
   const args = q.arguments ?? {}
   const dlx = args['x-dead-letter-exchange']
   const dlrk = args['x-dead-letter-routing-key']
+  const queueType = q.type ?? 'classic'
+  const capabilities = queueCapabilities(queueType)
   return {
     kind: 'queue',
+    ...(capabilities === undefined ? {} : { capabilities }),
     name: q.name,
-    queueType: q.type ?? 'classic',
+    queueType,
     messages: q.messages ?? null,
     ready: q.messages_ready ?? null,
     unacked: q.messages_unacknowledged ?? null,

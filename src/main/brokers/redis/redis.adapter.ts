@@ -1,4 +1,5 @@
 import { connectWithin, createRedisClient, describeRedis, isCluster, keepChecking, masters, type RedisClient, type RedisTarget } from './redis.connection'
+import { REDIS_DESCRIPTION, redisRouting } from './redis.capabilities'
 import { discoverSources } from './redis.discovery'
 import { QsError } from '../../../shared/errors'
 import type { SourceList } from '../../../shared/model'
@@ -103,6 +104,8 @@ export function redisConnectError(err: unknown, target: RedisTarget): QsError {
 
 export class RedisAdapter implements BrokerAdapter {
   readonly broker = 'redis' as const
+  readonly description = REDIS_DESCRIPTION
+  readonly routing = redisRouting
   private client: RedisClient | null = null
   private lostListener: ((error: Error) => void) | null = null
   private closing = false

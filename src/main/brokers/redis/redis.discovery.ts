@@ -7,6 +7,7 @@
  * network; bench/redis-discovery.bench.ts measures this against a plain SCAN loop.
  */
 import type { Redis } from 'ioredis'
+import { streamCapabilities } from './redis.capabilities'
 import type { ListOptions } from '../adapter'
 import type { ChannelSource, SourceItem, SourceList, StreamGroup } from '../../../shared/model'
 import { bullmqSourcesFromMeta } from './redis.bullmq'
@@ -268,8 +269,10 @@ export function toStreamItem(name: string, streamInfo: unknown[], groupsInfo: un
       entriesRead: entriesRead === null || entriesRead === undefined ? null : Number(entriesRead),
     }
   })
+  const capabilities = streamCapabilities(groups.length)
   return {
     kind: 'stream',
+    ...(capabilities === undefined ? {} : { capabilities }),
     name,
     messages: Number(info['length'] ?? 0),
     consumers: groups.reduce((sum, g) => sum + g.consumers, 0),

@@ -30,6 +30,7 @@ function redisError(err: unknown, key: string): QsError {
  */
 export class RedisStreamReader implements BatchReader {
   readonly removable = true
+  readonly selectBy = 'sourceId'
   private cursor = '-'
   private read_ = 0
   private pending: Promise<unknown> = Promise.resolve()
@@ -123,6 +124,7 @@ export class RedisStreamReader implements BatchReader {
  */
 export class RedisPendingReader implements BatchReader {
   readonly removable = true
+  readonly selectBy = 'sourceId'
   /** Pending ids whose entries no longer exist in the stream (skipped, left pending). */
   readonly deleted: string[] = []
   private cursor: string | undefined

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { ReplayProgress } from '../../../shared/replay'
 import type { BatchReader, ReadMessage, ReplayMessage, Route, TargetWriter } from '../../brokers/replay'
-import { originRoutes, runReplay, type ReplayPlan } from './replay.engine'
+import { runReplay, type ReplayPlan } from './replay.engine'
+import { rabbitRouting } from '../../brokers/rabbitmq/rabbitmq.capabilities'
+import { redisRouting } from '../../brokers/redis/redis.capabilities'
 import { compileFilters } from './replay.filter'
 
 /** Pure engine logic over an in-memory source and target (the brokers' own tests use real ones). */
@@ -132,27 +134,29 @@ describe('replay engine', () => {
 
   it('routes back to origin: x-death first on RabbitMQ, else qs-origin, each broker only its own kinds', () => {
     const xDeath = [{ queue: 'orders', reason: 'rejected', count: 1, exchange: 'shop', routingKeys: ['order.created', 'order.any'], time: null }]
-    expect(originRoutes(message(1, { xDeath, headers: { 'qs-origin': 'queue:ignored' } }), 'rabbitmq')).toEqual({
+    expect(rabbitRouting.originRoutes(message(1, { xDeath, headers: { 'qs-origin': 'queue:ignored' } }))).toEqual({
       routes: [
         { exchange: 'shop', routingKey: 'order.created' },
         { exchange: 'shop', routingKey: 'order.any' },
       ],
     })
-    expect(originRoutes(message(1, { headers: { 'qs-origin': 'queue:orders' } }), 'rabbitmq')).toEqual({ routes: [{ exchange: '', routingKey: 'orders' }] })
-    expect(originRoutes(message(1, { headers: { 'qs-origin': Buffer.from('exchange:shop') } }), 'rabbitmq')).toEqual({
+    expect(rabbitRouting.originRoutes(message(1, { headers: { 'qs-origin': 'queue:orders' } }))).toEqual({ routes: [{ exchange: '', routingKey: 'orders' }] })
+    expect(rabbitRouting.originRoutes(message(1, { headers: { 'qs-origin': Buffer.from('exchange:shop') } }))).toEqual({
       routes: [{ exchange: 'shop', routingKey: 'rk' }],
     })
-    expect(originRoutes(message(1, { headers: { 'qs-origin': 'stream:orders:events' } }), 'redis')).toEqual({
+    expect(redisRouting.originRoutes(message(1, { headers: { 'qs-origin': 'stream:orders:events' } }))).toEqual({
       routes: [{ exchange: '', routingKey: 'orders:events', target: { kind: 'stream', name: 'orders:events' } }],
     })
-    expect(originRoutes(message(1, { headers: { 'qs-origin': 'list:jobs' } }), 'redis')).toMatchObject({ routes: [{ target: { kind: 'list', name: 'jobs' } }] })
+    expect(redisRouting.originRoutes(message(1, { headers: { 'qs-origin': 'list:jobs' } }))).toMatchObject({
+      routes: [{ target: { kind: 'list', name: 'jobs' } }],
+    })
     // x-death means nothing to a Redis target.
-    expect(originRoutes(message(1, { xDeath }), 'redis')).toEqual({ reason: expect.stringContaining('no qs-origin field') })
-    expect(originRoutes(message(1), 'rabbitmq')).toEqual({ reason: expect.stringContaining('no x-death header and no qs-origin') })
-    expect(originRoutes(message(1, { headers: { 'qs-origin': 'channel:news' } }), 'redis')).toEqual({
+    expect(redisRouting.originRoutes(message(1, { xDeath }))).toEqual({ reason: expect.stringContaining('no qs-origin field') })
+    expect(rabbitRouting.originRoutes(message(1))).toEqual({ reason: expect.stringContaining('no x-death header and no qs-origin') })
+    expect(redisRouting.originRoutes(message(1, { headers: { 'qs-origin': 'channel:news' } }))).toEqual({
       reason: expect.stringContaining('a Redis connection takes stream:<key> or list:<key>'),
     })
-    expect(originRoutes(message(1, { headers: { 'qs-origin': 'orders' } }), 'redis')).toEqual({ reason: expect.stringContaining('is not <kind>:<name>') })
+    expect(redisRouting.originRoutes(message(1, { headers: { 'qs-origin': 'orders' } }))).toEqual({ reason: expect.stringContaining('is not <kind>:<name>') })
   })
 
   it('keeps at most the window in flight, and fewer when messages are large (the byte budget)', async () => {
@@ -391,7 +395,7 @@ describe('replay engine reports', () => {
     const xDeath = [{ queue: 'orders', reason: 'rejected', count: 1, exchange: 'shop', routingKeys: ['a', 'b'], time: null }]
     const reader = recordingReader([message(1, { xDeath }), message(2), message(3, { headers: { 'qs-origin': 'queue:orders' } })])
     const writer = memoryWriter()
-    const report = await runReplay({ ...PLAN, route: { kind: 'origin', broker: 'rabbitmq' } }, { reader, writer })
+    const report = await runReplay({ ...PLAN, route: { kind: 'origin', routing: rabbitRouting } }, { reader, writer })
     expect(report).toMatchObject({ scanned: 3, published: 2, acknowledged: 2, failed: 1, left: 1 })
     expect(report.failures).toEqual([{ id: 'm-2', exchange: null, routingKeys: [], size: 2, reason: expect.stringContaining('no x-death header') }])
     expect(writer.written.map((w) => w.route)).toEqual([
@@ -427,8 +431,8 @@ describe('replay engine reports', () => {
   })
 
   it('selects by the source’s own id when asked, and leaves the rest of the read untouched once all were found', async () => {
-    const reader = recordingReader(Array.from({ length: 10 }, (_, i) => message(i)))
-    const report = await runReplay({ ...PLAN, messageIds: ['2', '4'], matchBy: 'sourceId' }, { reader, writer: memoryWriter() })
+    const reader = Object.assign(recordingReader(Array.from({ length: 10 }, (_, i) => message(i))), { selectBy: 'sourceId' as const })
+    const report = await runReplay({ ...PLAN, messageIds: ['2', '4'] }, { reader, writer: memoryWriter() })
     expect(report).toMatchObject({ total: 2, scanned: 5, published: 2, acknowledged: 2, skipped: 3, left: 0, cancelled: false })
     expect(reader.acked).toEqual(['2', '4'])
     expect(reader.released).toEqual(['0', '1', '3', '5', '6', '7', '8', '9'])

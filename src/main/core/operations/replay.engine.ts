@@ -5,11 +5,10 @@
  * happens to one message (label, origin routes, replay headers) is in replay.message.ts.
  */
 import type { ReplayFilter, ReplayItem, ReplayProgress, ReplayReport } from '../../../shared/replay'
-import type { SourceRef } from '../../../shared/source-ref'
-import type { BatchReader, TargetWriter } from '../../brokers/replay'
+import type { BatchReader, FixedRoute, ReplayRouting, TargetWriter } from '../../brokers/replay'
 import { ReplayRun } from './replay.run'
 
-export { messageLabel, originRoutes, REPLAY_COUNT_HEADER, REPLAYED_FROM_HEADER, stampReplay } from './replay.message'
+export { messageLabel, REPLAY_COUNT_HEADER, REPLAYED_FROM_HEADER, stampReplay } from './replay.message'
 
 /**
  * Messages in flight at once (read, not yet settled): bounds possible duplicates, and with
@@ -28,9 +27,10 @@ export const DEFAULT_REPLAY_WINDOW_BYTES = 64 * 1024 * 1024
 
 /**
  * Where messages go: one fixed route (a Redis target names its stream, list or channel in
- * `target`), or each message's own origin (originRoutes), on a connection of this broker.
+ * `target`; a null routing key keeps each message's own), or each message's own origin, as the
+ * target broker's routing finds it.
  */
-export type RouteChoice = { kind: 'fixed'; exchange: string; routingKey: string | null; target?: SourceRef } | { kind: 'origin'; broker: 'rabbitmq' | 'redis' }
+export type RouteChoice = ({ kind: 'fixed' } & FixedRoute) | { kind: 'origin'; routing: Pick<ReplayRouting, 'originRoutes'> }
 
 export interface ReplayPlan {
   id: string
@@ -48,11 +48,6 @@ export interface ReplayPlan {
   filters: readonly ReplayFilter[]
   /** Only these messages; the run ends once all were found. */
   messageIds?: readonly string[]
-  /**
-   * What `messageIds` name: the message-id property (RabbitMQ, default) or the source's own id
-   * (Redis stream entry ids, stable where a delivery tag is not).
-   */
-  matchBy?: 'messageId' | 'sourceId'
   window?: number
   /** Message bytes in flight at most (by the average size read so far); one message always fits. */
   windowBytes?: number

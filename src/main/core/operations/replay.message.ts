@@ -1,9 +1,10 @@
 /**
- * What a replay does to one message, apart from moving it: its label in reports, its routes back
- * to its origin, and the headers every replayed message carries.
+ * What a replay does to one message, apart from moving it: its label in reports, its routes as
+ * reports show them, and the headers every replayed message carries. (Its way back to its origin
+ * is the target broker's: ReplayRouting.originRoutes.)
  */
-import { ORIGIN_HEADER, type ReplayItem } from '../../../shared/replay'
-import { formatSourceRef, parseSourceRef, type SourceRef } from '../../../shared/source-ref'
+import type { ReplayItem } from '../../../shared/replay'
+import { formatSourceRef, type SourceRef } from '../../../shared/source-ref'
 import type { ReadMessage, ReplayMessage, Route } from '../../brokers/replay'
 
 export const REPLAYED_FROM_HEADER = 'qs-replayed-from'
@@ -15,40 +16,6 @@ export type RouteLabel = Pick<ReplayItem, 'exchange' | 'routingKeys' | 'target'>
 /** The message's id for reports and the journal: its message-id property, else the source's id. */
 export function messageLabel(message: ReadMessage): string {
   return message.properties.messageId ?? `#${message.id}`
-}
-
-/**
- * Where a message goes back to ("back to origin"), or why it cannot. A RabbitMQ target takes
- * the exchange and routing keys of the newest x-death, else a `qs-origin` of `queue:` (default
- * exchange) or `exchange:` (the message keeps its routing key); a Redis target takes a `qs-origin`
- * of `stream:` or `list:`. The qs-origin rule is in docs/architecture.md ("Message mapping").
- */
-export function originRoutes(message: ReadMessage, broker: 'rabbitmq' | 'redis'): { routes: Route[] } | { reason: string } {
-  const newest = message.xDeath?.[0]
-  if (broker === 'rabbitmq' && newest && newest.routingKeys.length > 0) {
-    return { routes: newest.routingKeys.map((routingKey) => ({ exchange: newest.exchange, routingKey })) }
-  }
-  const recorded = message.headers[ORIGIN_HEADER]
-  const text = Buffer.isBuffer(recorded) ? recorded.toString('utf8') : typeof recorded === 'string' ? recorded : ''
-  if (text.trim() === '') {
-    return {
-      reason:
-        broker === 'rabbitmq'
-          ? `no x-death header and no ${ORIGIN_HEADER}: the message was not dead-lettered, so it has no origin to go back to`
-          : `no ${ORIGIN_HEADER} field: the message does not say which stream or list it came from, so it has no origin to go back to`,
-    }
-  }
-  let ref: SourceRef
-  try {
-    ref = parseSourceRef(text.trim())
-  } catch {
-    return { reason: `${ORIGIN_HEADER} "${text}" is not <kind>:<name> (stream:<key>, list:<key>, queue:<name> or exchange:<name>)` }
-  }
-  if (broker === 'redis' && (ref.kind === 'stream' || ref.kind === 'list')) return { routes: [{ exchange: '', routingKey: ref.name, target: ref }] }
-  if (broker === 'rabbitmq' && ref.kind === 'queue') return { routes: [{ exchange: '', routingKey: ref.name }] }
-  if (broker === 'rabbitmq' && ref.kind === 'exchange') return { routes: [{ exchange: ref.name, routingKey: message.routingKey }] }
-  const takes = broker === 'redis' ? 'a Redis connection takes stream:<key> or list:<key>' : 'a RabbitMQ connection takes queue:<name> or exchange:<name>'
-  return { reason: `${ORIGIN_HEADER} "${text}" cannot be sent back on this connection: ${takes}` }
 }
 
 /** One route to `exchange` with `routingKey`, and the Redis target when there is one (no `target` key otherwise). */

@@ -3,7 +3,7 @@ import type { ReplayReport } from '../../../shared/replay'
 import type { BatchReader, ReadMessage, ReplayMessage, Route, TargetWriter, WriteResult } from '../../brokers/replay'
 import type { ReplayIo, ReplayPlan } from './replay.engine'
 import { compileFilters, type MessagePredicate } from './replay.filter'
-import { fixedRoute, messageLabel, originRoutes, routeLabel, stampReplay, type RouteLabel } from './replay.message'
+import { fixedRoute, messageLabel, routeLabel, stampReplay, type RouteLabel } from './replay.message'
 import { InFlightWindow } from './replay.window'
 
 const MAX_FAILURES = 100
@@ -193,7 +193,7 @@ export class ReplayRun {
   /** True when the filters match and, in a selection, the message is one still wanted. */
   private selected(message: ReadMessage): boolean {
     if (this.wanted) {
-      const id = this.plan.matchBy === 'sourceId' ? message.id : message.properties.messageId
+      const id = this.reader.selectBy === 'sourceId' ? message.id : message.properties.messageId
       // Found once: a duplicate id later on is not the selected message.
       if (id === undefined || !this.wanted.delete(id)) return false
     }
@@ -210,7 +210,7 @@ export class ReplayRun {
   private route(message: ReadMessage): readonly Route[] | null {
     const route = this.plan.route
     if (route.kind === 'fixed') return this.fixedRoutes ?? [fixedRoute(route.exchange, message.routingKey, route.target)]
-    const origin = originRoutes(message, route.broker)
+    const origin = route.routing.originRoutes(message)
     if ('routes' in origin) return origin.routes
     this.fail(message, { exchange: null, routingKeys: [] }, origin.reason)
     this.reader.release([message])

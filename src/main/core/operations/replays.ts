@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { QsError } from '../../../shared/errors'
-import { ORIGIN_HEADER, type ReplayProgress, type ReplayReport, type ReplayRequestParsed } from '../../../shared/replay'
+import { type ReplayProgress, type ReplayReport, type ReplayRequestParsed } from '../../../shared/replay'
 import { formatSourceRef, parseSourceRef, type SourceRef } from '../../../shared/source-ref'
 import type { BatchReader, TargetWriter } from '../../brokers/replay'
 import { assertConnectionWritable, readConsent } from '../guard'
@@ -38,33 +38,23 @@ export class ReplayService {
       throw new QsError('BAD_REQUEST', `a consumer group's pending entries come from a Redis stream (stream:<key>), not ${sourceRef.kind}:…`)
     }
     const { adapter: sourceAdapter } = this.workspace.adapter(request.connectionId)
-    // Redis stream entries are selected by their entry id (they rarely carry a message-id property).
-    const matchBy = sourceAdapter.broker === 'redis' && sourceRef.kind === 'stream' ? 'sourceId' : 'messageId'
-
     const to = request.to
     const targetConnection = 'target' in to ? to.connectionId : (to.connectionId ?? request.connectionId)
     const { adapter: targetAdapter } = this.workspace.adapter(targetConnection)
+    if (!sourceAdapter.openReader) throw new QsError('UNSUPPORTED', `replaying from ${sourceAdapter.description.label} sources is not supported`)
+    const { openWriter, routing } = targetAdapter
+    if (!openWriter || !routing) throw new QsError('UNSUPPORTED', `replaying into ${targetAdapter.description.label} is not supported`)
+    // The target broker routes: into the named target, or each message back to its origin.
     let route: RouteChoice
     let target: string
     let targetRef: SourceRef | undefined
     if ('target' in to) {
-      const ref = parseSourceRef(to.target)
-      targetRef = ref
-      if (targetAdapter.broker === 'rabbitmq') {
-        if (ref.kind === 'queue') route = { kind: 'fixed', exchange: '', routingKey: ref.name }
-        else if (ref.kind === 'exchange') route = { kind: 'fixed', exchange: ref.name, routingKey: to.routingKey ?? null }
-        else throw new QsError('BAD_REQUEST', `a RabbitMQ connection takes messages into queue:<name> or exchange:<name>, not ${ref.kind}:…`)
-      } else {
-        if (ref.kind !== 'stream' && ref.kind !== 'list' && ref.kind !== 'channel') {
-          throw new QsError('BAD_REQUEST', `a Redis connection takes messages into stream:<key>, list:<key> or channel:<name>, not ${ref.kind}:…`)
-        }
-        route = { kind: 'fixed', exchange: '', routingKey: ref.name, target: ref }
-      }
-      target = formatSourceRef(ref)
+      targetRef = parseSourceRef(to.target)
+      route = { kind: 'fixed', ...routing.targetRoute(targetRef, to.routingKey ?? null) }
+      target = formatSourceRef(targetRef)
     } else {
-      // Redis has no x-death: each message names its stream or list in qs-origin (ORIGIN_HEADER).
-      route = { kind: 'origin', broker: targetAdapter.broker }
-      target = targetAdapter.broker === 'rabbitmq' ? `origin (each message’s x-death, else ${ORIGIN_HEADER})` : `origin (each message’s ${ORIGIN_HEADER})`
+      route = { kind: 'origin', routing }
+      target = routing.originTarget
     }
 
     if (!request.dryRun) {
@@ -80,8 +70,6 @@ export class ReplayService {
         }
       }
     }
-    if (!sourceAdapter.openReader) throw new QsError('UNSUPPORTED', `replaying from ${sourceAdapter.broker} sources is not built yet`)
-    if (!request.dryRun && !targetAdapter.openWriter) throw new QsError('UNSUPPORTED', `replaying into ${targetAdapter.broker} is not built yet`)
 
     const plan: ReplayPlan = {
       id,
@@ -95,7 +83,6 @@ export class ReplayService {
       rate: request.rate,
       filters: request.filters,
       messageIds: request.messageIds,
-      matchBy,
       window: DEFAULT_REPLAY_WINDOW,
       windowBytes: DEFAULT_REPLAY_WINDOW_BYTES,
     }
@@ -114,7 +101,7 @@ export class ReplayService {
         consent: readConsent(this.workspace, request.connectionId, request.acceptDeliveryLimitRisk),
         ...(request.sourceGroup === undefined ? {} : { group: request.sourceGroup, ids: request.messageIds }),
       })
-      if (!request.dryRun) writer = await targetAdapter.openWriter!(targetRef)
+      if (!request.dryRun) writer = await openWriter.call(targetAdapter, targetRef)
       await this.journal.append({
         type: 'start',
         id,

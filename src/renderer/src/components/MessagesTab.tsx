@@ -4,7 +4,6 @@ import type { PeekedMessage } from '../../../shared/messages'
 import type { SourceItem } from '../../../shared/model'
 import { appStore, useApp } from '../store'
 import {
-  browseNotice,
   formatShortTime,
   formatSize,
   formatTime,
@@ -20,7 +19,8 @@ import {
 } from '../store/messages.selectors'
 import { PEEK_COUNTS, type StreamFromDraft } from '../store/messages.slice'
 import { selectProfileById } from '../store/profiles.selectors'
-import { canSelectForReplay, replayUnsupportedReason, selectedOnPage, selectReplaySelection } from '../store/replay.selectors'
+import { canSelectForReplay, selectedOnPage, selectReplaySelection } from '../store/replay.selectors'
+import { selectCapabilities } from '../store/capabilities.selectors'
 import { sourceKey } from '../store/sources.selectors'
 import { WarningIcon } from './Icons'
 import { MessageDetail } from './MessageDetail'
@@ -39,7 +39,8 @@ export function MessagesTab({ item, connectionId }: { item: SourceItem; connecti
   const ids = { count: useId(), from: useId(), value: useId(), accept: useId() }
   const { browseMessages, setBrowseCount, setStreamFrom, setAcceptDeliveryLimitRisk } = appStore.getState()
   const streamQueue = isStreamQueue(item)
-  const notice = browseNotice(item)
+  const capabilities = useApp(selectCapabilities(connectionId, item))
+  const notice = capabilities.browseNotice
   const refusal = peekRefusalOf(browse?.error ?? null)
   const loading = browse?.loading ?? false
   const result = browse?.result ?? null
@@ -48,7 +49,7 @@ export function MessagesTab({ item, connectionId }: { item: SourceItem; connecti
   const profile = useApp(selectProfileById(connectionId))
   const replaySelection = useApp(selectReplaySelection)
   // "Replay selected" (docs/ui.md "Message browser"): only where the app can replay from (RabbitMQ queues).
-  const replayable = profile !== null && replayUnsupportedReason(item, profile.broker) === null
+  const replayable = profile !== null && capabilities.replayFrom === null
   const messages = result?.messages ?? null
   const picked = replayable && messages !== null ? selectedOnPage(replaySelection, connectionId, source, messages) : []
   const selectable = replayable && messages !== null ? messages.filter(canSelectForReplay).length : 0

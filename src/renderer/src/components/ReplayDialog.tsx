@@ -24,13 +24,14 @@ import {
   selectReplayRun,
   sourceCountText,
   sourceNoun,
-  targetKindLabel,
+  targetKindText,
   targetNameSuggestions,
   type ReplayDraft,
-  type ReplayTargetKind,
 } from '../store/replay.selectors'
 import { replayRequestKey, type ReplayRun } from '../store/replay.slice'
 import { selectSourceItems } from '../store/sources.selectors'
+import { selectCapabilities, selectDescription } from '../store/capabilities.selectors'
+import type { SourceItem } from '../../../shared/model'
 import { peekRefusalOf } from '../store/messages.selectors'
 import type { AppState } from '../store'
 import { Modal } from './Modal'
@@ -52,30 +53,23 @@ interface Props {
  */
 export function ReplayDialog({ connectionId, source, messageIds, onClose }: Props) {
   const run = useApp(selectReplayRun)
-  const [draft, setDraft] = useState<ReplayDraft>(() => initialReplayDraft(connectionId, parseSourceRef(source).kind))
+  const [draft, setDraft] = useState<ReplayDraft>(() => {
+    const state = appStore.getState()
+    return initialReplayDraft(
+      connectionId,
+      selectDescription(connectionId)(state),
+      selectCapabilities(connectionId, sourceItemOf(state, connectionId, source))(state),
+    )
+  })
   const own = run !== null && run.connectionId === connectionId && run.source === source && run.error === null ? run : null
   if (own !== null) return <ReplayRunView run={own} onClose={onClose} />
   return <ReplayForm connectionId={connectionId} source={source} messageIds={messageIds} draft={draft} setDraft={setDraft} onClose={onClose} />
 }
 
-/** What a target does with each message, one line under the target buttons. */
-function targetHint(kind: ReplayTargetKind, broker: 'rabbitmq' | 'redis'): string {
-  switch (kind) {
-    case 'origin':
-      return broker === 'rabbitmq'
-        ? 'Each message goes back where its newest x-death entry says it was dead-lettered from (else to the queue: or exchange: its qs-origin header names); one with neither fails and stays.'
-        : 'Each message goes back to the stream or list its qs-origin field names (stream:<key> or list:<key>); one without it fails and stays.'
-    case 'queue':
-      return 'Published through the default exchange straight into the queue.'
-    case 'exchange':
-      return 'Published to the exchange; its bindings decide where each message lands.'
-    case 'stream':
-      return 'Added with XADD: the body in field body, each header a field, properties in qs-properties.'
-    case 'list':
-      return 'Pushed on the left (LPUSH), as producers do: the body alone; properties and headers are not kept.'
-    case 'channel':
-      return 'Published to the channel: pub/sub keeps nothing, so with no subscriber a message fails and stays in the source.'
-  }
+/** The source's item in its connection's listing, or just its kind when the listing does not hold it. */
+function sourceItemOf(state: AppState, connectionId: string, source: string): Pick<SourceItem, 'kind' | 'capabilities'> {
+  const ref = parseSourceRef(source)
+  return selectSourceItems(connectionId)(state).find((i) => i.kind === ref.kind && i.name === ref.name) ?? { kind: ref.kind }
 }
 
 const COPY_HINTS: Record<ReturnType<typeof sourceNoun>, string> = {
@@ -124,9 +118,10 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
   const sourceProfile = profiles.find((p) => p.id === connectionId) ?? null
   const connections = useMemo(() => replayTargetConnections(profiles, statuses, connectionId), [profiles, statuses, connectionId])
   const targetConnection = connections.find((c) => c.id === draft.targetConnectionId) ?? null
-  const targetBroker = targetConnection?.broker ?? sourceProfile?.broker ?? 'rabbitmq'
-  const targetKinds = replayTargetKinds(targetBroker, sourceRef.kind)
   const sourceItem = sourceItems.find((i) => i.kind === sourceRef.kind && i.name === sourceName)
+  const sourceCapabilities = useApp(selectCapabilities(connectionId, sourceItem ?? { kind: sourceRef.kind }))
+  const targetDescription = statuses[draft.targetConnectionId]?.description ?? null
+  const targetKinds = replayTargetKinds(targetDescription, sourceCapabilities)
   const count = sourceCountText(sourceItem)
   const suggestions = draft.targetKind === 'origin' ? [] : targetNameSuggestions(targetItems, draft.targetKind)
   const targetListed = targetItems.length > 0
@@ -172,8 +167,8 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
 
   const sourceConnectionName = sourceProfile?.name ?? connectionId
   const changeConnection = (id: string) => {
-    const broker = connections.find((c) => c.id === id)?.broker ?? targetBroker
-    setDraft((d) => ({ ...d, targetConnectionId: id, targetKind: fitTargetKind(d.targetKind, broker, sourceRef.kind) }))
+    const description = statuses[id]?.description ?? null
+    setDraft((d) => ({ ...d, targetConnectionId: id, targetKind: fitTargetKind(d.targetKind, description, sourceCapabilities) }))
   }
   const action = replayActionLabel(draft.mode, freshPreview, draft.limit, messageIds === null ? null : messageIds.length)
 
@@ -236,11 +231,11 @@ function ReplayForm({ connectionId, source, messageIds, draft, setDraft, onClose
                 aria-pressed={draft.targetKind === kind}
                 onClick={() => update({ targetKind: kind })}
               >
-                {targetKindLabel(kind, targetBroker)}
+                {targetKindText(kind, targetDescription).label}
               </button>
             ))}
           </div>
-          <p className="hint">{targetHint(draft.targetKind, targetBroker)}</p>
+          <p className="hint">{targetKindText(draft.targetKind, targetDescription).hint}</p>
         </div>
 
         <label htmlFor={ids.connection}>Connection</label>

@@ -3,11 +3,11 @@ import type { SourceItem } from '../../../shared/model'
 import type { Binding, Setting, SourceDetails as Topology } from '../../../shared/topology'
 import { formatCount, NO_DATA } from '../format'
 import { appStore, useApp } from '../store'
-import { canPurge, effectiveTab, selectDetailsTab, tabsFor } from '../store/messages.selectors'
+import { effectiveTab, selectDetailsTab } from '../store/messages.selectors'
+import { selectCapabilities } from '../store/capabilities.selectors'
 import type { DetailsTab } from '../store/messages.slice'
 import { kindLabel, sourceKey } from '../store/sources.selectors'
 import { selectProfileById } from '../store/profiles.selectors'
-import { replayUnsupportedReason } from '../store/replay.selectors'
 import { ackMode, exchangeName, selectTopologyFor, settingOrigin } from '../store/topology.selectors'
 import { BullmqTab } from './BullmqTab'
 import { CloseIcon } from './Icons'
@@ -42,13 +42,14 @@ interface Props {
 export function SourceDetails({ item, connectionId, readOnly }: Props) {
   const key = sourceKey(item)
   const chosen = useApp(selectDetailsTab)
-  const tabs = tabsFor(item)
-  const tab = effectiveTab(chosen, item)
+  const capabilities = useApp(selectCapabilities(connectionId, item))
+  const { tabs } = capabilities
+  const tab = effectiveTab(chosen, capabilities)
   const baseId = useId()
   const profile = useApp(selectProfileById(connectionId))
   const { setDetailsTab, selectSource, openPurgeConfirm, openReplayDialog } = appStore.getState()
-  // Exchanges hold nothing to replay: no button at all. Redis sources: shown, disabled, and why.
-  const replayWhyNot = profile === null || item.kind === 'exchange' ? null : replayUnsupportedReason(item, profile.broker)
+  // A source that cannot be replayed from shows the button disabled, with why.
+  const replayWhyNot = capabilities.replayFrom
 
   const onTabKeyDown = (event: React.KeyboardEvent) => {
     const index = tabs.indexOf(tab)
@@ -71,17 +72,12 @@ export function SourceDetails({ item, connectionId, readOnly }: Props) {
         <h2 className="mono" title={item.name}>
           {item.name === '' ? '(AMQP default)' : item.name}
         </h2>
-        {profile !== null && item.kind !== 'exchange' ? (
+        {profile !== null ? (
           <button
             type="button"
             className="btn btn-small"
             disabled={replayWhyNot !== null}
-            title={
-              replayWhyNot ??
-              (item.kind === 'queue'
-                ? 'Move or copy messages to another queue, an exchange, a Redis key, or back to their origin (x-death)'
-                : 'Move or copy entries to another stream, list or channel, a RabbitMQ queue or exchange, or back to their origin (qs-origin)')
-            }
+            title={replayWhyNot ?? 'Move or copy messages into another source on any open connection, or back to where they came from'}
             aria-describedby={replayWhyNot === null ? undefined : `${baseId}-replay-why`}
             onClick={() => openReplayDialog(connectionId, key)}
           >
@@ -93,7 +89,7 @@ export function SourceDetails({ item, connectionId, readOnly }: Props) {
             {replayWhyNot}
           </span>
         ) : null}
-        {canPurge(item) ? (
+        {capabilities.purge ? (
           <button
             type="button"
             className="btn btn-small"
@@ -105,7 +101,7 @@ export function SourceDetails({ item, connectionId, readOnly }: Props) {
             Purge…
           </button>
         ) : null}
-        {readOnly && canPurge(item) ? (
+        {readOnly && capabilities.purge ? (
           <span id={`${baseId}-purge-why`} className="visually-hidden">
             Read-only profile: purging is not allowed
           </span>

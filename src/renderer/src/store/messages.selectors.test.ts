@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest'
 import type { PeekedMessage } from '../../../shared/messages'
 import {
   cutNote,
-  browseNotice,
-  canPurge,
   bodySummary,
   decodeNote,
   defaultBodyView,
@@ -17,10 +15,10 @@ import {
   prettyJson,
   renderBody,
   shownBody,
-  tabsFor,
   xDeathBadges,
 } from './messages.selectors'
-import { queue, stream } from './test-data'
+import { capabilitiesOf } from '../../../shared/capabilities'
+import { QUEUE_BROKER, queue } from './test-data'
 
 const message = (overrides: Partial<PeekedMessage> = {}): PeekedMessage => ({
   id: '1',
@@ -34,28 +32,13 @@ const message = (overrides: Partial<PeekedMessage> = {}): PeekedMessage => ({
 })
 
 describe('messages selectors', () => {
-  it('gives exchanges Publish and Details only, and falls back to Details', () => {
-    const exchange = { kind: 'exchange', name: 'x', exchangeType: 'topic', durable: true, internal: false, messages: null, consumers: null } as const
-    expect(tabsFor(queue('q'))).toEqual(['messages', 'chart', 'publish', 'details'])
-    expect(tabsFor(stream('s', []))).toEqual(['messages', 'live', 'chart', 'publish', 'details'])
-    expect(tabsFor(stream('s', [0]))).toEqual(['messages', 'live', 'pending', 'chart', 'publish', 'details'])
-    expect(tabsFor(exchange)).toEqual(['publish', 'live', 'details'])
-    expect(effectiveTab('messages', exchange)).toBe('details')
-    expect(effectiveTab('publish', exchange)).toBe('publish')
-  })
-
-  it('says what a browse does for classic and quorum queues, and nothing for streams', () => {
-    expect(browseNotice(queue('q'))).toMatch(/redelivered.*reorder/)
-    expect(browseNotice(queue('q', { queueType: 'quorum' }))).toMatch(/delivery attempt/)
-    expect(browseNotice(queue('q', { queueType: 'stream' }))).toBeNull()
-    expect(browseNotice(stream('s', []))).toBeNull()
-  })
-
-  it('offers purge for classic and quorum queues only', () => {
-    expect(canPurge(queue('q'))).toBe(true)
-    expect(canPurge(queue('q', { queueType: 'quorum' }))).toBe(true)
-    expect(canPurge(queue('q', { queueType: 'stream' }))).toBe(false)
-    expect(canPurge(stream('s', []))).toBe(false)
+  it('shows the tab chosen where the source has it, else Details', () => {
+    expect(effectiveTab('messages', capabilitiesOf(QUEUE_BROKER, queue('q')))).toBe('messages')
+    expect(effectiveTab('messages', capabilitiesOf(QUEUE_BROKER, { kind: 'exchange' }))).toBe('details')
+    expect(effectiveTab('publish', capabilitiesOf(QUEUE_BROKER, { kind: 'exchange' }))).toBe('publish')
+    // A class the description does not know, or no description yet: Details only.
+    expect(effectiveTab('messages', capabilitiesOf(QUEUE_BROKER, { kind: 'bullmq' }))).toBe('details')
+    expect(effectiveTab('messages', capabilitiesOf(null, queue('q')))).toBe('details')
   })
 
   it('recognises a refusal that the user can accept', () => {

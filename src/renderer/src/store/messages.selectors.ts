@@ -1,6 +1,7 @@
 import type { PeekedMessage, XDeathEntry } from '../../../shared/messages'
 import type { QsErrorShape } from '../../../shared/errors'
 import type { SourceItem } from '../../../shared/model'
+import type { SourceCapabilities } from '../../../shared/capabilities'
 import type { AppState } from './app.store'
 import type { BodyView, BrowseEntry, DetailsTab } from './messages.slice'
 
@@ -23,48 +24,13 @@ export function selectedMessageOf(browse: BrowseEntry | null): PeekedMessage | n
   return browse.result.messages.find((m) => m.id === browse.selectedMessageId) ?? null
 }
 
-/** Exchanges hold no messages: they can only be published to. */
-export function tabsFor(item: SourceItem): DetailsTab[] {
-  switch (item.kind) {
-    // Live: a tail (tail.selectors.ts canTail) of what is published from now on.
-    case 'exchange':
-      return ['publish', 'live', 'details']
-    // Only RabbitMQ queues are sampled (metrics:history), so only they have a chart.
-    case 'queue':
-      return item.queueType === 'stream' ? ['messages', 'live', 'chart', 'publish', 'details'] : ['messages', 'chart', 'publish', 'details']
-    // Redis streams: lag per group is sampled (streamGroupSeriesKey); Pending needs a group.
-    case 'stream':
-      return item.groups.length > 0 ? ['messages', 'live', 'pending', 'chart', 'publish', 'details'] : ['messages', 'live', 'chart', 'publish', 'details']
-    case 'list':
-      return ['messages', 'publish', 'details']
-    // Pub/sub keeps nothing to browse: live tail only.
-    case 'channel':
-      return ['live', 'publish', 'details']
-    case 'bullmq':
-      return ['jobs', 'details']
-  }
-}
-
 /** The tab to show: the chosen one when this source has it, otherwise Details. */
-export function effectiveTab(tab: DetailsTab, item: SourceItem): DetailsTab {
-  return tabsFor(item).includes(tab) ? tab : 'details'
+export function effectiveTab(tab: DetailsTab, capabilities: SourceCapabilities): DetailsTab {
+  return capabilities.tabs.includes(tab) ? tab : 'details'
 }
 
 export function isStreamQueue(item: SourceItem): boolean {
   return item.kind === 'queue' && item.queueType === 'stream'
-}
-
-/** RabbitMQ classic and quorum queues (not streams): the only sources that can be purged. */
-export function canPurge(item: SourceItem): boolean {
-  return item.kind === 'queue' && item.queueType !== 'stream'
-}
-
-/** The one line above the list for browses with side effects (docs/ui.md "Message browser"); null when a browse has none. */
-export function browseNotice(item: SourceItem): string | null {
-  if (item.kind !== 'queue' || item.queueType === 'stream') return null
-  const base = 'Browsing takes each message and puts it back: RabbitMQ marks it redelivered and may reorder the queue.'
-  if (item.queueType === 'quorum') return `${base} On a quorum queue with a delivery limit, each browse also spends one delivery attempt per message.`
-  return base
 }
 
 export interface PeekRefusal {

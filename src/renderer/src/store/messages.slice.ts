@@ -5,8 +5,9 @@ import type { SliceCreator } from './app.store'
 import { peekFieldsOf, type RedisPage } from './redis.selectors'
 import type { StreamEntryView } from './redis.slice'
 
-/** The details panel's tabs; which of them a source has is `tabsFor` (messages.selectors.ts). */
-export type DetailsTab = 'messages' | 'chart' | 'publish' | 'details' | 'jobs' | 'live' | 'pending'
+/** The details panel's tabs; which of them a source has is in its capabilities (capabilities.selectors.ts). */
+import type { DetailsTab } from '../../../shared/capabilities'
+export type { DetailsTab }
 export type BodyView = 'pretty' | 'raw' | 'hex'
 
 export const PEEK_COUNTS = [10, 50, 200, 1000] as const

@@ -20,13 +20,13 @@ import {
   replayActionLabel,
   replayTargetConnections,
   replayTargetKinds,
-  replayUnsupportedReason,
   selectedOnPage,
   sourceCountText,
-  targetKindLabel,
+  targetKindText,
   targetNameSuggestions,
 } from './replay.selectors'
-import { profile, queue, status, stream } from './test-data'
+import { capabilitiesOf } from '../../../shared/capabilities'
+import { KEY_BROKER, profile, QUEUE_BROKER, queue, status, stream } from './test-data'
 
 const CONTEXT = { connectionId: 'p1', source: 'queue:orders.dlq', messageIds: null }
 
@@ -68,22 +68,28 @@ function message(id: string, messageId?: string): PeekedMessage {
 
 describe('replay selectors', () => {
   it('turns the form into a replay:start request: back to origin, all that are there, no filters', () => {
-    expect(buildReplayRequest(initialReplayDraft('p1'), CONTEXT, { dryRun: true })).toEqual({
+    expect(buildReplayRequest(initialReplayDraft('p1', QUEUE_BROKER, capabilitiesOf(QUEUE_BROKER, { kind: 'queue' })), CONTEXT, { dryRun: true })).toEqual({
       request: { connectionId: 'p1', source: 'queue:orders.dlq', to: { toOrigin: true, connectionId: 'p1' }, mode: 'move', filters: [], dryRun: true },
     })
   })
 
   it('carries the delivery-limit acceptance only once the user gave it', () => {
-    const built = buildReplayRequest({ ...initialReplayDraft('p1'), acceptDeliveryLimitRisk: true }, CONTEXT, { dryRun: true })
+    const built = buildReplayRequest(
+      { ...initialReplayDraft('p1', QUEUE_BROKER, capabilitiesOf(QUEUE_BROKER, { kind: 'queue' })), acceptDeliveryLimitRisk: true },
+      CONTEXT,
+      { dryRun: true },
+    )
     expect(built).toMatchObject({ request: { acceptDeliveryLimitRisk: true } })
-    expect(buildReplayRequest(initialReplayDraft('p1'), CONTEXT, { dryRun: true })).not.toMatchObject({
+    expect(
+      buildReplayRequest(initialReplayDraft('p1', QUEUE_BROKER, capabilitiesOf(QUEUE_BROKER, { kind: 'queue' })), CONTEXT, { dryRun: true }),
+    ).not.toMatchObject({
       request: { acceptDeliveryLimitRisk: expect.anything() },
     })
   })
 
   it('reads limit, rate, an exchange target with routing key, filters, the selection and the confirmation', () => {
     const draft = {
-      ...initialReplayDraft('p1'),
+      ...initialReplayDraft('p1', QUEUE_BROKER, capabilitiesOf(QUEUE_BROKER, { kind: 'queue' })),
       targetKind: 'exchange' as const,
       targetConnectionId: 'p2',
       targetName: ' orders ',
@@ -116,13 +122,17 @@ describe('replay selectors', () => {
   })
 
   it('an empty routing key keeps each message’s own (absent from the request)', () => {
-    const built = buildReplayRequest({ ...initialReplayDraft('p1'), targetKind: 'exchange', targetName: 'x' }, CONTEXT, { dryRun: true })
+    const built = buildReplayRequest(
+      { ...initialReplayDraft('p1', QUEUE_BROKER, capabilitiesOf(QUEUE_BROKER, { kind: 'queue' })), targetKind: 'exchange', targetName: 'x' },
+      CONTEXT,
+      { dryRun: true },
+    )
     expect(built).toMatchObject({ request: { to: { connectionId: 'p1', target: 'exchange:x' } } })
     expect('request' in built && 'routingKey' in built.request.to).toBe(false)
   })
 
   it('says what is wrong with the form instead of sending it', () => {
-    const draft = initialReplayDraft('p1')
+    const draft = initialReplayDraft('p1', QUEUE_BROKER, capabilitiesOf(QUEUE_BROKER, { kind: 'queue' }))
     expect(buildReplayRequest({ ...draft, limit: '0' }, CONTEXT, { dryRun: true })).toEqual({
       problem: expect.stringMatching(/^Limit: a whole number above 0/),
     })
@@ -177,24 +187,29 @@ describe('replay selectors', () => {
     ])
   })
 
-  it('offers the target kinds of the target’s broker, origin only where messages can name one', () => {
-    expect(replayTargetKinds('rabbitmq', 'queue')).toEqual(['origin', 'queue', 'exchange'])
-    expect(replayTargetKinds('redis', 'stream')).toEqual(['origin', 'stream', 'list', 'channel'])
-    expect(replayTargetKinds('rabbitmq', 'list')).toEqual(['queue', 'exchange'])
-    expect(targetKindLabel('origin', 'rabbitmq')).toBe('Back to origin (x-death)')
-    expect(targetKindLabel('origin', 'redis')).toBe('Back to origin (qs-origin)')
-    // Switching the target connection keeps the kind where that broker takes it.
-    expect(fitTargetKind('queue', 'redis', 'stream')).toBe('origin')
-    expect(fitTargetKind('origin', 'rabbitmq', 'stream')).toBe('origin')
-    expect(fitTargetKind('stream', 'rabbitmq', 'list')).toBe('queue')
-    expect(fitTargetKind('channel', 'redis', 'queue')).toBe('channel')
-    expect(initialReplayDraft('p1', 'list').targetKind).toBe('stream')
-    expect(initialReplayDraft('p1', 'stream').targetKind).toBe('origin')
+  it('offers the target kinds the target connection describes, origin only where messages can name one', () => {
+    const fromQueue = capabilitiesOf(QUEUE_BROKER, { kind: 'queue' })
+    const fromStream = capabilitiesOf(KEY_BROKER, { kind: 'stream' })
+    const fromList = capabilitiesOf(KEY_BROKER, { kind: 'list' })
+    expect(replayTargetKinds(QUEUE_BROKER, fromQueue)).toEqual(['origin', 'queue', 'exchange'])
+    expect(replayTargetKinds(KEY_BROKER, fromStream)).toEqual(['origin', 'stream', 'list', 'channel'])
+    expect(replayTargetKinds(QUEUE_BROKER, fromList)).toEqual(['queue', 'exchange'])
+    expect(replayTargetKinds({ ...QUEUE_BROKER, origin: null }, fromQueue)).toEqual(['queue', 'exchange'])
+    expect(replayTargetKinds(null, fromQueue)).toEqual([])
+    expect(targetKindText('origin', QUEUE_BROKER)).toEqual(QUEUE_BROKER.origin)
+    expect(targetKindText('list', KEY_BROKER)).toEqual({ kind: 'list', label: 'List', hint: 'LPUSH' })
+    // Switching the target connection keeps the kind where that connection takes it.
+    expect(fitTargetKind('queue', KEY_BROKER, fromStream)).toBe('origin')
+    expect(fitTargetKind('origin', QUEUE_BROKER, fromStream)).toBe('origin')
+    expect(fitTargetKind('stream', QUEUE_BROKER, fromList)).toBe('queue')
+    expect(fitTargetKind('channel', KEY_BROKER, fromQueue)).toBe('channel')
+    expect(initialReplayDraft('p1', KEY_BROKER, fromList).targetKind).toBe('stream')
+    expect(initialReplayDraft('p1', KEY_BROKER, fromStream).targetKind).toBe('origin')
   })
 
   it('builds Redis targets, which need a name, and refuses the source itself', () => {
     const redis = { connectionId: 'r1', source: 'stream:orders:dlq', messageIds: null }
-    const draft = { ...initialReplayDraft('r1', 'stream'), targetKind: 'channel' as const }
+    const draft = { ...initialReplayDraft('r1', KEY_BROKER, capabilitiesOf(KEY_BROKER, { kind: 'stream' })), targetKind: 'channel' as const }
     expect(buildReplayRequest(draft, redis, { dryRun: true })).toEqual({ problem: 'Name the target channel' })
     expect(buildReplayRequest({ ...draft, targetKind: 'stream', targetName: 'orders:dlq' }, redis, { dryRun: true })).toEqual({
       problem: 'The target is the source stream itself: pick another target, or back to origin',
@@ -216,7 +231,11 @@ describe('replay selectors', () => {
     expect(buildReplayRequest({ ...draft, targetKind: 'stream', targetName: 'orders:dlq', targetConnectionId: 'r2' }, redis, { dryRun: true })).toHaveProperty(
       'request',
     )
-    expect(buildReplayRequest({ ...initialReplayDraft('r1', 'stream'), targetConnectionId: 'p1' }, redis, { dryRun: true })).toEqual({
+    expect(
+      buildReplayRequest({ ...initialReplayDraft('r1', KEY_BROKER, capabilitiesOf(KEY_BROKER, { kind: 'stream' })), targetConnectionId: 'p1' }, redis, {
+        dryRun: true,
+      }),
+    ).toEqual({
       request: { connectionId: 'r1', source: 'stream:orders:dlq', to: { toOrigin: true, connectionId: 'p1' }, mode: 'move', filters: [], dryRun: true },
     })
   })
@@ -236,13 +255,6 @@ describe('replay selectors', () => {
     ]
     expect(targetNameSuggestions(items, 'queue')).toEqual(['orders'])
     expect(targetNameSuggestions(items, 'exchange')).toEqual(['events'])
-  })
-
-  it('replays from RabbitMQ queues and Redis streams and lists, and says why not otherwise', () => {
-    expect(replayUnsupportedReason(queue('q'), 'rabbitmq')).toBeNull()
-    expect(replayUnsupportedReason(stream('s', []), 'redis')).toBeNull()
-    expect(replayUnsupportedReason({ kind: 'list', name: 'l', messages: 0, consumers: null }, 'redis')).toBeNull()
-    expect(replayUnsupportedReason({ kind: 'channel', name: 'c', messages: null, consumers: 1, pattern: false }, 'redis')).toMatch(/Pub\/sub keeps no messages/)
   })
 
   it('describes progress: scanned of total, rate, ETA', () => {

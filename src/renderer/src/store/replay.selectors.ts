@@ -5,13 +5,13 @@ import {
   describeFilter,
   MAX_REPLAY_RATE,
   MIN_REPLAY_RATE,
-  ORIGIN_HEADER,
   type ReplayFilter,
   type ReplayItem,
   type ReplayProgress,
   type ReplayReport,
 } from '../../../shared/replay'
 import type { RefKind } from '../../../shared/source-ref'
+import type { BrokerDescription, SourceCapabilities } from '../../../shared/capabilities'
 import { formatCount } from '../format'
 import type { AppState } from './app.store'
 import type { ReplayJournalListing, ReplayJournalState, ReplayRun, ReplaySelection, ReplayStartRequest } from './replay.slice'
@@ -24,14 +24,6 @@ export const selectReplayJournal = (state: AppState): ReplayJournalState => stat
 /** Started and not yet ended (no report, no failure). */
 export function isReplayRunning(run: ReplayRun | null): boolean {
   return run !== null && run.report === null && run.error === null
-}
-
-/** Why this source cannot be replayed from, or null when it can: RabbitMQ queues, Redis streams and lists. */
-export function replayUnsupportedReason(item: SourceItem, broker: ProfileView['broker']): string | null {
-  if (broker === 'rabbitmq') return item.kind === 'queue' ? null : 'Exchanges hold no messages: replay reads from a queue'
-  if (item.kind === 'stream' || item.kind === 'list') return null
-  if (item.kind === 'channel') return 'Pub/sub keeps no messages: a channel has nothing to replay (its live tail shows what passes)'
-  return 'BullMQ jobs are retried from the job browser, not replayed'
 }
 
 export interface TargetConnection {
@@ -54,40 +46,28 @@ export function targetNameSuggestions(items: SourceItem[], kind: SourceItem['kin
   return items.filter((item) => item.kind === kind && item.name !== '').map((item) => item.name)
 }
 
-export type ReplayTargetKind = 'origin' | 'queue' | 'exchange' | 'stream' | 'list' | 'channel'
-
-const KINDS_BY_BROKER: Record<ProfileView['broker'], ReplayTargetKind[]> = { rabbitmq: ['queue', 'exchange'], redis: ['stream', 'list', 'channel'] }
+export type ReplayTargetKind = 'origin' | RefKind
 
 /**
- * The target kinds a connection of this broker takes. Back to origin needs messages that can say
- * where they came from (x-death, or a qs-origin field): list items carry a body alone, so not from a list.
+ * The target kinds a connection takes, as its description lists them. Back to origin needs a
+ * connection that can route it and messages that can say where they came from (`hasOrigin`: a
+ * list item carries a body alone, so not from a list).
  */
-export function replayTargetKinds(targetBroker: ProfileView['broker'], sourceKind: RefKind): ReplayTargetKind[] {
-  return [...(sourceKind === 'list' ? [] : (['origin'] as const)), ...KINDS_BY_BROKER[targetBroker]]
+export function replayTargetKinds(target: BrokerDescription | null, source: SourceCapabilities): ReplayTargetKind[] {
+  if (target === null) return []
+  return [...(source.hasOrigin && target.origin !== null ? (['origin'] as const) : []), ...target.replayTargets.map((t) => t.kind)]
 }
 
-/** The kind kept when the target connection changes: the same one if that broker takes it, else its first. */
-export function fitTargetKind(kind: ReplayTargetKind, targetBroker: ProfileView['broker'], sourceKind: RefKind): ReplayTargetKind {
-  const kinds = replayTargetKinds(targetBroker, sourceKind)
-  return kinds.includes(kind) ? kind : kinds[0]!
+/** The kind kept when the target connection changes: the same one if that connection takes it, else its first. */
+export function fitTargetKind(kind: ReplayTargetKind, target: BrokerDescription | null, source: SourceCapabilities): ReplayTargetKind {
+  const kinds = replayTargetKinds(target, source)
+  return kinds.includes(kind) ? kind : (kinds[0] ?? kind)
 }
 
-/** The target buttons' names: what a RabbitMQ or Redis user calls each. */
-export function targetKindLabel(kind: ReplayTargetKind, targetBroker: ProfileView['broker']): string {
-  switch (kind) {
-    case 'origin':
-      return targetBroker === 'rabbitmq' ? 'Back to origin (x-death)' : `Back to origin (${ORIGIN_HEADER})`
-    case 'queue':
-      return 'Queue'
-    case 'exchange':
-      return 'Exchange'
-    case 'stream':
-      return 'Stream'
-    case 'list':
-      return 'List'
-    case 'channel':
-      return 'Channel'
-  }
+/** The target button's name and the line under the buttons, as the target connection describes them. */
+export function targetKindText(kind: ReplayTargetKind, target: BrokerDescription | null): { label: string; hint: string } {
+  const described = kind === 'origin' ? target?.origin : target?.replayTargets.find((t) => t.kind === kind)
+  return described ?? { label: kind, hint: '' }
 }
 
 /** What the source is called in words ("queue", "stream", "list"), for the typed confirmation. */
@@ -119,10 +99,10 @@ export interface ReplayDraft {
   acceptDeliveryLimitRisk: boolean
 }
 
-/** Back to origin on the source's own connection, or (a list, which has no origin) a Redis stream there. */
-export function initialReplayDraft(connectionId: string, sourceKind: RefKind = 'queue'): ReplayDraft {
+/** Back to origin on the source's own connection, or (a source without one, such as a list) its first target kind there. */
+export function initialReplayDraft(connectionId: string, own: BrokerDescription | null, source: SourceCapabilities): ReplayDraft {
   return {
-    targetKind: sourceKind === 'list' ? 'stream' : 'origin',
+    targetKind: replayTargetKinds(own, source)[0] ?? 'origin',
     targetConnectionId: connectionId,
     targetName: '',
     routingKey: '',

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { bodyPreview, canTail, formatClock, tailLabel } from './tail.selectors'
-import { queue, stream } from './test-data'
+import { bodyPreview, formatClock, tailLabel } from './tail.selectors'
 
 describe('tail selectors', () => {
-  it('offers a Live tab for streams, channels, exchanges and stream queues only', () => {
-    expect(canTail(stream('s', []))).toBe(true)
-    expect(canTail({ kind: 'channel', name: 'news', messages: null, consumers: 1, pattern: false })).toBe(true)
-    expect(canTail({ kind: 'exchange', name: 'x', exchangeType: 'topic', durable: true, internal: false, messages: null, consumers: null })).toBe(true)
-    expect(canTail(queue('q', { queueType: 'stream' }))).toBe(true)
-    expect(canTail(queue('q'))).toBe(false)
-    expect(canTail({ kind: 'list', name: 'l', messages: 1, consumers: null })).toBe(false)
-  })
-
   it('previews a body on one line, and binary as what it is', () => {
     expect(bodyPreview({ body: '{\n  "a": 1\n}', encoding: 'utf8', size: 12 })).toBe('{ "a": 1 }')
     expect(bodyPreview({ body: btoa('\u0000\u0001\u0002\u00ff\u00fe'), encoding: 'base64', size: 5 })).toBe('binary, 5 bytes')

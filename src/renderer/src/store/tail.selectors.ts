@@ -5,21 +5,6 @@ import { TAIL_BUFFER, type TailEntry, type TailView } from './tail.slice'
 
 export const selectTail = (state: AppState): TailView | null => state.tail
 
-/** Sources with a Live tab: Redis streams and pub/sub channels, RabbitMQ exchanges and stream queues. */
-export function canTail(item: SourceItem): boolean {
-  switch (item.kind) {
-    case 'stream':
-    case 'channel':
-    case 'exchange':
-      return true
-    case 'queue':
-      return item.queueType === 'stream'
-    case 'list':
-    case 'bullmq':
-      return false
-  }
-}
-
 /** What the list shows: the frozen messages while paused, the live buffer otherwise. */
 export function shownTailMessages(view: TailView): TailEntry[] {
   return view.frozen ?? view.messages

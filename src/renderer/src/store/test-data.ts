@@ -1,4 +1,5 @@
 /** Unit tests only: small, typed examples of what the core returns. */
+import type { BrokerDescription } from '../../../shared/capabilities'
 import type { ConnectionStatus, ProfileView, SourceItem, StreamSource } from '../../../shared/model'
 
 export function profile(overrides: Partial<ProfileView> = {}): ProfileView {
@@ -47,4 +48,38 @@ export function stream(name: string, lags: (number | null)[]): StreamSource {
     lastId: '12-0',
     groups: lags.map((lag, i) => ({ name: `g${i}`, lag, pending: 0, consumers: 1, lastDeliveredId: '0-0', entriesRead: null })),
   }
+}
+
+/**
+ * Descriptions as a connection's status carries them, for the renderer's own tests: small and made
+ * up (the brokers' real ones are tested where they live, in src/main/brokers). The app must draw
+ * whatever a description says, so these differ from any real broker on purpose where it helps.
+ */
+export const QUEUE_BROKER: BrokerDescription = {
+  label: 'Queue broker',
+  sources: {
+    queue: { tabs: ['messages', 'chart', 'publish', 'details'], purge: true, replayFrom: null, hasOrigin: true, browseNotice: 'Browsing puts messages back.' },
+    'queue:stream': { tabs: ['messages', 'live', 'publish', 'details'], purge: false, replayFrom: null, hasOrigin: true, browseNotice: null },
+    exchange: { tabs: ['publish', 'details'], purge: false, replayFrom: 'Exchanges hold no messages', hasOrigin: false, browseNotice: null },
+  },
+  replayTargets: [
+    { kind: 'queue', label: 'Queue', hint: 'into the queue' },
+    { kind: 'exchange', label: 'Exchange', hint: 'through the exchange' },
+  ],
+  origin: { label: 'Back to origin (x-death)', hint: 'where it was dead-lettered from' },
+}
+
+export const KEY_BROKER: BrokerDescription = {
+  label: 'Key broker',
+  sources: {
+    stream: { tabs: ['messages', 'live', 'publish', 'details'], purge: false, replayFrom: null, hasOrigin: true, browseNotice: null },
+    list: { tabs: ['messages', 'details'], purge: false, replayFrom: null, hasOrigin: false, browseNotice: null },
+    channel: { tabs: ['live', 'details'], purge: false, replayFrom: 'Pub/sub keeps no messages', hasOrigin: false, browseNotice: null },
+  },
+  replayTargets: [
+    { kind: 'stream', label: 'Stream', hint: 'XADD' },
+    { kind: 'list', label: 'List', hint: 'LPUSH' },
+    { kind: 'channel', label: 'Channel', hint: 'PUBLISH' },
+  ],
+  origin: { label: 'Back to origin (qs-origin)', hint: 'the key qs-origin names' },
 }
