@@ -8,7 +8,7 @@ import { safeStorageCipher } from './app/safe-storage'
 import { createMainWindow, defaultWindowPaths } from './app/window'
 import { nativeFileDialogs } from './app/file-dialogs'
 import { installProcessGuards } from './app/process-guards'
-import { forwardEvents, isTrustedSender, registerIpc } from './ipc/register'
+import { isTrustedSender, registerIpc } from './ipc/register'
 
 // The Electron shell is thin (docs/coding.md): start the core, wire IPC, open the window.
 const mainDir = dirname(fileURLToPath(import.meta.url))
@@ -27,16 +27,10 @@ async function main(): Promise<void> {
     cipher: safeStorageCipher(),
   })
   const paths = defaultWindowPaths(mainDir, devUrl)
-  let window: BrowserWindow | null = null
+  // Each window is a core session of its own, made on its first call (ipc/register.ts).
   registerIpc(ipcMain, core, (event) => isTrustedSender(event.senderFrame?.url, { devOrigin: devUrl, rendererFile: paths.rendererFile }), nativeFileDialogs)
-  forwardEvents(core, () => window?.webContents ?? null)
 
-  const open = () => {
-    window = createMainWindow(paths)
-    window.on('closed', () => {
-      window = null
-    })
-  }
+  const open = () => createMainWindow(paths)
   open()
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) open()

@@ -11,6 +11,9 @@ import type { EventChannel, EventPayload } from '../../shared/contract'
 import { ReplayService } from './operations/replays'
 import { ReplayJournal } from './operations/replay.journal'
 import { TailService, type TailServiceOptions } from './operations/tail'
+import { createApi, type Handlers } from './api'
+import type { Caller } from './dispatch'
+import { Session } from './session'
 
 export interface CoreOptions {
   configDir: string
@@ -43,6 +46,11 @@ export interface Core {
   emit<E extends EventChannel>(channel: E, payload: EventPayload<E>): void
   /** Every contract event (connection status, replay progress, ...), for the transports to forward. */
   onEvent(listener: <E extends EventChannel>(channel: E, payload: EventPayload<E>) => void): () => void
+  /**
+   * A client of this core (an Electron window, a WebSocket, a CLI run): its calls, its events, and
+   * what it started, stopped when it is disposed. `local` only for the user's own process.
+   */
+  createSession(options?: { caller?: Caller }): Session
   /** The adapter config of a saved profile: its URL plus the password from the secret store. */
   profileConfig(profile: StoredProfile): Promise<AdapterConfig>
   close(): Promise<void>
@@ -63,7 +71,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     for (const listener of listeners) listener(channel, payload)
   }
   const tails = new TailService(workspace, (batch) => emit('tail:batch', batch), options.tails)
-  return {
+  // One set of handlers for every session: a discovery started by one can be found by its id.
+  let handlers: Handlers | null = null
+  const core: Core = {
     configDir: options.configDir,
     mode: options.mode,
     version: options.version,
@@ -86,6 +96,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         listeners.delete(listener)
       }
     },
+    createSession(sessionOptions = {}) {
+      handlers ??= createApi(core)
+      return new Session(core, handlers, sessionOptions.caller ?? 'remote')
+    },
     async profileConfig(profile) {
       const { target, password: urlPassword } = profileTarget(profile)
       const password = (await profiles.password(profile.id)) ?? urlPassword
@@ -101,4 +115,5 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await workspace.closeAll()
     },
   }
+  return core
 }

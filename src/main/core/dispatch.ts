@@ -14,6 +14,12 @@ export type Caller = 'local' | 'remote'
 
 export type Dispatcher = (channel: string, payload: unknown) => Promise<Envelope<unknown>>
 
+/** What a session learns from its calls: a parsed request about to run, and how it ended (`result` undefined when it failed). */
+export interface CallObserver {
+  starting(channel: CallChannel, request: unknown): void
+  ended(channel: CallChannel, request: unknown, result: unknown): void
+}
+
 /**
  * The single entry for every transport: parse the payload with the channel's schema, refuse
  * local-only calls from remote callers, apply the read-only guard, run the handler, and turn any
@@ -25,6 +31,7 @@ export async function dispatch(
   channel: string,
   payload: unknown,
   caller: Caller = 'remote',
+  observer?: CallObserver,
 ): Promise<Envelope<unknown>> {
   try {
     if (typeof channel !== 'string' || !Object.hasOwn(calls, channel)) throw new QsError('BAD_REQUEST', `unknown call "${String(channel)}"`)
@@ -53,7 +60,14 @@ export async function dispatch(
     }
     assertWritable(workspaceGuard, name, parsed.data)
     const handler = handlers[name] as (request: unknown) => Promise<unknown>
-    return { ok: true, data: await handler(parsed.data) }
+    observer?.starting(name, parsed.data)
+    let result: unknown
+    try {
+      result = await handler(parsed.data)
+    } finally {
+      observer?.ended(name, parsed.data, result)
+    }
+    return { ok: true, data: result }
   } catch (err) {
     return { ok: false, error: toQsErrorShape(err) }
   }
@@ -124,8 +138,9 @@ function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /**
- * Handlers bound to a core, ready for a transport: `call(channel, payload) -> envelope`. Remote
- * unless the transport is the user's own process (the CLI).
+ * Handlers bound to a core: `call(channel, payload) -> envelope`, remote unless the caller is the
+ * user's own process. For tests and one-off calls; a front end makes a session
+ * (`core.createSession()`), whose calls and events are its own.
  */
 export function createDispatcher(core: Core, options: { caller?: Caller } = {}): Dispatcher {
   const handlers = createApi(core)

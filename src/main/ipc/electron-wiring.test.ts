@@ -118,7 +118,23 @@ describe('Electron wiring (stubbed electron)', () => {
   })
 
   const rendererUrl = pathToFileURL(resolve(__dirname, '../../renderer/index.html')).href
-  const frame = (url: string) => ({ senderFrame: { url } })
+  /** A window's webContents as ipcMain hands it over: what it was sent, and its lifecycle events. */
+  function fakeSender(id: number) {
+    const listeners = new Map<string, () => void>()
+    return {
+      id,
+      sent: [] as { channel: string; payload: unknown }[],
+      isDestroyed: () => false,
+      send(channel: string, payload: unknown) {
+        this.sent.push({ channel, payload })
+      },
+      on: (name: string, fn: () => void) => void listeners.set(name, fn),
+      off: (name: string) => void listeners.delete(name),
+      fire: (name: string) => listeners.get(name)?.(),
+    }
+  }
+  const window1 = fakeSender(1)
+  const frame = (url: string, sender = window1) => ({ senderFrame: { url }, sender })
 
   it('registers one ipcMain handler per contract call', () => {
     expect([...stub.handlers.keys()].sort()).toEqual([...CALL_CHANNELS].sort())
@@ -131,6 +147,26 @@ describe('Electron wiring (stubbed electron)', () => {
       expect(await list(frame(url), {})).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/refused/) } })
     }
     expect(await list({ senderFrame: null }, {})).toMatchObject({ ok: false })
+  })
+
+  it('makes a session per window: its events go to that window, and end when it closes', async () => {
+    const list = stub.handlers.get('connection:list') as Handler
+    const window2 = fakeSender(2)
+    expect(await list(frame(rendererUrl, window2), {})).toMatchObject({ ok: true })
+    const cancel = stub.handlers.get('replay:cancel') as Handler
+    // Connection status goes to every window (what a window started goes to it alone: core/session.test.ts).
+    const connect = stub.handlers.get('connection:connect') as Handler
+    const saved = (await (stub.handlers.get('profiles:list') as Handler)(frame(rendererUrl), {})) as { data: { profiles: { id: string }[] } }
+    await connect(frame(rendererUrl), { profileId: saved.data.profiles[0]!.id })
+    await vi.waitFor(() => expect(window2.sent.some((e) => e.channel === 'connection:status')).toBe(true))
+    expect(window1.sent.some((e) => e.channel === 'connection:status')).toBe(true)
+    // Closed: it gets nothing more, and its next call (after a reload) makes a fresh session.
+    window2.fire('destroyed')
+    const before = window2.sent.length
+    await (stub.handlers.get('connection:disconnect') as Handler)(frame(rendererUrl), { connectionId: saved.data.profiles[0]!.id })
+    await vi.waitFor(() => expect(window1.sent.filter((e) => e.channel === 'connection:status').length).toBeGreaterThan(1))
+    expect(window2.sent).toHaveLength(before)
+    expect(await cancel(frame(rendererUrl, window2), { id: 'none' })).toMatchObject({ ok: true, data: { cancelled: false } })
   })
 
   it('parses payloads at the boundary', async () => {

@@ -3,6 +3,7 @@ import { CALL_CHANNELS } from '../../shared/contract'
 import type { Envelope } from '../../shared/api'
 import type { Core } from '../core/core'
 import { createDispatcher } from '../core/dispatch'
+import type { Session } from '../core/session'
 import { callWithChosenFile, FILE_CALLS, type FileDialogs } from './file-transfer'
 
 /**
@@ -28,23 +29,20 @@ export function isTrustedSender(frameUrl: string | undefined, trusted: { devOrig
 
 /**
  * Registers one ipcMain handler per contract call, generated from the contract (no handler is
- * hand-written). Each checks the sender frame, then dispatches into the core, which parses the
- * payload with its schema. Returns a function that removes the handlers.
+ * hand-written). Each checks the sender frame, then calls into the core as that window's session,
+ * which parses the payload with its schema. Returns a function that removes the handlers.
  */
 export function registerIpc(ipcMain: IpcMain, core: Core, isTrusted: (event: IpcMainInvokeEvent) => boolean, dialogs: FileDialogs): () => void {
-  const call = createDispatcher(core)
   // Export and import run as the user's own process, with a file the user picked (file-transfer.ts).
   const local = createDispatcher(core, { caller: 'local' })
-  const ownTail = tailOwnership(core)
+  const sessionOf = windowSessions(core)
   for (const channel of CALL_CHANNELS) {
     ipcMain.handle(channel, async (event, payload: unknown): Promise<Envelope<unknown>> => {
       if (!isTrusted(event)) {
         return { ok: false, error: { code: 'BAD_REQUEST', message: `refused ${channel}: the request did not come from the Queuescope window` } }
       }
       if (FILE_CALLS.has(channel)) return callWithChosenFile(channel, payload, event.sender, dialogs, local)
-      const envelope = await call(channel, payload)
-      if (channel === 'tail:start' && envelope.ok) ownTail(event.sender, (envelope.data as { tailId: string }).tailId)
-      return envelope
+      return sessionOf(event.sender).call(channel, payload)
     })
   }
   return () => {
@@ -53,38 +51,32 @@ export function registerIpc(ipcMain: IpcMain, core: Core, isTrusted: (event: Ipc
 }
 
 /**
- * Live tails belong to the window that started them: when it closes, reloads or its renderer
- * crashes, nobody will read their batches again, so they are stopped (docs/coding.md: what a client
- * starts ends when the client goes).
+ * A core session per window, made on its first call (a page calls before it shows anything) and
+ * sending it that session's events. When the window closes, reloads or its renderer crashes, the
+ * session is disposed: nobody will read its tails again (docs/coding.md: what a client starts ends
+ * when the client goes); a reloaded page starts a new one.
  */
-function tailOwnership(core: Core): (sender: WebContents, tailId: string) => void {
-  const owned = new Map<number, Set<string>>()
-  return (sender, tailId) => {
-    const existing = owned.get(sender.id)
-    if (existing) {
-      existing.add(tailId)
-      return
-    }
-    const tails = new Set([tailId])
+function windowSessions(core: Core): (sender: WebContents) => Session {
+  const sessions = new Map<number, Session>()
+  return (sender) => {
+    const existing = sessions.get(sender.id)
+    if (existing) return existing
+    const session = core.createSession()
     const id = sender.id
-    owned.set(id, tails)
+    sessions.set(id, session)
+    session.onEvent((channel, payload) => {
+      if (!sender.isDestroyed()) sender.send(channel, payload)
+    })
     const release = (): void => {
       sender.off('destroyed', release)
       sender.off('did-navigate', release)
       sender.off('render-process-gone', release)
-      owned.delete(id)
-      for (const tail of tails) void core.tails.stop(tail, 'the window that started it closed or reloaded')
+      sessions.delete(id)
+      void session.dispose('the window that started it closed or reloaded')
     }
     sender.on('destroyed', release)
     sender.on('did-navigate', release)
     sender.on('render-process-gone', release)
+    return session
   }
-}
-
-/** Forwards every core event to a window; returns the unsubscribe. */
-export function forwardEvents(core: Core, target: () => WebContents | null): () => void {
-  return core.onEvent((channel, payload) => {
-    const contents = target()
-    if (contents && !contents.isDestroyed()) contents.send(channel, payload)
-  })
 }

@@ -6,7 +6,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import WebSocket from 'ws'
 import { createCore, type Core } from '../core/core'
 import { createDispatcher } from '../core/dispatch'
@@ -54,20 +54,26 @@ describe('web server with slow clients', () => {
     await core.close()
   })
 
-  /** A client that reads everything, with a way to await its n-th event. */
-  async function reader(): Promise<{ events: { channel: string; payload: unknown }[]; until(n: number): Promise<void>; close(): void }> {
+  /** A client that reads everything, with a way to await its n-th event, and the tail it started. */
+  async function reader(): Promise<{ events: { channel: string; payload: unknown }[]; tailId: string; until(n: number): Promise<void>; close(): void }> {
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`)
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
     const events: { channel: string; payload: unknown }[] = []
     const waiters: { n: number; resolve: () => void }[] = []
+    let started: (tailId: string) => void = () => undefined
+    const tailId = new Promise<string>((resolve) => (started = resolve))
     ws.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as { type: string; channel: string; payload: unknown }
+      const frame = JSON.parse(data.toString()) as { type: string; channel: string; payload: unknown; id?: number; data?: { tailId: string } }
+      if (frame.type === 'result' && frame.id === 1) started(frame.data!.tailId)
       if (frame.type !== 'event') return
       events.push(frame)
       for (const waiter of waiters.filter((w) => events.length >= w.n)) waiter.resolve()
     })
+    // Tail batches go only to the client that started the tail.
+    ws.send(JSON.stringify({ type: 'call', id: 1, channel: 'tail:start', payload: { connectionId: profileId, source: 'stream:orders' } }))
     return {
       events,
+      tailId: await tailId,
       until: (n) => (events.length >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve }))),
       close: () => ws.close(),
     }
@@ -79,16 +85,25 @@ describe('web server with slow clients', () => {
   it('holds events back for a stalled client, then tells it every tail message it missed and the newest status', async () => {
     const fast = await reader()
     const stalled = await openRaw()
+    stalled.sendText(JSON.stringify({ type: 'call', id: 1, channel: 'tail:start', payload: { connectionId: profileId, source: 'stream:orders' } }))
+    const stalledTail = ((await stalled.nextJson((f) => f['id'] === 1))['data'] as { tailId: string }).tailId
     stalled.socket.pause()
+    const batch = (tailId: string, i: number): TailBatch => ({
+      tailId,
+      messages: Array.from({ length: PER_BATCH }, (_, j) => message(i * PER_BATCH + j)),
+      dropped: 0,
+    })
     let backlogPeak = 0
     for (let i = 0; i < BATCHES; i++) {
-      core.emit('tail:batch', { tailId: 't-1', messages: Array.from({ length: PER_BATCH }, (_, j) => message(i * PER_BATCH + j)), dropped: 0 })
+      core.emit('tail:batch', batch(fast.tailId, i))
+      core.emit('tail:batch', batch(stalledTail, i))
       core.emit('connection:status', status(i))
       // Paced by the reading client, so only the stalled one falls behind.
       await fast.until(2 * (i + 1))
       backlogPeak = Math.max(backlogPeak, server.stats().backlogBytes)
     }
-    core.emit('tail:batch', { tailId: 't-1', messages: [], dropped: 0, ended: 'stopped' })
+    core.emit('tail:batch', { tailId: fast.tailId, messages: [], dropped: 0, ended: 'stopped' })
+    core.emit('tail:batch', { tailId: stalledTail, messages: [], dropped: 0, ended: 'stopped' })
     await fast.until(2 * BATCHES + 1)
 
     // Bounded: the high-water mark plus the frames in flight when it was crossed, not 40 MB.
@@ -123,7 +138,10 @@ describe('web server with slow clients', () => {
   })
 
   it('disconnects a client that keeps asking and never reads, and stops its tails', async () => {
-    const fast = await reader()
+    const ends: TailBatch[] = []
+    const off = core.onEvent((channel, payload) => {
+      if (channel === 'tail:batch' && (payload as TailBatch).ended !== undefined) ends.push(payload as TailBatch)
+    })
     const greedy = await openRaw()
     greedy.sendText(JSON.stringify({ type: 'call', id: 1, channel: 'tail:start', payload: { connectionId: profileId, source: 'stream:orders' } }))
     const started = await greedy.nextJson((f) => f['id'] === 1)
@@ -133,14 +151,13 @@ describe('web server with slow clients', () => {
 
     greedy.socket.pause()
     for (let id = 2; id < 80; id++) greedy.sendText(JSON.stringify({ type: 'call', id, channel: 'broker:overview', payload: { connectionId: profileId } }))
-    const ended = (e: { channel: string; payload: unknown }) =>
-      e.channel === 'tail:batch' && (e.payload as TailBatch).tailId === tailId && (e.payload as TailBatch).ended !== undefined
-    while (!fast.events.some(ended)) await fast.until(fast.events.length + 1)
-    expect(fast.events.find(ended)!.payload).toMatchObject({ ended: 'the web page that started it went away' })
+    await vi.waitFor(() => expect(ends.find((b) => b.tailId === tailId)).toMatchObject({ ended: 'the web page that started it went away' }), {
+      timeout: 10_000,
+    })
     expect(core.tails.running()).not.toContain(tailId)
     expect(server.stats().clientsOverflowed).toBe(1)
     expect(logged.some((line) => /stopped reading/.test(line))).toBe(true)
+    off()
     greedy.destroy()
-    fast.close()
   })
 })

@@ -10,6 +10,7 @@ import { connect } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { createCore, type Core } from '../core/core'
+import { createDispatcher } from '../core/dispatch'
 import { ERROR_CODES } from '../../shared/errors'
 import { MAX_FRAME_BYTES } from '../../shared/web-frames'
 import { scriptedFactory } from '../../test-support/fake-adapter'
@@ -28,6 +29,7 @@ const failed = (answer: z.infer<typeof answerSchema>): boolean => answer.type ==
 describe('web server under hostile frames', () => {
   let core: Core
   let server: WebServer
+  let profileId: string
   const logged: string[] = []
   // Anything that escapes to the process would have ended `npm run web`.
   const escaped: unknown[] = []
@@ -41,6 +43,7 @@ describe('web server under hostile frames', () => {
     const factory = scriptedFactory([{ server: 'Fake', warnings: [] }])
     const adapterFactory = ((...args: Parameters<typeof factory>) => {
       const adapter = factory(...args)
+      adapter.openTail = async () => ({ stop: async () => undefined })
       // An answer JSON cannot encode, as a huge page once did ("Invalid string length").
       adapter.overview = async () =>
         ({
@@ -52,6 +55,10 @@ describe('web server under hostile frames', () => {
     }) as typeof factory
     core = await createCore({ configDir: await mkdtemp(join(tmpdir(), 'qs-hostile-')), mode: 'web', version: '0.0.0', adapterFactory })
     server = await startWebServer({ core, rendererDir, log: (m) => logged.push(m) })
+    const call = createDispatcher(core)
+    const listed = (await call('profiles:list', {})) as { ok: true; data: { profiles: { id: string }[] } }
+    profileId = listed.data.profiles[0]!.id
+    expect(await call('connection:connect', { profileId })).toMatchObject({ ok: true, data: { state: 'open' } })
   })
   afterAll(async () => {
     await server.close()
@@ -203,13 +210,19 @@ describe('web server under hostile frames', () => {
 
   it('still delivers a tail batch too large to encode, as a count of dropped messages', async () => {
     const ws = await open()
+    // Tail batches go to the client that started the tail.
+    ws.sendText(JSON.stringify({ type: 'call', id: 1, channel: 'tail:start', payload: { connectionId: profileId, source: 'stream:orders' } }))
+    const { tailId } = (await ws.nextJson((f) => f['id'] === 1))['data'] as { tailId: string }
     const huge = {
       toJSON: () => {
         throw new RangeError('Invalid string length')
       },
     }
-    core.emit('tail:batch', { tailId: 't-huge', messages: [huge, huge] as never, dropped: 3 })
-    expect(await ws.nextJson((f) => f['type'] === 'event')).toMatchObject({ channel: 'tail:batch', payload: { tailId: 't-huge', messages: [], dropped: 5 } })
+    core.emit('tail:batch', { tailId, messages: [huge, huge] as never, dropped: 3 })
+    expect(await ws.nextJson((f) => f['type'] === 'event' && f['channel'] === 'tail:batch')).toMatchObject({
+      channel: 'tail:batch',
+      payload: { tailId, messages: [], dropped: 5 },
+    })
     expect(server.stats().eventsUnsendable).toBeGreaterThan(0)
     ws.destroy()
   })

@@ -4,9 +4,7 @@ import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { MAX_FRAME_BYTES } from '../../shared/web-frames'
-import type { TailBatch } from '../../shared/redis'
 import type { Core } from '../core/core'
-import { createDispatcher } from '../core/dispatch'
 import { createRequestGuard, parseTarget, type Refusal } from './http-guard'
 import { DEFAULT_OUTBOX_LIMITS, Outbox, type OutboxLimits } from './outbox'
 import { attachSession } from './socket-session'
@@ -64,7 +62,6 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const token = options.token ?? randomBytes(24).toString('base64url')
   const log = options.log ?? ((message: string) => console.error(message))
   const limits: OutboxLimits = { ...DEFAULT_OUTBOX_LIMITS, ...options.outbox }
-  const call = createDispatcher(options.core)
   let port = 0
   // How the host is written in a URL or Host header (IPv6 in brackets).
   const urlHost = host.includes(':') ? `[${host}]` : host
@@ -137,22 +134,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       counters.tailMessagesDropped += outbox.stats.tailMessagesDropped
       outboxes.delete(ws)
     })
-    attachSession(ws, { core: options.core, call, outbox, log })
-  })
-
-  const unsubscribe = options.core.onEvent((channel, payload) => {
-    // A transport problem must never throw into the core (a tail's or connection's own loop).
-    try {
-      const event = encodeEvent(channel, payload)
-      if (event.lossy) {
-        counters.eventsUnsendable++
-        log(`web server: a ${channel} event could not be encoded${event.text === null ? ' and was not sent' : '; its messages are reported as dropped'}`)
-      }
-      if (event.text === null) return
-      for (const outbox of outboxes.values()) outbox.sendEvent(channel, event.payload, event.text)
-    } catch (err) {
-      log(`web server: sending a ${channel} event failed: ${err instanceof Error ? err.message : String(err)}`)
+    const unsendable = (): void => {
+      counters.eventsUnsendable++
     }
+    attachSession(ws, { session: options.core.createSession(), outbox, log, unsendable })
   })
 
   await new Promise<void>((resolve, reject) => {
@@ -179,28 +164,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       }
     },
     close: async () => {
-      unsubscribe()
       for (const client of wss.clients) client.terminate()
       wss.close()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
-  }
-}
-
-/**
- * An event's frame. A tail batch too large to encode still reaches the page, as the count of the
- * messages it could not carry; any other event that cannot be encoded is not sent.
- */
-function encodeEvent(channel: string, payload: unknown): { payload: unknown; text: string | null; lossy: boolean } {
-  const encode = (body: unknown): string => JSON.stringify({ type: 'event', channel, payload: body })
-  try {
-    return { payload, text: encode(payload), lossy: false }
-  } catch {
-    if (channel !== 'tail:batch') return { payload, text: null, lossy: true }
-    const batch = payload as TailBatch
-    const standIn: TailBatch = { tailId: batch.tailId, messages: [], dropped: batch.dropped + batch.messages.length }
-    if (batch.ended !== undefined) standIn.ended = batch.ended
-    return { payload: standIn, text: encode(standIn), lossy: true }
   }
 }

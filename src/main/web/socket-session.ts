@@ -1,8 +1,8 @@
 import type { RawData, WebSocket } from 'ws'
 import type { Envelope } from '../../shared/api'
 import type { ErrorShape } from '../../shared/web-frames'
-import type { Core } from '../core/core'
-import type { Dispatcher } from '../core/dispatch'
+import type { TailBatch } from '../../shared/redis'
+import type { Session } from '../core/session'
 import type { Outbox } from './outbox'
 
 /** Longer than any channel name; bounds what an error message repeats back. */
@@ -16,16 +16,28 @@ type Call = { id: number; channel: string; payload: unknown }
  * reserved bits, frames over the limit) are answered by `ws` itself with the close code the
  * WebSocket standard names (1007, 1002, 1009); the 'error' listener keeps them from being fatal.
  */
-export function attachSession(ws: WebSocket, deps: { core: Core; call: Dispatcher; outbox: Outbox; log: (message: string) => void }): void {
-  const { core, call, outbox, log } = deps
-  // Live tails this page started: a closed tab or a reload must not leave them running.
-  const tails = new Set<string>()
+export function attachSession(ws: WebSocket, deps: { session: Session; outbox: Outbox; log: (message: string) => void; unsendable: () => void }): void {
+  const { session, outbox, log } = deps
   let open = true
 
   ws.on('error', (err) => log(`web client sent a frame that breaks the WebSocket protocol: ${err.message}`))
+  // What this page started (tails, discoveries, replays) ends with it: a closed tab or a reload.
   ws.on('close', () => {
     open = false
-    for (const tailId of tails) void core.tails.stop(tailId, 'the web page that started it went away')
+    void session.dispose('the web page that started it went away')
+  })
+  session.onEvent((channel, payload) => {
+    // A transport problem must never throw into the core (a tail's or connection's own loop).
+    try {
+      const event = encodeEvent(channel, payload)
+      if (event.lossy) {
+        deps.unsendable()
+        log(`web server: a ${channel} event could not be encoded${event.text === null ? ' and was not sent' : '; its messages are reported as dropped'}`)
+      }
+      if (event.text !== null && open) outbox.sendEvent(channel, event.payload, event.text)
+    } catch (err) {
+      log(`web server: sending a ${channel} event failed: ${err instanceof Error ? err.message : String(err)}`)
+    }
   })
 
   const answer = (id: number | null, channel: string, envelope: Envelope<unknown>): void => {
@@ -51,16 +63,10 @@ export function attachSession(ws: WebSocket, deps: { core: Core; call: Dispatche
       return
     }
     const { id, channel, payload } = parsed
-    call(channel, payload)
+    session
+      .call(channel, payload)
       .catch((err: unknown) => failure('INTERNAL', `${channel} failed: ${err instanceof Error ? err.message : String(err)}`))
-      .then((envelope) => {
-        if (channel === 'tail:start' && envelope.ok) {
-          const { tailId } = envelope.data as { tailId: string }
-          if (open) tails.add(tailId)
-          else void core.tails.stop(tailId, 'the web page that started it went away')
-        }
-        answer(id, channel, envelope)
-      })
+      .then((envelope) => answer(id, channel, envelope))
       .catch((err: unknown) => log(`answering ${channel} failed: ${err instanceof Error ? err.message : String(err)}`))
   })
 }
@@ -106,5 +112,22 @@ export function encodeAnswer(id: number | null, channel: string, envelope: Envel
         ? 'it is too large (or too deeply nested) to send'
         : `it cannot be encoded as JSON (${err instanceof Error ? err.message : String(err)})`
     return JSON.stringify(frame(failure('INTERNAL', `the answer to ${channel || 'this call'} was not sent: ${why}`)))
+  }
+}
+
+/**
+ * An event's frame. A tail batch too large to encode still reaches the page, as the count of the
+ * messages it could not carry; any other event that cannot be encoded is not sent.
+ */
+function encodeEvent(channel: string, payload: unknown): { payload: unknown; text: string | null; lossy: boolean } {
+  const encode = (body: unknown): string => JSON.stringify({ type: 'event', channel, payload: body })
+  try {
+    return { payload, text: encode(payload), lossy: false }
+  } catch {
+    if (channel !== 'tail:batch') return { payload, text: null, lossy: true }
+    const batch = payload as TailBatch
+    const standIn: TailBatch = { tailId: batch.tailId, messages: [], dropped: batch.dropped + batch.messages.length }
+    if (batch.ended !== undefined) standIn.ended = batch.ended
+    return { payload: standIn, text: encode(standIn), lossy: true }
   }
 }
