@@ -1,6 +1,6 @@
 /**
  * Channel names as plain strings, for the preload (which must not bundle zod or the schemas).
- * A unit test checks this list equals the contract's keys.
+ * contract.ts checks these lists against the contract at compile time (ChannelListsMatchContract).
  */
 export const CALL_CHANNEL_NAMES = [
   'app:info',
@@ -40,9 +40,9 @@ export const EVENT_CHANNEL_NAMES = ['connection:status', 'replay:progress', 'sou
 
 /**
  * The calls the contract marks `idempotent` (they change nothing): a front end may repeat them
- * after a timeout or a lost link. A unit test checks this list equals the contract's flags.
+ * after a timeout or a lost link.
  */
-export const IDEMPOTENT_CALL_NAMES: readonly (typeof CALL_CHANNEL_NAMES)[number][] = [
+export const IDEMPOTENT_CALL_NAMES = [
   'app:info',
   'profiles:list',
   'connection:list',
@@ -54,4 +54,4 @@ export const IDEMPOTENT_CALL_NAMES: readonly (typeof CALL_CHANNEL_NAMES)[number]
   'streams:entry',
   'streams:pending',
   'bullmq:jobs',
-]
+] as const satisfies readonly (typeof CALL_CHANNEL_NAMES)[number][]

@@ -28,6 +28,7 @@ import {
   tailStartRequestSchema,
 } from './redis'
 import { peekRequestSchema, peekResultSchema, purgeRequestSchema, purgeResultSchema } from './messages'
+import type { CALL_CHANNEL_NAMES, EVENT_CHANNEL_NAMES, IDEMPOTENT_CALL_NAMES } from './channels'
 
 /**
  * The one contract between the core and every front end (docs/architecture.md "One contract,
@@ -35,9 +36,7 @@ import { peekRequestSchema, peekResultSchema, purgeRequestSchema, purgeResultSch
  * server's WebSocket and the CLI dispatch into the same handlers; each request is parsed with its
  * schema at the boundary.
  */
-const call = <Req extends z.ZodType, Res extends z.ZodType>(def: {
-  request: Req
-  response: Res
+interface CallFlags {
   /** Writes to a broker or destroys something there: refused for read-only profiles. */
   writes?: boolean
   /**
@@ -51,7 +50,20 @@ const call = <Req extends z.ZodType, Res extends z.ZodType>(def: {
    * something) is never repeated behind the user's back.
    */
   idempotent?: boolean
-}) => ({ writes: false, localOnly: false, idempotent: false, ...def })
+}
+
+type Flag<F extends CallFlags, K extends keyof CallFlags> = F[K] extends true ? true : false
+interface CallDef<Req extends z.ZodType, Res extends z.ZodType, F extends CallFlags> {
+  request: Req
+  response: Res
+  writes: Flag<F, 'writes'>
+  localOnly: Flag<F, 'localOnly'>
+  idempotent: Flag<F, 'idempotent'>
+}
+
+// The flags keep their literal types, so the name lists in channels.ts are checked against them at compile time.
+const call = <Req extends z.ZodType, Res extends z.ZodType, const F extends CallFlags = object>(def: { request: Req; response: Res } & F) =>
+  ({ writes: false, localOnly: false, idempotent: false, ...def }) as unknown as CallDef<Req, Res, F>
 
 const connectionRef = z.object({ connectionId: z.string().min(1) })
 
@@ -248,4 +260,18 @@ export type CallResponse<C extends CallChannel> = z.output<Calls[C]['response']>
 export type EventPayload<E extends EventChannel> = z.output<(typeof events)[E]>
 
 export const CALL_CHANNELS = Object.keys(calls) as CallChannel[]
+
+/** True when A and B are the same set of names. */
+type SameNames<A extends PropertyKey, B extends PropertyKey> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+type Holds<T extends true> = T
+type IdempotentCall = { [C in CallChannel]: Calls[C]['idempotent'] extends true ? C : never }[CallChannel]
+/**
+ * channels.ts keeps the names as plain strings for the preload, which must not bundle zod: a name
+ * missing there or left over, or an idempotent flag not listed, is a type error here.
+ */
+export type ChannelListsMatchContract = [
+  Holds<SameNames<(typeof CALL_CHANNEL_NAMES)[number], CallChannel>>,
+  Holds<SameNames<(typeof EVENT_CHANNEL_NAMES)[number], EventChannel>>,
+  Holds<SameNames<(typeof IDEMPOTENT_CALL_NAMES)[number], IdempotentCall>>,
+]
 export const EVENT_CHANNELS = Object.keys(events) as EventChannel[]
