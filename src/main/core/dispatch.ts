@@ -14,11 +14,11 @@ export type Caller = 'local' | 'remote'
 
 export type Dispatcher = (channel: string, payload: unknown) => Promise<Envelope<unknown>>
 
-/** What a session learns from its calls: a parsed request about to run, and how it ended (`result` undefined when it failed). */
-export interface CallObserver {
-  starting(channel: CallChannel, request: unknown): void
-  ended(channel: CallChannel, request: unknown, result: unknown): void
-}
+/**
+ * What a session learns from its calls: a parsed request about to run; what it returns is called
+ * when that call ends, with its result (undefined when it failed).
+ */
+export type CallObserver = (channel: CallChannel, request: unknown) => (result: unknown) => void
 
 /**
  * The single entry for every transport: parse the payload with the channel's schema, refuse
@@ -60,12 +60,12 @@ export async function dispatch(
     }
     assertWritable(workspaceGuard, name, parsed.data)
     const handler = handlers[name] as (request: unknown) => Promise<unknown>
-    observer?.starting(name, parsed.data)
+    const ended = observer?.(name, parsed.data)
     let result: unknown
     try {
       result = await handler(parsed.data)
     } finally {
-      observer?.ended(name, parsed.data, result)
+      ended?.(result)
     }
     return { ok: true, data: result }
   } catch (err) {

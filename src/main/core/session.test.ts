@@ -103,6 +103,11 @@ describe('sessions: one per client', () => {
     const replay = b.call('replay:start', { id: 'r-1', connectionId, source: 'queue:q', to: { connectionId, target: 'queue:elsewhere' }, mode: 'copy' })
     await vi.waitFor(() => expect(channels('b')).toContain('replay:progress'), { timeout: 5_000 })
     expect(channels('a')).not.toContain('replay:progress')
+    // A second start with the same id is refused, and the first keeps its progress.
+    const again = await b.call('replay:start', { id: 'r-1', connectionId, source: 'queue:q', to: { connectionId, target: 'queue:elsewhere' }, mode: 'copy' })
+    expect(again).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/already running/) } })
+    const before = seen.b.length
+    await vi.waitFor(() => expect(seen.b.slice(before).map((e) => e.channel)).toContain('replay:progress'), { timeout: 5_000 })
     await b.dispose('the client went')
     expect(await replay).toMatchObject({ ok: true, data: { cancelled: true } })
   })

@@ -25,10 +25,7 @@ export class Session {
     private readonly handlers: Handlers,
     caller: Caller,
   ) {
-    const observer: CallObserver = {
-      starting: (channel, request) => this.starting(channel, request),
-      ended: (channel, request, result) => this.ended(channel, request, result),
-    }
+    const observer: CallObserver = (channel, request) => this.observe(channel, request)
     this.call = (channel, payload) => dispatch(handlers, core.workspace, channel, payload, caller, observer)
     this.unsubscribe = core.onEvent((channel, payload) => this.deliver(channel, payload))
   }
@@ -54,17 +51,22 @@ export class Session {
     this.tails.clear()
   }
 
-  /** Learns the ids a call names before it runs: progress can arrive before it answers. */
-  private starting(channel: string, request: unknown): void {
-    if (channel === 'sources:list') remember(this.discoveries, (request as { discoveryId?: string }).discoveryId)
-    else if (channel === 'replay:start') remember(this.replays, (request as { id?: string }).id)
+  /**
+   * Learns the ids a call names before it runs (progress can arrive before it answers) and forgets
+   * them when it ends; an id it held already (a second start with the same id) stays with the first.
+   */
+  private observe(channel: string, request: unknown): (result: unknown) => void {
+    if (channel === 'sources:list') return this.holdWhileRunning(this.discoveries, (request as { discoveryId?: string }).discoveryId)
+    if (channel === 'replay:start') return this.holdWhileRunning(this.replays, (request as { id?: string }).id)
+    if (channel === 'tail:start') return (result) => result !== undefined && this.tailStarted((result as { tailId: string }).tailId)
+    if (channel === 'tail:stop') return () => this.tails.delete((request as { tailId: string }).tailId)
+    return () => undefined
   }
 
-  private ended(channel: string, request: unknown, result: unknown): void {
-    if (channel === 'sources:list') this.discoveries.delete((request as { discoveryId?: string }).discoveryId ?? '')
-    else if (channel === 'replay:start') this.replays.delete((request as { id?: string }).id ?? '')
-    else if (channel === 'tail:start' && result !== undefined) this.tailStarted((result as { tailId: string }).tailId)
-    else if (channel === 'tail:stop') this.tails.delete((request as { tailId: string }).tailId)
+  private holdWhileRunning(ids: Set<string>, id: string | undefined): () => void {
+    if (id === undefined || ids.has(id)) return () => undefined
+    ids.add(id)
+    return () => ids.delete(id)
   }
 
   /** A tail that answered after its client went is stopped at once: nobody will read it. */
@@ -95,8 +97,4 @@ export class Session {
         return true
     }
   }
-}
-
-function remember(ids: Set<string>, id: string | undefined): void {
-  if (id !== undefined) ids.add(id)
 }
