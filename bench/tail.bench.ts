@@ -16,7 +16,7 @@ import { WebSocket } from 'ws'
 import { createCore } from '../src/main/core/core'
 import { createDispatcher } from '../src/main/core/dispatch'
 import { startWebServer } from '../src/main/web/server'
-import type { TailBatch } from '../src/shared/redis'
+import type { TailBatch } from '../src/shared/tail'
 import { parseConnectionUrl } from '../src/shared/connection-url'
 import { REDIS_URL } from '../src/test-support/brokers'
 

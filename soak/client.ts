@@ -9,7 +9,7 @@
  */
 import { WebSocket } from 'ws'
 import type { Envelope } from '../src/shared/api'
-import type { TailBatch } from '../src/shared/redis'
+import type { TailBatch } from '../src/shared/tail'
 import type { ConnectionStatus } from '../src/shared/model'
 import type { LoadConfig, LoadStats } from './protocol'
 

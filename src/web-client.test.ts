@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import WebSocket, { WebSocketServer } from 'ws'
 import type { AddressInfo } from 'node:net'
 import type { ClientFrame } from './shared/web-frames'
-import type { TailBatch } from './shared/redis'
+import type { TailBatch } from './shared/tail'
 import { createWebSocketClient, type WebSocketApiOptions, type WebSocketClient } from './renderer/src/ipc/websocket-api'
 import type { SocketLike } from './renderer/src/ipc/websocket-link'
 

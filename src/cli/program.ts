@@ -16,7 +16,7 @@ import { parseKeyValues, readBody } from './input'
 import { MAX_REPLAY_RATE, MIN_REPLAY_RATE, parseFilterExpression, replayRequestSchema, type ReplayProgress } from '../shared/replay'
 import { formatDuration } from '../shared/trend'
 import { formatReplayReport } from './format'
-import type { TailBatch, TailMessage } from '../shared/redis'
+import type { TailBatch, TailMessage } from '../shared/tail'
 
 /** Exit codes (docs/cli.md): 0 success, 1 operational failure, 2 usage error. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const

@@ -5,28 +5,28 @@ import { metricsHistoryRequestSchema, metricsHistorySchema } from './metrics'
 import { sourceDetailsRequestSchema, sourceDetailsSchema } from './topology'
 import { replayFilterSchema, replayProgressSchema, replayReportSchema, replayRequestSchema } from './replay'
 import { brokerOverviewRequestSchema, brokerOverviewSchema } from './broker-overview'
+import { discoveryCancelRequestSchema, discoveryProgressSchema } from './discovery'
 import {
-  ackRequestSchema,
-  ackResultSchema,
   bullmqCleanRequestSchema,
   bullmqCleanResultSchema,
   bullmqJobsRequestSchema,
   bullmqJobsSchema,
   bullmqRetryRequestSchema,
   bullmqRetryResultSchema,
+} from './bullmq'
+import {
+  ackRequestSchema,
+  ackResultSchema,
   claimRequestSchema,
   claimResultSchema,
-  discoveryCancelRequestSchema,
-  discoveryProgressSchema,
   pendingRequestSchema,
   pendingResultSchema,
   redisWriteRequestSchema,
   redisWriteResultSchema,
   streamEntryRequestSchema,
   streamEntryResultSchema,
-  tailBatchSchema,
-  tailStartRequestSchema,
-} from './redis'
+} from './streams'
+import { tailBatchSchema, tailStartRequestSchema } from './tail'
 import { peekRequestSchema, peekResultSchema, purgeRequestSchema, purgeResultSchema } from './messages'
 import type { CALL_CHANNEL_NAMES, EVENT_CHANNEL_NAMES, IDEMPOTENT_CALL_NAMES } from './channels'
 

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { brokerDescriptionSchema } from './capabilities'
-import { bullmqCountsSchema } from './redis'
+import { count, optionalCount } from './counts'
+import { bullmqCountsSchema } from './bullmq'
 
 /** Broker families a profile can point at. */
 export const brokerSchema = z.enum(['rabbitmq', 'redis'])
@@ -80,10 +81,6 @@ export type ConnectionState = ConnectionStatus['state']
 
 /** A source's class in its connection's capabilities (BrokerDescription.sources), when not its kind. */
 const capabilityClass = z.string().optional()
-
-const count = z.number().int().nonnegative()
-/** null means "the broker cannot tell us" and is shown as "—", never as 0. */
-const optionalCount = count.nullable()
 
 export const streamGroupSchema = z.object({
   name: z.string(),

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { streamGroupDetailSchema } from './redis'
+import { streamGroupDetailSchema } from './streams'
 
 /** A queue argument or policy key, said in words (the arguments that matter, not raw JSON). */
 export const settingSchema = z.object({

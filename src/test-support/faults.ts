@@ -4,7 +4,7 @@
  */
 import type { Envelope } from '../shared/api'
 import type { ConnectionStatus } from '../shared/model'
-import type { TailBatch } from '../shared/redis'
+import type { TailBatch } from '../shared/tail'
 import type { BrokerTimeouts } from '../main/brokers/timeouts'
 import type { BackoffOptions } from '../main/core/backoff'
 import type { Core } from '../main/core/core'

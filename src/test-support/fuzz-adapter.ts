@@ -18,16 +18,9 @@ import { peekResultSchema, type PeekResult, type PurgeResult } from '../shared/m
 import type { PublishRequestParsed, PublishResult } from '../shared/publish'
 import { sourceSampleSchema, type SourceSample } from '../shared/metrics'
 import { sourceDetailsSchema, type SourceDetails } from '../shared/topology'
-import {
-  ackResultSchema,
-  bullmqCleanResultSchema,
-  bullmqJobsSchema,
-  bullmqRetryResultSchema,
-  claimResultSchema,
-  pendingResultSchema,
-  redisWriteResultSchema,
-  tailMessageSchema,
-} from '../shared/redis'
+import { bullmqCleanResultSchema, bullmqJobsSchema, bullmqRetryResultSchema } from '../shared/bullmq'
+import { ackResultSchema, claimResultSchema, pendingResultSchema, redisWriteResultSchema } from '../shared/streams'
+import { tailMessageSchema } from '../shared/tail'
 import type { SourceRef } from '../shared/source-ref'
 import type { AdapterConfig, AdapterFactory, BrokerAdapter, ConnectInfo, TailHandle, TailOptions, TailSink } from '../main/brokers/adapter'
 import type { BatchReader, ReaderOptions, ReadMessage, ReplayMessage, ReplayRouting, Route, TargetWriter, WriteResult } from '../main/brokers/replay'

@@ -11,24 +11,26 @@ import type { PeekedMessage, PeekRequestParsed, PeekResult, PurgeResult } from '
 import type { PublishRequestParsed, PublishResult } from '../../shared/publish'
 import type { SourceRef } from '../../shared/source-ref'
 import type { z } from 'zod'
+import type { DiscoveryProgress } from '../../shared/discovery'
 import type {
-  ackRequestSchema,
-  ackResultSchema,
   bullmqCleanRequestSchema,
   bullmqCleanResultSchema,
   bullmqJobsRequestSchema,
   bullmqJobsSchema,
   bullmqRetryRequestSchema,
   bullmqRetryResultSchema,
+} from '../../shared/bullmq'
+import type {
+  ackRequestSchema,
+  ackResultSchema,
   claimRequestSchema,
   claimResultSchema,
-  DiscoveryProgress,
   pendingRequestSchema,
   pendingResultSchema,
   redisWriteRequestSchema,
   redisWriteResultSchema,
-  TailMessage,
-} from '../../shared/redis'
+} from '../../shared/streams'
+import type { TailMessage } from '../../shared/tail'
 
 /**
  * A request as the adapter sees it: parsed, without the connection id the core resolved. Omitted

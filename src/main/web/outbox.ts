@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws'
-import type { TailBatch } from '../../shared/redis'
+import type { TailBatch } from '../../shared/tail'
 
 export interface OutboxLimits {
   /**

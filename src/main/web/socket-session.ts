@@ -1,7 +1,7 @@
 import type { RawData, WebSocket } from 'ws'
 import type { Envelope } from '../../shared/api'
 import type { ErrorShape } from '../../shared/web-frames'
-import type { TailBatch } from '../../shared/redis'
+import type { TailBatch } from '../../shared/tail'
 import type { Session } from '../core/session'
 import type { Outbox } from './outbox'
 

@@ -1,6 +1,6 @@
 import type * as amqp from 'amqplib'
 import { QsError } from '../../../shared/errors'
-import type { TailMessage } from '../../../shared/redis'
+import type { TailMessage } from '../../../shared/tail'
 import type { SourceRef } from '../../../shared/source-ref'
 import type { TailHandle, TailOptions, TailSink } from '../adapter'
 import { messageOf } from '../errors'

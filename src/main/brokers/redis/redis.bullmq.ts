@@ -9,7 +9,7 @@
 import { ErrorCode, Job, Queue, type JobType } from 'bullmq'
 import { QsError } from '../../../shared/errors'
 import type { BullmqSource } from '../../../shared/model'
-import { BULLMQ_STATES, bullmqSourceName, parseBullmqName, type BullmqCounts, type BullmqJob, type BullmqState } from '../../../shared/redis'
+import { BULLMQ_STATES, bullmqSourceName, parseBullmqName, type BullmqCounts, type BullmqJob, type BullmqState } from '../../../shared/bullmq'
 import { parseSourceRef } from '../../../shared/source-ref'
 import { messageOf } from '../errors'
 import { isCluster, masters, type RedisClient } from './redis.connection'

@@ -1,5 +1,5 @@
 import { QsError } from '../../../shared/errors'
-import type { TailMessage } from '../../../shared/redis'
+import type { TailMessage } from '../../../shared/tail'
 import type { SourceRef } from '../../../shared/source-ref'
 import type { TailHandle, TailOptions, TailSink } from '../adapter'
 import { messageOf, redisLinkError, redisLostReason } from '../errors'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { TailBatch, TailMessage } from '../../../shared/redis'
+import type { TailBatch, TailMessage } from '../../../shared/tail'
 import type { TailSink } from '../../brokers/adapter'
 import { FakeAdapter } from '../../../test-support/fake-adapter'
 import { Workspace } from '../workspace'

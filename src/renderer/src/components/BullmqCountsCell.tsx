@@ -1,4 +1,4 @@
-import type { BullmqCounts } from '../../../shared/redis'
+import type { BullmqCounts } from '../../../shared/bullmq'
 import { formatCount } from '../format'
 import { bullmqSummary, countsSentence } from '../store/bullmq.selectors'
 

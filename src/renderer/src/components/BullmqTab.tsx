@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect, useId, useRef, useState } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { BullmqSource } from '../../../shared/model'
-import type { BullmqJob, BullmqState } from '../../../shared/redis'
+import type { BullmqJob, BullmqState } from '../../../shared/bullmq'
 import { formatCount, NO_DATA } from '../format'
 import { appStore, useApp } from '../store'
 import {

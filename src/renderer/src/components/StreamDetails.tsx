@@ -1,6 +1,6 @@
 import { useEffect } from 'react'
 import type { StreamSource } from '../../../shared/model'
-import type { StreamGroupDetail } from '../../../shared/redis'
+import type { StreamGroupDetail } from '../../../shared/streams'
 import type { SourceDetails } from '../../../shared/topology'
 import { formatCount, formatLag, NO_DATA } from '../format'
 import { appStore, useApp } from '../store'

@@ -6,7 +6,7 @@
 import { methodName, subscribeName, type QueuescopeApi } from '../../../shared/api'
 import { CALL_CHANNEL_NAMES, EVENT_CHANNEL_NAMES } from '../../../shared/channels'
 import { QsError, type ErrorCode } from '../../../shared/errors'
-import type { TailBatch } from '../../../shared/redis'
+import type { TailBatch } from '../../../shared/tail'
 import { MAX_FRAME_BYTES, utf8Length, type ServerFrame } from '../../../shared/web-frames'
 import { runCall, TransportFailure, type PolicyOverrides } from './call-policy'
 import { Link, type SocketFactory } from './websocket-link'

@@ -1,6 +1,6 @@
 import type { CallResponse } from '../../../shared/contract'
 import type { BullmqSource } from '../../../shared/model'
-import { BULLMQ_STATES, type BullmqCounts, type BullmqJob, type BullmqState } from '../../../shared/redis'
+import { BULLMQ_STATES, type BullmqCounts, type BullmqJob, type BullmqState } from '../../../shared/bullmq'
 import type { AppState } from './app.store'
 import type { BullmqView } from './bullmq.slice'
 

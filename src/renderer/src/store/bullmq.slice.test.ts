@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { CallRequest } from '../../../shared/contract'
 import { QsError } from '../../../shared/errors'
-import type { BullmqCounts, BullmqJob } from '../../../shared/redis'
+import type { BullmqCounts, BullmqJob } from '../../../shared/bullmq'
 import { createAppStore } from './app.store'
 import { createFakeApi } from './fake-api'
 import { selectBullmqFor, selectedJobOf } from './bullmq.selectors'

@@ -1,6 +1,6 @@
 import type { CallResponse } from '../../../shared/contract'
 import { toQsErrorShape, type QsErrorShape } from '../../../shared/errors'
-import type { BullmqState } from '../../../shared/redis'
+import type { BullmqState } from '../../../shared/bullmq'
 import type { SliceCreator } from './app.store'
 import { describeClean, describeRetry } from './bullmq.selectors'
 

@@ -1,5 +1,5 @@
 import type { CallResponse } from '../../../shared/contract'
-import type { DiscoveryProgress } from '../../../shared/redis'
+import type { DiscoveryProgress } from '../../../shared/discovery'
 import { toQsErrorShape, type QsErrorShape } from '../../../shared/errors'
 import type { SliceCreator } from './app.store'
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { CallRequest } from '../../../shared/contract'
 import { QsError } from '../../../shared/errors'
-import type { TailBatch, TailMessage } from '../../../shared/redis'
+import type { TailBatch, TailMessage } from '../../../shared/tail'
 import { createAppStore } from './app.store'
 import { createFakeApi } from './fake-api'
 import { newWhilePaused, selectedTailMessage, shownTailMessages, tailCounts, tailStatusText } from './tail.selectors'

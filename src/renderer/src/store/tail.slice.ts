@@ -1,5 +1,5 @@
 import { toQsErrorShape, type QsErrorShape } from '../../../shared/errors'
-import type { TailBatch, TailMessage } from '../../../shared/redis'
+import type { TailBatch, TailMessage } from '../../../shared/tail'
 import type { SliceCreator } from './app.store'
 
 /** Messages the Live tab keeps; older ones are dropped (and counted) so a busy channel cannot fill memory. */
