@@ -9,6 +9,7 @@ export const CALL_CHANNEL_NAMES = [
   'profiles:delete',
   'profiles:test',
   'connection:connect',
+  'connection:open',
   'connection:disconnect',
   'connection:list',
   'broker:overview',

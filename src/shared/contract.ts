@@ -40,8 +40,9 @@ interface CallFlags {
   /** Writes to a broker or destroys something there: refused for read-only profiles. */
   writes?: boolean
   /**
-   * Names a file on the machine running the core: only the user's own process (the CLI) may make
-   * it, never a web page or a renderer (core/dispatch.ts, docs/security.md).
+   * Only the user's own process (the CLI) may make it, never a web page or a renderer: it names a
+   * file on the machine running the core, or opens a connection by a URL (core/dispatch.ts,
+   * docs/security.md).
    */
   localOnly?: boolean
   /**
@@ -109,6 +110,24 @@ export const calls = {
       scope: z.string().max(255).optional(),
     }),
     response: connectionStatusSchema,
+  }),
+  /**
+   * A connection by URL (its password inside) or by a saved profile's name, under an id the caller
+   * picks, without saving a profile: the CLI's. Only the user's own process may make it: a URL
+   * carries a password, and a page has profiles.
+   */
+  'connection:open': call({
+    request: z
+      .object({
+        connectionId: z.string().min(1).max(100),
+        url: z.string().trim().min(1).max(2048).optional(),
+        profile: z.string().trim().min(1).max(80).optional(),
+        managementUrl: z.string().trim().max(2048).optional(),
+        watchQueues: z.array(z.string().trim().min(1).max(255)).max(500).optional(),
+      })
+      .refine((r) => (r.url === undefined) !== (r.profile === undefined), { message: 'give either url or profile, not both' }),
+    response: connectionStatusSchema,
+    localOnly: true,
   }),
   'connection:disconnect': call({
     request: connectionRef,

@@ -12,6 +12,7 @@ import type { AdapterConfig, BrokerAdapter } from '../brokers/adapter'
 import type { Core } from './core'
 import { readConsent } from './guard'
 import { fitPage } from './display-limits'
+import { openByUrl } from './connect-by-url'
 
 export type Handlers = {
   [C in CallChannel]: (request: CallRequestParsed<C>) => Promise<CallResponse<C>>
@@ -100,6 +101,8 @@ export function createApi(core: Core): Handlers {
       if (scope !== undefined) config.target = withScope(config.target, scope)
       return workspace.open(profileId, config, { readOnly: profile.readOnly })
     },
+
+    'connection:open': async (request) => openByUrl(core, request),
 
     'connection:disconnect': async ({ connectionId }) => workspace.close(connectionId),
 
