@@ -32,6 +32,12 @@ describe('connection:open (by URL or profile name, the CLI’s)', () => {
     })
     expect(opened[0]).toMatchObject({ password: 's3cret', target: { broker: 'rabbitmq', host: 'mq.internal', vhost: 'prod' } })
     expect(core.workspace.status('cli')?.state).toBe('open')
+    // Not in place of a connection that is open: it stays as it was.
+    expect(await local('connection:open', { connectionId: 'cli', url: 'redis://elsewhere:6379/0' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringMatching(/is in use/) },
+    })
+    expect(opened).toHaveLength(1)
   })
 
   it('opens a saved profile by name, read-only as saved, and will not send its password to another management API', async () => {

@@ -21,6 +21,10 @@ export interface OpenByUrl {
  * opened with another management URL is refused rather than send it there.
  */
 export async function openByUrl(core: Core, request: OpenByUrl): Promise<ConnectionStatus> {
+  // Never in place of another connection: a typo in an id must not close someone's connection.
+  if (core.workspace.status(request.connectionId) !== null) {
+    throw new QsError('BAD_REQUEST', `connection "${request.connectionId}" is in use: disconnect it first, or pick another id`)
+  }
   const { config, readOnly } = await resolve(core, request)
   return core.workspace.open(request.connectionId, config, { readOnly })
 }
