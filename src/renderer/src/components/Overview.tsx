@@ -1,5 +1,6 @@
 import { useMemo } from 'react'
 import type { BrokerOverview } from '../../../shared/broker-overview'
+import { viewsOf } from '../brokers/registry'
 import type { Broker, ProfileView } from '../../../shared/model'
 import { formatCount } from '../format'
 import { useAutoRefresh } from '../hooks/useAutoRefresh'
@@ -50,11 +51,6 @@ export function Overview() {
       <p>Select a profile in the sidebar: it connects and lists every source here.</p>
     </div>
   )
-}
-
-const EMPTY_HINT: Record<Broker, string> = {
-  rabbitmq: 'No queues yet — publish one, or run `npm run demo`.',
-  redis: 'No streams or lists yet — XADD or LPUSH one, or run `npm run demo`.',
 }
 
 function ConnectionOverview({ profile }: { profile: ProfileView }) {
@@ -139,6 +135,7 @@ function ConnectionOverview({ profile }: { profile: ProfileView }) {
   })()
 
   const listing = entry?.listing ?? null
+  const emptyWithout = listing === null ? null : viewsOf(listing.broker).emptyWithout
   return (
     <div className="overview">
       {banner}
@@ -171,16 +168,18 @@ function ConnectionOverview({ profile }: { profile: ProfileView }) {
             {listing.warnings.length > 0
               ? 'Nothing could be listed: see the warning above.'
               : keyPattern !== ''
-                ? `No stream, list, channel or BullMQ queue matches the key pattern “${keyPattern}”.`
-                : EMPTY_HINT[listing.broker]}
+                ? (viewsOf(listing.broker).discovery?.noMatch(keyPattern) ?? viewsOf(listing.broker).emptyHint)
+                : viewsOf(listing.broker).emptyHint}
           </p>
           <DiscoveryProgress connectionId={profile.id} entry={entry} />
         </div>
       ) : (
         <div className={`overview-main${selected ? ' with-details' : ''}${state === 'open' ? '' : ' stale'}`}>
           <div className="table-pane">
-            {/* RabbitMQ always lists its built-in exchanges, so "empty" means "no queue". */}
-            {listing.broker === 'rabbitmq' && !listing.items.some((item) => item.kind === 'queue') ? <p className="teach">{EMPTY_HINT.rabbitmq}</p> : null}
+            {/* A broker that always lists some built-in sources (RabbitMQ's exchanges) is empty without its kind of source. */}
+            {emptyWithout !== null && !listing.items.some((item) => item.kind === emptyWithout) ? (
+              <p className="teach">{viewsOf(listing.broker).emptyHint}</p>
+            ) : null}
             <div className="table-meta muted">
               <span className="num">
                 {rows.length === listing.items.length
@@ -220,19 +219,11 @@ function ConnectionOverview({ profile }: { profile: ProfileView }) {
 }
 
 /**
- * "Connections 3 · Channels 5 · Consumers 2 · vhost /": the broker's own counts where they apply,
- * "—" when RabbitMQ does not report one, never 0. Redis has no channels and counts consumers per
- * stream group, so only its client connections are shown.
+ * "Connections 3 · Channels 5 · Consumers 2 · vhost /": the broker's own counts where they apply
+ * (which, is the broker's: brokers/<name>.ts), "—" when it does not report one, never 0.
  */
 function BrokerCounts({ counts, broker }: { counts: BrokerOverview['counts']; broker: Broker }) {
-  const stats: [string, number | null][] =
-    broker === 'redis'
-      ? [['Clients', counts.connections]]
-      : [
-          ['Connections', counts.connections],
-          ['Channels', counts.channels],
-          ['Consumers', counts.consumers],
-        ]
+  const stats = viewsOf(broker).counts(counts)
   return (
     <span className="broker-counts" role="group" aria-label={`Counts for ${counts.scope}`} title={`Counted over ${counts.scope}`}>
       {stats.map(([label, value]) => (

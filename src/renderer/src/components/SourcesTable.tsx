@@ -18,6 +18,7 @@ import {
 } from '../store/sources.selectors'
 import { groupsLagTitle } from '../store/redis.selectors'
 import type { SortColumn, SortState } from '../store/sources.slice'
+import { viewsOf } from '../brokers/registry'
 import { BullmqCountsCell } from './BullmqCountsCell'
 import { SortIcon } from './Icons'
 import { Sparkline } from './Sparkline'
@@ -64,21 +65,7 @@ const C = {
   deadLetter: col('deadLetter', 'Dead-letter', 'minmax(104px, 1fr)', 104),
 }
 
-/**
- * Which columns a broker's sources have (docs/ui.md "Overview"). With the details panel open the table
- * has about 650 px at 1440 px wide, so RabbitMQ keeps what answers "is it in trouble": ready,
- * unacked, consumers, lag and trend (the panel shows the rest).
- */
-const COLUMNS: Record<Broker, { full: Column[]; compact: Column[] }> = {
-  rabbitmq: {
-    full: [C.name, C.kind, C.messages, C.ready, C.unacked, C.consumers, C.capacity, C.publishRate, C.ackRate, C.lag, C.trend, C.deadLetter],
-    compact: [C.nameNarrow, C.ready, C.unacked, C.consumers, C.lag, C.trend],
-  },
-  redis: {
-    full: [C.name, C.kind, C.messages, C.consumers, C.groups],
-    compact: [C.nameNarrow, C.kind, C.messages, C.consumers, C.groups],
-  },
-}
+export type ColumnName = keyof typeof C
 
 interface Layout {
   columns: Column[]
@@ -90,7 +77,8 @@ function layoutFor(broker: Broker, compact: boolean): Layout {
   const id = `${broker}:${compact}`
   let layout = layouts.get(id)
   if (!layout) {
-    const columns = COLUMNS[broker][compact ? 'compact' : 'full']
+    // Which columns a broker's sources have is the broker's own (brokers/<name>.ts, docs/ui.md "Overview").
+    const columns = viewsOf(broker).columns[compact ? 'compact' : 'full'].map((name) => C[name])
     const style = {
       '--cols': columns.map((c) => c.width).join(' '),
       '--table-min': `${columns.reduce((n, c) => n + c.min, 0)}px`,

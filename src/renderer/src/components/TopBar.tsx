@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { viewsOf } from '../brokers/registry'
 import { appStore, useApp } from '../store'
 import { describeStatus, isLive, selectSelectedStatus } from '../store/connections.selectors'
 import { FILTER_INPUT_ID } from '../hooks/useKeyboardShortcuts'
@@ -39,7 +40,7 @@ export function TopBar() {
       )}
 
       <div className="topbar-tools">
-        {profile?.broker === 'redis' ? <KeyPatternBox key={profile.id} connectionId={profile.id} /> : null}
+        {profile && viewsOf(profile.broker).discovery !== null ? <KeyPatternBox key={profile.id} connectionId={profile.id} /> : null}
         <div className="filter-box">
           <SearchIcon size={12} />
           <input

@@ -1,4 +1,5 @@
 import type { CallResponse } from '../../../shared/contract'
+import { viewsOf } from '../brokers/registry'
 import type { DiscoveryProgress } from '../../../shared/discovery'
 import { toQsErrorShape, type QsErrorShape } from '../../../shared/errors'
 import type { SliceCreator } from './app.store'
@@ -110,10 +111,11 @@ export const createSourcesSlice: SliceCreator<SourcesSlice> = (set, get, { api }
       if (before?.loading) return
       if (before?.incomplete && !options.userAsked) return
       const generation = get().scopeGeneration(connectionId)
-      // Redis discoveries are named, for their progress events and cancel.
-      const redis = get().profiles.find((p) => p.id === connectionId)?.broker === 'redis'
-      const discoveryId = redis ? `${connectionId}:discovery:${++discoverySeq}` : null
-      const pattern = redis ? (get().keyPatterns[connectionId] ?? '') : ''
+      // Discoveries (Redis) are named, for their progress events and cancel.
+      const broker = get().profiles.find((p) => p.id === connectionId)?.broker
+      const discovers = broker !== undefined && viewsOf(broker).discovery !== null
+      const discoveryId = discovers ? `${connectionId}:discovery:${++discoverySeq}` : null
+      const pattern = discovers ? (get().keyPatterns[connectionId] ?? '') : ''
       // The connection moved to another vhost or database meanwhile, or the key pattern changed:
       // this listing is of the old one.
       const moved = () =>
