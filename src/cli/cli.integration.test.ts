@@ -11,6 +11,7 @@ import { createTestRedis, createTestVhost, MANAGEMENT_URL, type TestRedis, type 
 import { runCli } from './program'
 import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
+import { pollUntil, repeatUntil } from '../test-support/wait'
 
 const run = promisify(execFile)
 
@@ -47,17 +48,20 @@ describe('queuescope CLI (real brokers)', () => {
   })
 
   it('ls <amqp url> --json prints {"items":[...]} with kind, name, messages, consumers', async () => {
-    let items: { kind: string; name: string; messages: number | null; consumers: number | null }[] = []
-    for (let i = 0; i < 40; i++) {
-      const { code, stdout, stderr } = await cli('ls', vhost.url, '--json', '--management', MANAGEMENT_URL)
-      expect(stderr).toBe('')
-      expect(code).toBe(0)
-      items = (JSON.parse(stdout) as { items: typeof items }).items
-      // The management API fills in a new queue's stats in steps: wait for both numbers.
-      const orders = items.find((q) => q.name === 'orders')
-      if (orders?.messages === 5 && orders.consumers !== null) break
-      await new Promise((r) => setTimeout(r, 500))
-    }
+    type Item = { kind: string; name: string; messages: number | null; consumers: number | null }
+    // The management API fills in a new queue's stats in steps: wait for both numbers.
+    const items = await pollUntil(
+      'the management API to report orders',
+      async () => {
+        const { code, stdout, stderr } = await cli('ls', vhost.url, '--json', '--management', MANAGEMENT_URL)
+        expect(stderr).toBe('')
+        expect(code).toBe(0)
+        const listed = (JSON.parse(stdout) as { items: Item[] }).items
+        const orders = listed.find((q) => q.name === 'orders')
+        return orders?.messages === 5 && orders.consumers !== null ? listed : undefined
+      },
+      { everyMs: 500 },
+    )
     expect(items.find((q) => q.kind === 'queue' && q.name === 'orders')).toMatchObject({ messages: 5, consumers: 0 })
     expect(items.find((q) => q.kind === 'exchange' && q.name === 'amq.direct')).toMatchObject({ messages: null, consumers: null })
   })
@@ -432,10 +436,11 @@ describe('queuescope CLI (real brokers)', () => {
     const added: string[] = []
     let done = false
     void tail.finally(() => (done = true))
-    for (let i = 0; !done && i < 300; i++) {
-      added.push(String(await redis.client.xadd(key, '*', 'body', `e${i}`, 'tenant', 'acme')))
-      await new Promise((r) => setTimeout(r, 50))
-    }
+    await repeatUntil(
+      () => done,
+      50,
+      async () => void added.push(String(await redis.client.xadd(key, '*', 'body', `e${added.length}`, 'tenant', 'acme'))),
+    )
     const { code, stdout, stderr } = await tail
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
     const lines = stdout
@@ -461,11 +466,14 @@ describe('queuescope CLI (real brokers)', () => {
     const tail = cli('tail', 'redis://127.0.0.1:6379', `channel:${redis.prefix}chat.*`, '--pattern', '--timeout', '3')
     let done = false
     void tail.finally(() => (done = true))
-    while (!done) {
-      await redis.client.publish(channel, 'line one\nline two')
-      await redis.client.publish(channel, Buffer.from([0, 255]))
-      await new Promise((r) => setTimeout(r, 100))
-    }
+    await repeatUntil(
+      () => done,
+      100,
+      async () => {
+        await redis.client.publish(channel, 'line one\nline two')
+        await redis.client.publish(channel, Buffer.from([0, 255]))
+      },
+    )
     const { code, stdout, stderr } = await tail
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
     const lines = stdout.trimEnd().split('\n')
@@ -478,10 +486,11 @@ describe('queuescope CLI (real brokers)', () => {
     let out = ''
     let err = ''
     const interrupted = runCli(['tail', 'redis://127.0.0.1:6379', `channel:${channel}`], { stdout: (t) => void (out += t), stderr: (t) => void (err += t) })
-    while (!out.includes('  hi\n')) {
-      await redis.client.publish(channel, 'hi')
-      await new Promise((r) => setTimeout(r, 50))
-    }
+    await repeatUntil(
+      () => out.includes('  hi\n'),
+      50,
+      () => redis.client.publish(channel, 'hi'),
+    )
     process.emit('SIGINT')
     expect(await interrupted).toBe(0)
     expect(err).toBe('')

@@ -9,6 +9,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
+import { pollUntil } from './wait'
 
 const HOST = '127.0.0.1'
 
@@ -32,19 +33,8 @@ async function freePort(): Promise<number> {
 }
 
 /** Polls `check` until it returns a value (not undefined), failing after `ms` with `what`. */
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms
-  let last: unknown = null
-  while (Date.now() < deadline) {
-    try {
-      const value = await check()
-      if (value !== undefined) return value
-    } catch (err) {
-      last = err
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`)
+function waitFor<T>(what: string, check: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+  return pollUntil(what, check, { timeoutMs: ms, everyMs: 100 })
 }
 
 /** One command on a throw-away connection that never retries. */

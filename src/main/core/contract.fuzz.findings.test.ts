@@ -13,6 +13,7 @@ import { fuzzAdapterFactory } from '../../test-support/fuzz-adapter'
 import { recordProcessFaults } from '../../test-support/contract-fuzz'
 import { createCore, type Core } from './core'
 import { createDispatcher, type Dispatcher } from './dispatch'
+import { pollUntil } from '../../test-support/wait'
 
 describe('contract fuzz findings', () => {
   let dir: string
@@ -61,8 +62,10 @@ describe('contract fuzz findings', () => {
         rate: 1e-300,
         id: 'slow',
       })
-      await new Promise((resolve) => setTimeout(resolve, 300))
-      core.replays.cancel('slow')
+      // Refused at once, or cancelled as soon as it runs: at most the first message went out.
+      let answered = false
+      void pending.then(() => (answered = true))
+      await pollUntil('the slow replay refused or running', () => (answered || core.replays.cancel('slow') ? true : undefined))
       const answer = await pending
       if (answer.ok) {
         const report = answer.data as ReplayReport

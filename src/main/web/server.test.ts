@@ -7,6 +7,7 @@ import WebSocket from 'ws'
 import { createCore, type Core } from '../core/core'
 import { scriptedFactory } from '../../test-support/fake-adapter'
 import { startWebServer, type WebServer } from './server'
+import { pollUntil } from '../../test-support/wait'
 
 describe('web server', () => {
   let core: Core
@@ -115,14 +116,15 @@ describe('web server', () => {
     const ws = await openSocket({ origin: server.origin })
     const frames: unknown[] = []
     ws.on('message', (data) => frames.push(JSON.parse(data.toString())))
-    const waitFor = async (predicate: (f: Record<string, unknown>) => boolean) => {
-      for (let i = 0; i < 100; i++) {
-        const found = frames.find((f) => predicate(f as Record<string, unknown>))
-        if (found) return found as Record<string, unknown>
-        await new Promise((r) => setTimeout(r, 20))
-      }
-      throw new Error(`no matching frame in ${JSON.stringify(frames)}`)
-    }
+    const waitFor = (predicate: (f: Record<string, unknown>) => boolean) =>
+      pollUntil(
+        `a matching frame (got ${frames.length})`,
+        () => frames.find((f) => predicate(f as Record<string, unknown>)) as Record<string, unknown> | undefined,
+        {
+          everyMs: 20,
+          timeoutMs: 2_000,
+        },
+      )
     ws.send(JSON.stringify({ type: 'call', id: 1, channel: 'profiles:list', payload: {} }))
     const listed = await waitFor((f) => f['id'] === 1)
     expect(listed).toMatchObject({ type: 'result', ok: true })

@@ -7,6 +7,7 @@ import type { SourceItem } from '../../../shared/model'
 import { publishRequestSchema } from '../../../shared/publish'
 import { createTestVhost, MANAGEMENT_URL, type TestVhost } from '../../../test-support/brokers'
 import { RabbitMqAdapter } from './rabbitmq.adapter'
+import { pollUntil } from '../../../test-support/wait'
 
 function adapterFor(url: string, managementUrl = MANAGEMENT_URL): RabbitMqAdapter {
   const { target, password } = parseConnectionUrl(url, { managementUrl })
@@ -54,12 +55,18 @@ describe('RabbitMqAdapter against a real broker', () => {
   async function listUntil(predicate: (items: SourceItem[]) => boolean): Promise<SourceItem[]> {
     // The management API's message counts are sampled: wait for the stats to catch up.
     let items: SourceItem[] = []
-    for (let i = 0; i < 60; i++) {
-      items = (await adapter.listSources()).items
-      if (predicate(items)) return items
-      await new Promise((r) => setTimeout(r, 500))
+    try {
+      return await pollUntil(
+        'the listing to catch up',
+        async () => {
+          items = (await adapter.listSources()).items
+          return predicate(items) ? items : undefined
+        },
+        { everyMs: 500 },
+      )
+    } catch {
+      return items // the test's own expectation says what was missing
     }
-    return items
   }
 
   it('lists every queue with type, exact counts and dead-letter target, and every exchange', async () => {
@@ -234,15 +241,16 @@ describe('RabbitMqAdapter against a real broker', () => {
     // Find our connection by its client port (the management API lists it as peer_port).
     const localPort = (watched as unknown as { link: { connection: { connection: { stream: { localPort: number } } } } }).link.connection.connection.stream
       .localPort
-    let name: string | undefined
-    for (let i = 0; i < 80 && !name; i++) {
-      const connections = (await (
-        await fetch(`${MANAGEMENT_URL}/api/vhosts/${encodeURIComponent(vhost.name)}/connections`, { headers: { authorization: auth } })
-      ).json()) as { name: string; peer_port: number }[]
-      name = connections.find((c) => c.peer_port === localPort)?.name
-      if (!name) await new Promise((r) => setTimeout(r, 250))
-    }
-    expect(name).toBeDefined()
+    const name = await pollUntil(
+      'the management API to list our connection',
+      async () => {
+        const connections = (await (
+          await fetch(`${MANAGEMENT_URL}/api/vhosts/${encodeURIComponent(vhost.name)}/connections`, { headers: { authorization: auth } })
+        ).json()) as { name: string; peer_port: number }[]
+        return connections.find((c) => c.peer_port === localPort)?.name
+      },
+      { everyMs: 250 },
+    )
     await fetch(`${MANAGEMENT_URL}/api/connections/${encodeURIComponent(name!)}`, { method: 'DELETE', headers: { authorization: auth, 'X-Reason': 'test' } })
     const error = await lost
     expect(error.message).toMatch(/CONNECTION_FORCED|closed/i)

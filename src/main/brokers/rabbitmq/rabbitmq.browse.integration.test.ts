@@ -10,6 +10,7 @@ import type { ProfileView } from '../../../shared/model'
 import { createTestVhost, MANAGEMENT_URL, type TestVhost } from '../../../test-support/brokers'
 import { createDispatcher } from '../../core/dispatch'
 import { createCore, type Core } from '../../core/core'
+import { expectStays } from '../../../test-support/wait'
 
 /**
  * Browsing and purging RabbitMQ through the contract, as every front end does it.
@@ -195,9 +196,13 @@ describe('RabbitMQ browse and purge through the contract (real broker)', () => {
       },
     })
 
-    // Dead-lettering is asynchronous: give the broker time to do it if it were going to.
-    await new Promise((r) => setTimeout(r, 1000))
-    expect(await ready('q.dlq')).toBe(0)
+    // Dead-lettering is asynchronous: watch for a second that nothing reaches the dead-letter queue.
+    await expectStays(
+      'q.dlq ready',
+      () => ready('q.dlq'),
+      (n) => n === 0,
+      1000,
+    )
     await expect.poll(() => ready('limited'), { timeout: 3000 }).toBe(3) // browsed messages are back once the browse channel closes
     // The refused browse returned job 0 on its own, so it went behind the others: order may shift, nothing is lost.
     expect((await drain('limited')).sort()).toEqual(['job 0', 'job 1', 'job 2'])
@@ -207,6 +212,8 @@ describe('RabbitMQ browse and purge through the contract (real broker)', () => {
     await ch.assertQueue('audit', { durable: true, arguments: { 'x-queue-type': 'stream' } })
     for (let i = 0; i < 5; i++) ch.sendToQueue('audit', Buffer.from(`early ${i}`), { headers: { n: i } })
     await ch.waitForConfirms()
+    // Time is what this test reads by: the broker stamps each chunk when it writes it, so the two
+    // batches need wall-clock seconds between them (whole seconds: chunk timestamps are coarse).
     await new Promise((r) => setTimeout(r, 1500))
     const between = Date.now()
     await new Promise((r) => setTimeout(r, 1100))

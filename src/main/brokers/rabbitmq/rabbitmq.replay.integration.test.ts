@@ -6,6 +6,7 @@ import { createTestVhost, MANAGEMENT_URL, type TestVhost } from '../../../test-s
 import { startTcpProxy } from '../../../test-support/tcp-proxy'
 import type { BatchReader, ReadMessage } from '../replay'
 import { RabbitMqAdapter } from './rabbitmq.adapter'
+import { expectStays, pollUntil } from '../../../test-support/wait'
 
 /** Replay primitives against a real broker, in a vhost of this file's own. */
 describe('RabbitMQ replay primitives', () => {
@@ -148,13 +149,22 @@ describe('RabbitMQ replay primitives', () => {
       // all 24 MiB (or, for a queue of huge messages, all of them) into memory at once.
       const reader = await blind.openReader({ kind: 'queue', name: 'large' }, { window: 4000, windowBytes: 4 * 1024 * 1024 })
       const buffered = reader as BatchReader & { buffered: number }
-      await new Promise((r) => setTimeout(r, 500))
       // The first consumer asks for 10; after 4 MiB of them the next asks for 4 (1 MiB a message).
-      expect(buffered.buffered).toBeLessThanOrEqual(10 + 4)
+      await pollUntil('the first deliveries', () => (buffered.buffered > 0 ? true : undefined))
+      await expectStays(
+        'messages buffered',
+        () => buffered.buffered,
+        (n) => n <= 10 + 4,
+        500,
+      )
       const read = await readAll(reader, 10)
       reader.ack(read)
-      await new Promise((r) => setTimeout(r, 500))
-      expect(buffered.buffered).toBeLessThanOrEqual(4)
+      await expectStays(
+        'messages buffered after the acks',
+        () => buffered.buffered,
+        (n) => n <= 4,
+        500,
+      )
       while (read.length < 24) {
         const batch = await reader.read(24, { idleMs: 3000 })
         if (batch.length === 0) break
@@ -231,7 +241,8 @@ describe('RabbitMQ replay primitives', () => {
       const reader = await flaky.openReader({ kind: 'queue', name: 'cut' }, { window: 10 })
       const read = await readAll(reader, 10)
       reader.ack(read.slice(0, 4))
-      // Let the acks reach the broker before the cut (a loaded machine may take a while).
+      // Let the acks reach the broker before the cut. A clock wait, the one left here: an ack has no
+      // answer, and nothing a client can see (ready counts, stats sampled every 5 s) tells it was applied.
       await new Promise((r) => setTimeout(r, 1000))
       proxy.cut()
       await expect
@@ -328,7 +339,7 @@ describe('RabbitMQ replay primitives', () => {
     await ch.waitForConfirms()
     const before = (await ch.get('origin', { noAck: false })) as amqp.GetMessage
     ch.nack(before, false, true)
-    await new Promise((r) => setTimeout(r, 100))
+    await pollUntil('the nacked message back in origin', async () => ((await ch.checkQueue('origin')).messageCount === 1 ? true : undefined))
 
     const reader = await adapter.openReader({ kind: 'queue', name: 'origin' })
     const writer = await adapter.openWriter()

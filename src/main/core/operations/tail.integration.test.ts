@@ -9,6 +9,7 @@ import { startWebServer } from '../../web/server'
 import { WebSocket } from 'ws'
 import type { Core } from '../core'
 import { createTestCore, type TestCore } from '../../../test-support/core'
+import { expectStays } from '../../../test-support/wait'
 
 const AUTH = `Basic ${Buffer.from('guest:guest').toString('base64')}`
 const WAIT = { timeout: 15_000, interval: 50 }
@@ -85,8 +86,12 @@ describe('live tail (real RabbitMQ and Redis)', () => {
     expect(endOf(tailId)).toBe('stopped')
     expect(await ok('tail:stop', { tailId })).toEqual({ stopped: false })
     await redis.client.xadd(key, '*', 'body', 'after stop')
-    await new Promise((resolve) => setTimeout(resolve, 300))
-    expect(received(tailId)).toHaveLength(301)
+    await expectStays(
+      'messages received after the stop',
+      () => received(tailId).length,
+      (n) => n === 301,
+      300,
+    )
   })
 
   it('a full buffer drops the oldest messages and counts them', async () => {
