@@ -1,6 +1,6 @@
 import type { SecretStorageInfo } from '../../shared/model'
 import type { AdapterConfig, AdapterFactory } from '../brokers/adapter'
-import { createAdapter } from '../brokers/factory'
+import { createAdapter } from '../brokers/registry'
 import type { BrokerTimeouts } from '../brokers/timeouts'
 import { ProfileStore, profileTarget, type StoredProfile } from '../storage/profiles.store'
 import { SecretStore, type Cipher, type Keyring } from '../storage/secrets'
