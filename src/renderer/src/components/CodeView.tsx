@@ -17,7 +17,7 @@ import { classHighlighter, tags as t } from '@lezer/highlight'
  */
 
 /**
- * Token colours are CSS variables (styles.css, "CodeMirror" section) so they follow the app's
+ * Token colours are CSS variables (the --code-* tokens in styles/theme.css) so they follow the app's
  * light and dark themes. classHighlighter adds stable `tok-*` classes beside the generated ones,
  * for tests and anyone styling the view.
  */
