@@ -7,6 +7,7 @@
  * - flaky: goes away now and then, cleanly or abruptly, and comes back (reloads, lost Wi-Fi).
  * Every client reconnects when the server closes it. Counts go into the shared LoadStats.
  */
+import { randomUUID } from 'node:crypto'
 import { WebSocket } from 'ws'
 import type { Envelope } from '../src/shared/api'
 import type { TailBatch } from '../src/shared/tail'
@@ -310,7 +311,9 @@ export class SoakClient {
     }
   }
 
+  /** With an id, as the app sends it: its progress comes to this page (and only this one). */
   private replay(connectionId: string, source: string, target: string, dryRun: boolean): Promise<unknown> {
-    return this.call('replay:start', { connectionId, source, to: { connectionId, target }, mode: 'copy', limit: dryRun ? 100 : 20, dryRun })
+    const id = `soak-${randomUUID()}`
+    return this.call('replay:start', { id, connectionId, source, to: { connectionId, target }, mode: 'copy', limit: dryRun ? 100 : 20, dryRun })
   }
 }
