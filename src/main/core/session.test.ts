@@ -35,7 +35,9 @@ class EndlessAdapter extends FakeAdapter {
       available: 1_000_000,
       removable: true,
       read: async () => {
-        await new Promise((resolve) => setTimeout(resolve, 5))
+        // A read yields to the event loop, as one from a socket does: the replay's progress timer
+        // and the test's own calls get their turn while the queue never ends.
+        await new Promise((resolve) => setImmediate(resolve))
         return [message()]
       },
       ack: () => undefined,

@@ -10,7 +10,7 @@ import type { ProfileView } from '../../../shared/model'
 import { createTestVhost, MANAGEMENT_URL, type TestVhost } from '../../../test-support/brokers'
 import { createDispatcher } from '../../core/dispatch'
 import { createCore, type Core } from '../../core/core'
-import { expectStays } from '../../../test-support/wait'
+import { expectStays, pollUntil } from '../../../test-support/wait'
 
 /**
  * Browsing and purging RabbitMQ through the contract, as every front end does it.
@@ -212,11 +212,15 @@ describe('RabbitMQ browse and purge through the contract (real broker)', () => {
     await ch.assertQueue('audit', { durable: true, arguments: { 'x-queue-type': 'stream' } })
     for (let i = 0; i < 5; i++) ch.sendToQueue('audit', Buffer.from(`early ${i}`), { headers: { n: i } })
     await ch.waitForConfirms()
-    // Time is what this test reads by: the broker stamps each chunk when it writes it, so the two
-    // batches need wall-clock seconds between them (whole seconds: chunk timestamps are coarse).
-    await new Promise((r) => setTimeout(r, 1500))
-    const between = Date.now()
-    await new Promise((r) => setTimeout(r, 1100))
+    // Time is what this test reads by: the broker stamps each chunk when it writes it (before it
+    // confirms), and a browse from a timestamp starts at a whole second. So the early chunks lie in
+    // the second the confirms came back in or before, and `between` is the start of the next one:
+    // wait for the clock to cross into it (the broker shares this machine's clock).
+    const confirmedIn = Math.floor(Date.now() / 1000)
+    const between = await pollUntil('the next whole second', () => (Math.floor(Date.now() / 1000) > confirmedIn ? Date.now() : undefined), {
+      timeoutMs: 5000,
+      everyMs: 10,
+    })
     for (let i = 0; i < 3; i++) ch.sendToQueue('audit', Buffer.from(`late ${i}`))
     await ch.waitForConfirms()
 

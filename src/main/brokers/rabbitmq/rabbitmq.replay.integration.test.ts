@@ -109,13 +109,24 @@ describe('RabbitMQ replay primitives', () => {
     // 2 released (held until close, fewer than half the window: no fresh consumer) and 6 still
     // being published somewhere slow: the consumer has no credit left, the queue has 12 more.
     reader.release(first.slice(0, 2))
-    const settleLate = setTimeout(() => reader.ack(first.slice(2)), 3000)
     try {
-      // Waiting out the idle time here would end a replay with 12 messages counted as "left".
+      // Waiting out the idle time here would end a replay with 12 messages counted as "left". The
+      // quiet period is what is tested: the starved read must still be waiting well past its idle
+      // time (a read that gave up would resolve with [] after 500 ms), and only the late ack ends it.
+      // The idle time also bounds the deliveries after that ack, hence not shorter.
+      let settled = false
+      const reading = reader.read(4, { idleMs: 500 }).finally(() => (settled = true))
+      reading.catch(() => undefined) // awaited below; a failure before that must not go unhandled
+      await expectStays(
+        'the starved read',
+        () => settled,
+        (done) => !done,
+        1500,
+      )
+      reader.ack(first.slice(2))
       // The read returns with the first deliveries after the late ack: as many as had arrived by
       // then (the broker may send them in more than one TCP read), never none.
-      // An idle time shorter than the late ack: a read that gave up while starved would return [].
-      const next = await reader.read(4, { idleMs: 2000 })
+      const next = await reading
       expect(next.length).toBeGreaterThan(0)
       reader.ack(next)
       const rest: ReadMessage[] = [...next]
@@ -129,7 +140,6 @@ describe('RabbitMQ replay primitives', () => {
       // Now the queue is empty (2 held): an idle consumer with credit to spare means it.
       expect(await reader.read(4, { idleMs: 100 })).toEqual([])
     } finally {
-      clearTimeout(settleLate)
       await reader.close()
     }
     expect((await drain('starved')).map((m) => m.content.toString())).toEqual(['m0', 'm1'])
@@ -241,9 +251,10 @@ describe('RabbitMQ replay primitives', () => {
       const reader = await flaky.openReader({ kind: 'queue', name: 'cut' }, { window: 10 })
       const read = await readAll(reader, 10)
       reader.ack(read.slice(0, 4))
-      // Let the acks reach the broker before the cut. A clock wait, the one left here: an ack has no
-      // answer, and nothing a client can see (ready counts, stats sampled every 5 s) tells it was applied.
-      await new Promise((r) => setTimeout(r, 1000))
+      // Let the acks reach the broker before the cut. An ack has no answer, but the credit it frees
+      // does: the whole window (10) was held, so the broker sends the next four messages only once
+      // it has applied the four acks.
+      await expect.poll(() => reader.buffered, { timeout: 10_000 }).toBe(4)
       proxy.cut()
       await expect
         .poll(() =>
